@@ -1,0 +1,97 @@
+package link
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Conn moves whole APDUs to and from the other side. Send returns once the
+// APDU is on the wire (serial: once the peer ACKed it). Receive blocks until
+// the next whole APDU arrives or ctx ends; the returned slice is fresh and
+// owned by the caller. A Conn is used by one sender and one receiver at a
+// time; Send and Receive may run in different goroutines.
+type Conn interface {
+	Send(ctx context.Context, apdu []byte) error
+	Receive(ctx context.Context) ([]byte, error)
+	Close() error
+}
+
+// DefaultMaxLen is the largest APDU data length a link accepts by default:
+// the extended length field's maximum (PA00P016 §5.2, research/zvt.md §2.1).
+const DefaultMaxLen = 65535
+
+// Sentinels for errors.Is.
+var (
+	// ErrClosed is returned by Send and Receive after Close.
+	ErrClosed = errors.New("link: closed")
+	// ErrTransmission is a serial frame the peer did not acknowledge after
+	// the first attempt and two repeats (PA00P016 §3).
+	ErrTransmission = errors.New("transmission error")
+	// ErrNotZVT means the peer sent bytes that cannot be a ZVT APDU: a banner
+	// of another protocol, or lone bytes. See [*NotZVTError].
+	ErrNotZVT = errors.New("this is not a ZVT terminal on this port")
+	// ErrTooLong is an APDU whose length field exceeds the configured maximum.
+	ErrTooLong = errors.New("apdu too long")
+)
+
+// WriteError is a failed Send. Sent is how many bytes reached the wire (for
+// serial: of all attempts). When Sent > 0 the peer may have acted on the
+// command, so a money command takes the outcome-unknown path.
+type WriteError struct {
+	Err  error
+	Sent int
+	// Refused is true when the peer answered every attempt with NAK: it saw
+	// the frame and refused it, so nothing was accepted.
+	Refused bool
+}
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// SafeToRetry reports whether the peer certainly did not accept the APDU:
+// no byte was sent, or the peer NAKed every attempt.
+func (e *WriteError) SafeToRetry() bool { return e.Sent == 0 || e.Refused }
+
+// NotZVTError is what a link returns when the peer sends bytes that are not
+// ZVT. Sent holds up to the first 64 bytes it sent.
+type NotZVTError struct {
+	Sent []byte
+}
+
+func (e *NotZVTError) Error() string {
+	return fmt.Sprintf("%v (it sent: %s): check the port number and that ZVT is enabled in the terminal's ECR settings", ErrNotZVT, showBytes(e.Sent))
+}
+
+// Is matches [ErrNotZVT].
+func (e *NotZVTError) Is(target error) bool { return target == ErrNotZVT }
+
+// showBytes renders b as hex, with printable ASCII runs of 4 or more shown
+// quoted, e.g. 00 00 00 3E "VER|APP 19.46".
+func showBytes(b []byte) string {
+	var out []byte
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && b[j] >= 0x20 && b[j] < 0x7f && b[j] != '"' {
+			j++
+		}
+		if j-i >= 4 {
+			if len(out) > 0 {
+				out = append(out, ' ')
+			}
+			out = append(out, '"')
+			out = append(out, b[i:j]...)
+			out = append(out, '"')
+			i = j
+			continue
+		}
+		if len(out) > 0 {
+			out = append(out, ' ')
+		}
+		out = fmt.Appendf(out, "%02X", b[i])
+		i++
+	}
+	return string(out)
+}
