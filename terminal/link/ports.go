@@ -2,11 +2,11 @@ package link
 
 // PortInfo is one serial port on this machine.
 type PortInfo struct {
-	Name         string `json:"name"`              // /dev/ttyUSB0, COM3
-	USB          bool   `json:"usb"`               // a USB serial adapter or a terminal on USB
-	VID          string `json:"vid,omitempty"`     // USB vendor id, upper-case hex
-	PID          string `json:"pid,omitempty"`     // USB product id, upper-case hex
-	Serial       string `json:"serial,omitempty"`  // USB serial number
+	Name         string `json:"name"`             // /dev/ttyUSB0, COM3
+	USB          bool   `json:"usb"`              // a USB serial adapter or a terminal on USB
+	VID          string `json:"vid,omitempty"`    // USB vendor id, upper-case hex
+	PID          string `json:"pid,omitempty"`    // USB product id, upper-case hex
+	Serial       string `json:"serial,omitempty"` // USB serial number
 	Manufacturer string `json:"manufacturer,omitempty"`
 	Product      string `json:"product,omitempty"`
 }
