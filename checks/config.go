@@ -1,0 +1,363 @@
+package checks
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/posdoctor/posdoctor/model"
+)
+
+// Config is posdoctor's configuration: the config file, then POSDOCTOR_*
+// environment variables, then flags, each overriding the one before.
+// Password never appears in any output or log.
+type Config struct {
+	// Password is the terminal's ZVT password (6 digits).
+	Password string `yaml:"password,omitempty" json:"-"`
+	// Currency is the ISO 4217 numeric currency of test payments.
+	Currency int `yaml:"currency,omitempty" json:"currency"`
+	// Amount is the test payment in minor units.
+	Amount int64 `yaml:"amount,omitempty" json:"amount"`
+	// Locale is the UI language ("zh" or "en").
+	Locale string `yaml:"locale,omitempty" json:"locale"`
+	// JournalDir is where session journals go.
+	JournalDir string `yaml:"journal_dir,omitempty" json:"journal_dir"`
+	// HostScheme is the table the acquirer's response codes belong to
+	// (unionpay or iso).
+	HostScheme model.Scheme `yaml:"host_scheme,omitempty" json:"host_scheme"`
+	// Baselines are the minimum software versions per model pattern; the
+	// first matching pattern wins.
+	Baselines []Baseline `yaml:"baselines,omitempty" json:"baselines"`
+	// AcquirerHosts are probed by the network check from the console.
+	AcquirerHosts []AcquirerHost `yaml:"acquirer_hosts,omitempty" json:"acquirer_hosts"`
+	// Timeouts bound every wait.
+	Timeouts Timeouts `yaml:"timeouts,omitempty" json:"timeouts"`
+}
+
+// Baseline is the minimum software version for terminal models matching
+// Model, a path.Match pattern ("*" matches every model).
+type Baseline struct {
+	Model      string `yaml:"model" json:"model"`
+	MinVersion string `yaml:"min_version" json:"min_version"`
+}
+
+// AcquirerHost is a host the console probes: DNS, TCP connect and, when TLS
+// is set, a TLS handshake with certificate expiry and hostname check.
+type AcquirerHost struct {
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
+	Addr string `yaml:"addr" json:"addr"` // host:port
+	TLS  bool   `yaml:"tls,omitempty" json:"tls,omitempty"`
+}
+
+// Timeouts bound each kind of wait.
+type Timeouts struct {
+	Connect     time.Duration `yaml:"connect,omitempty" json:"connect"`         // opening the link
+	Command     time.Duration `yaml:"command,omitempty" json:"command"`         // link, status, version, network
+	Card        time.Duration `yaml:"card,omitempty" json:"card"`               // the operator presents a card
+	Transaction time.Duration `yaml:"transaction,omitempty" json:"transaction"` // authorization + reversal
+	Probe       time.Duration `yaml:"probe,omitempty" json:"probe"`             // each console network probe
+	ClockSkew   time.Duration `yaml:"clock_skew,omitempty" json:"clock_skew"`   // warn above this terminal clock skew
+	CertExpiry  time.Duration `yaml:"cert_expiry,omitempty" json:"cert_expiry"` // warn when a certificate expires sooner
+}
+
+// Defaults.
+const (
+	DefaultPassword = "000000"
+	DefaultCurrency = 156 // CNY
+	DefaultAmount   = 1   // minor units
+)
+
+// DefaultBaselines are the built-in minimum versions. They follow the
+// vendors' published support windows loosely: anything older than the
+// pattern's version is out of support.
+var DefaultBaselines = []Baseline{
+	{Model: "*", MinVersion: "2.0.0"},
+}
+
+// DefaultConfig returns the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{
+		Password:   DefaultPassword,
+		Currency:   DefaultCurrency,
+		Amount:     DefaultAmount,
+		Locale:     "",
+		HostScheme: model.SchemeUnionPay,
+		Baselines:  append([]Baseline(nil), DefaultBaselines...),
+		Timeouts: Timeouts{
+			Connect:     10 * time.Second,
+			Command:     30 * time.Second,
+			Card:        60 * time.Second,
+			Transaction: 3 * time.Minute,
+			Probe:       5 * time.Second,
+			ClockSkew:   5 * time.Minute,
+			CertExpiry:  14 * 24 * time.Hour,
+		},
+	}
+}
+
+// DefaultConfigPath is os.UserConfigDir()/posdoctor/config.yaml, or "" when
+// the platform has no config dir.
+func DefaultConfigPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "posdoctor", "config.yaml")
+}
+
+// DefaultJournalDir is os.UserCacheDir()/posdoctor/journal, falling back to
+// the config dir, then the temp dir.
+func DefaultJournalDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "posdoctor", "journal")
+	}
+	if dir, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(dir, "posdoctor", "journal")
+	}
+	return filepath.Join(os.TempDir(), "posdoctor", "journal")
+}
+
+// LoadConfig reads the config file at path ("" means $POSDOCTOR_CONFIG, then
+// [DefaultConfigPath], and a missing default file is not an error), applies
+// POSDOCTOR_* environment variables and fills defaults. Errors name the
+// file and line.
+func LoadConfig(p string) (Config, error) {
+	cfg := DefaultConfig()
+	explicit := p != ""
+	if !explicit {
+		if env := os.Getenv("POSDOCTOR_CONFIG"); env != "" {
+			p, explicit = env, true
+		} else {
+			p = DefaultConfigPath()
+		}
+	}
+	if p != "" {
+		b, err := os.ReadFile(p)
+		switch {
+		case err == nil:
+			if err := decodeConfig(p, b, &cfg); err != nil {
+				return Config{}, err
+			}
+		case errors.Is(err, fs.ErrNotExist) && !explicit:
+		default:
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+	}
+	if err := applyEnv(&cfg, os.Getenv); err != nil {
+		return Config{}, err
+	}
+	cfg.fill()
+	return cfg, cfg.Validate()
+}
+
+func decodeConfig(name string, b []byte, cfg *Config) error {
+	var file Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	cfg.merge(file)
+	return nil
+}
+
+// merge copies the fields set in o over c.
+func (c *Config) merge(o Config) {
+	if o.Password != "" {
+		c.Password = o.Password
+	}
+	if o.Currency != 0 {
+		c.Currency = o.Currency
+	}
+	if o.Amount != 0 {
+		c.Amount = o.Amount
+	}
+	if o.Locale != "" {
+		c.Locale = o.Locale
+	}
+	if o.JournalDir != "" {
+		c.JournalDir = o.JournalDir
+	}
+	if o.HostScheme != "" {
+		c.HostScheme = o.HostScheme
+	}
+	if o.Baselines != nil {
+		c.Baselines = o.Baselines
+	}
+	if o.AcquirerHosts != nil {
+		c.AcquirerHosts = o.AcquirerHosts
+	}
+	t, d := &c.Timeouts, o.Timeouts
+	for _, p := range []struct {
+		dst *time.Duration
+		v   time.Duration
+	}{
+		{&t.Connect, d.Connect}, {&t.Command, d.Command}, {&t.Card, d.Card},
+		{&t.Transaction, d.Transaction}, {&t.Probe, d.Probe}, {&t.ClockSkew, d.ClockSkew},
+		{&t.CertExpiry, d.CertExpiry},
+	} {
+		if p.v != 0 {
+			*p.dst = p.v
+		}
+	}
+}
+
+// fill sets defaults for what is still empty.
+func (c *Config) fill() {
+	if c.JournalDir == "" {
+		c.JournalDir = DefaultJournalDir()
+	}
+	d := DefaultConfig()
+	if c.Password == "" {
+		c.Password = d.Password
+	}
+	if c.Currency == 0 {
+		c.Currency = d.Currency
+	}
+	if c.Amount == 0 {
+		c.Amount = d.Amount
+	}
+	if c.HostScheme == "" {
+		c.HostScheme = d.HostScheme
+	}
+	dt := d.Timeouts
+	t := &c.Timeouts
+	for _, p := range []struct {
+		dst *time.Duration
+		v   time.Duration
+	}{
+		{&t.Connect, dt.Connect}, {&t.Command, dt.Command}, {&t.Card, dt.Card},
+		{&t.Transaction, dt.Transaction}, {&t.Probe, dt.Probe}, {&t.ClockSkew, dt.ClockSkew},
+		{&t.CertExpiry, dt.CertExpiry},
+	} {
+		if *p.dst <= 0 {
+			*p.dst = p.v
+		}
+	}
+}
+
+// Validate reports the first setting that cannot work, with the fix.
+func (c Config) Validate() error {
+	if len(c.Password) != 6 || strings.Trim(c.Password, "0123456789") != "" {
+		return errors.New("config: password must be 6 digits (set password in the config file or POSDOCTOR_PASSWORD)")
+	}
+	if c.Currency < 1 || c.Currency > 999 {
+		return fmt.Errorf("config: currency %d is not an ISO 4217 numeric code (1 to 999, e.g. 156 for CNY, 978 for EUR)", c.Currency)
+	}
+	if c.Amount < 1 || c.Amount > 999999 {
+		return fmt.Errorf("config: amount %d must be from 1 to 999999 minor units", c.Amount)
+	}
+	switch c.HostScheme {
+	case model.SchemeUnionPay, model.SchemeISO:
+	default:
+		return fmt.Errorf("config: host_scheme %q: valid values are unionpay, iso", c.HostScheme)
+	}
+	for _, b := range c.Baselines {
+		if _, err := path.Match(b.Model, ""); err != nil {
+			return fmt.Errorf("config: baseline model pattern %q: %v", b.Model, err)
+		}
+		if _, ok := parseVersion(b.MinVersion); !ok {
+			return fmt.Errorf("config: baseline %q: min_version %q has no version number", b.Model, b.MinVersion)
+		}
+	}
+	for _, h := range c.AcquirerHosts {
+		if _, _, err := splitHostPort(h.Addr); err != nil {
+			return fmt.Errorf("config: acquirer host %q: %v", h.Addr, err)
+		}
+	}
+	return nil
+}
+
+// applyEnv reads POSDOCTOR_* variables through getenv.
+func applyEnv(c *Config, getenv func(string) string) error {
+	if v := getenv("POSDOCTOR_PASSWORD"); v != "" {
+		c.Password = v
+	}
+	if v := getenv("POSDOCTOR_CURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("POSDOCTOR_CURRENCY=%q: want an ISO 4217 numeric code such as 156", v)
+		}
+		c.Currency = n
+	}
+	if v := getenv("POSDOCTOR_AMOUNT"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("POSDOCTOR_AMOUNT=%q: want minor units such as 1", v)
+		}
+		c.Amount = n
+	}
+	if v := getenv("POSDOCTOR_LOCALE"); v != "" {
+		c.Locale = v
+	}
+	if v := getenv("POSDOCTOR_JOURNAL_DIR"); v != "" {
+		c.JournalDir = v
+	}
+	if v := getenv("POSDOCTOR_HOST_SCHEME"); v != "" {
+		c.HostScheme = model.Scheme(v)
+	}
+	if v := getenv("POSDOCTOR_BASELINES"); v != "" {
+		bs, err := ParseBaselines(v)
+		if err != nil {
+			return fmt.Errorf("POSDOCTOR_BASELINES: %v", err)
+		}
+		c.Baselines = bs
+	}
+	if v := getenv("POSDOCTOR_ACQUIRER_HOSTS"); v != "" {
+		hs, err := ParseAcquirerHosts(v)
+		if err != nil {
+			return fmt.Errorf("POSDOCTOR_ACQUIRER_HOSTS: %v", err)
+		}
+		c.AcquirerHosts = hs
+	}
+	return nil
+}
+
+// ParseBaselines reads "PATTERN=MIN,PATTERN=MIN", e.g. "Move*=3.1,*=2.0".
+func ParseBaselines(s string) ([]Baseline, error) {
+	var out []Baseline
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		m, v, ok := strings.Cut(part, "=")
+		if !ok || m == "" || v == "" {
+			return nil, fmt.Errorf("%q: want MODEL_PATTERN=MIN_VERSION, e.g. \"Move*=3.1\"", part)
+		}
+		out = append(out, Baseline{Model: strings.TrimSpace(m), MinVersion: strings.TrimSpace(v)})
+	}
+	return out, nil
+}
+
+// ParseAcquirerHosts reads "host:port,tls://host:port".
+func ParseAcquirerHosts(s string) ([]AcquirerHost, error) {
+	var out []AcquirerHost
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		h := AcquirerHost{Addr: part}
+		if rest, ok := strings.CutPrefix(part, "tls://"); ok {
+			h = AcquirerHost{Addr: rest, TLS: true}
+		} else if rest, ok := strings.CutPrefix(part, "tcp://"); ok {
+			h.Addr = rest
+		}
+		if _, _, err := splitHostPort(h.Addr); err != nil {
+			return nil, fmt.Errorf("%q: %v", part, err)
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}

@@ -1,0 +1,352 @@
+package checks
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// EntryKind says what a journal [Entry] records.
+type EntryKind string
+
+// Journal entry kinds. The txn_* kinds are the write-ahead log of a test
+// payment; the journal is fsynced after each of them.
+const (
+	EntrySessionStart EntryKind = "session_start" // Text: the command line's purpose; Config summary
+	EntryIdentity     EntryKind = "identity"      // Identity
+	EntryCheck        EntryKind = "check"         // Result (with masked trace)
+	EntryDiagnosis    EntryKind = "diagnosis"     // Diagnosis, Symptom
+	EntryStepState    EntryKind = "step_state"    // Step: a playbook step done, skipped or failed, with a note (TUI)
+	EntryNote         EntryKind = "note"          // Text: a free note from the operator
+	EntryError        EntryKind = "error"         // Text: the run could not go on
+	EntrySessionEnd   EntryKind = "session_end"   // Verdict
+
+	EntryTxnIntent      EntryKind = "txn_intent"      // TxnRef, Amount, Currency: about to send Authorization (fsync before sending)
+	EntryTxnResult      EntryKind = "txn_result"      // TxnRef, Payment: the terminal answered the Authorization
+	EntryTxnUnknown     EntryKind = "txn_unknown"     // TxnRef, Text: the outcome was not heard
+	EntryReversalIntent EntryKind = "reversal_intent" // TxnRef, Payment (receipt): about to send Reversal
+	EntryReversalResult EntryKind = "reversal_result" // TxnRef, Payment: the Reversal's answer
+	EntryTxnClosed      EntryKind = "txn_closed"      // TxnRef, Text: nothing of this payment is left open (state in Text)
+	EntryTxnUnresolved  EntryKind = "txn_unresolved"  // TxnRef, Text: what the operator must do by hand
+)
+
+// moneyKinds are fsynced.
+var moneyKinds = map[EntryKind]bool{
+	EntryTxnIntent: true, EntryTxnResult: true, EntryTxnUnknown: true,
+	EntryReversalIntent: true, EntryReversalResult: true, EntryTxnClosed: true,
+	EntryTxnUnresolved: true, EntryStepState: true, EntrySessionEnd: true,
+}
+
+// Step states recorded with [EntryStepState].
+const (
+	StepDone    = "done"
+	StepSkipped = "skipped"
+	StepFailed  = "failed"
+)
+
+// StepRecord is what the operator did with one playbook step.
+type StepRecord struct {
+	ID    string `json:"id"`
+	State string `json:"state"` // done, skipped, failed
+	Note  string `json:"note,omitempty"`
+}
+
+// Entry is one line of the journal. Seq, Time and Session are filled by
+// [Journal.Record]; the rest depends on Kind.
+type Entry struct {
+	Seq     int64     `json:"seq"`
+	Time    time.Time `json:"ts"`
+	Session string    `json:"session_id"`
+	Kind    EntryKind `json:"kind"`
+	// Target is the terminal this entry is about (a fleet session has many).
+	Target string `json:"target,omitempty"`
+	Name   string `json:"name,omitempty"` // inventory name of the terminal
+	TID    string `json:"tid,omitempty"`
+	TxnRef string `json:"txn_ref,omitempty"`
+
+	Text      string            `json:"text,omitempty"`
+	Amount    int64             `json:"amount,omitempty"`
+	Currency  int               `json:"currency,omitempty"`
+	Payment   *terminal.Payment `json:"payment,omitempty"`
+	Identity  *terminal.Status  `json:"identity,omitempty"`
+	Result    *Result           `json:"result,omitempty"`
+	Symptom   model.SymptomID   `json:"symptom,omitempty"`
+	Diagnosis *model.Diagnosis  `json:"diagnosis,omitempty"`
+	Step      *StepRecord       `json:"step,omitempty"`
+	Verdict   model.Status      `json:"verdict,omitempty"`
+	Info      map[string]string `json:"info,omitempty"`
+}
+
+// Journal is a session's JSON Lines journal, safe for concurrent use. The
+// file is created with mode 0600 and appended to; entries of money kinds
+// are fsynced before Record returns.
+type Journal struct {
+	mu      sync.Mutex
+	f       *os.File
+	path    string
+	session string
+	seq     int64
+	now     func() time.Time
+	err     error
+}
+
+// JournalExt is the journal files' extension.
+const JournalExt = ".jsonl"
+
+// NewSessionID returns a sortable session id for now, e.g.
+// 20261121T162645Z-3f9a.
+func NewSessionID(now time.Time) string {
+	return fmt.Sprintf("%s-%04x", now.UTC().Format("20060102T150405Z"), now.Nanosecond()&0xffff)
+}
+
+// OpenJournal creates (or appends to) dir/sessionID.jsonl. dir is created
+// with mode 0700.
+func OpenJournal(dir, sessionID string) (*Journal, error) {
+	if sessionID == "" || strings.ContainsAny(sessionID, `/\`) {
+		return nil, fmt.Errorf("journal: bad session id %q", sessionID)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("journal: %w (set journal_dir in the config or POSDOCTOR_JOURNAL_DIR)", err)
+	}
+	p := filepath.Join(dir, sessionID+JournalExt)
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w (set journal_dir in the config or POSDOCTOR_JOURNAL_DIR)", err)
+	}
+	syncDir(dir)
+	j := &Journal{f: f, path: p, session: sessionID, now: time.Now}
+	// Continue the sequence of an existing file.
+	if s, err := ReadSession(p); err == nil && len(s.Entries) > 0 {
+		j.seq = s.Entries[len(s.Entries)-1].Seq
+	}
+	return j, nil
+}
+
+// syncDir fsyncs a directory so a new file's name survives a crash (POSIX;
+// a no-op where directories cannot be synced).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+// Path is the journal file.
+func (j *Journal) Path() string {
+	if j == nil {
+		return ""
+	}
+	return j.path
+}
+
+// SessionID is the journal's session.
+func (j *Journal) SessionID() string {
+	if j == nil {
+		return ""
+	}
+	return j.session
+}
+
+// Record appends e (Seq, Time and Session are set here). Money entries
+// (txn_*, reversal_*), step states and the session end are fsynced before
+// Record returns. A nil Journal records nothing.
+func (j *Journal) Record(e Entry) error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return errors.New("journal: closed")
+	}
+	j.seq++
+	e.Seq = j.seq
+	if e.Time.IsZero() {
+		e.Time = j.now().UTC()
+	}
+	e.Session = j.session
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	b = ScrubPAN(b)
+	b = append(b, '\n')
+	if _, err := j.f.Write(b); err != nil {
+		j.err = err
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if moneyKinds[e.Kind] {
+		if err := j.f.Sync(); err != nil {
+			j.err = err
+			return fmt.Errorf("journal %s: sync: %w", j.path, err)
+		}
+	}
+	return nil
+}
+
+// RecordStep records what the operator did with a playbook step: state is
+// StepDone, StepSkipped or StepFailed; note is free text.
+func (j *Journal) RecordStep(target, stepID, state, note string) error {
+	return j.Record(Entry{Kind: EntryStepState, Target: target, Step: &StepRecord{ID: stepID, State: state, Note: note}})
+}
+
+// Close syncs and closes the file.
+func (j *Journal) Close() error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Sync()
+	if cerr := j.f.Close(); err == nil {
+		err = cerr
+	}
+	j.f = nil
+	return err
+}
+
+// Session is a journal read back.
+type Session struct {
+	ID      string  `json:"session_id"`
+	Path    string  `json:"path"`
+	Entries []Entry `json:"entries"`
+	// Torn is set when the last line was cut short (a crash mid-write) and
+	// was skipped.
+	Torn bool `json:"torn,omitempty"`
+}
+
+// maxLine bounds one journal line (a check with a long trace).
+const maxLine = 8 << 20
+
+// ReadSession reads a journal. A last line that is cut short or does not
+// parse is skipped and Torn is set; a bad line before the last is an error
+// that names the line.
+func ReadSession(path string) (Session, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Session{}, fmt.Errorf("journal: %w", err)
+	}
+	defer f.Close()
+	return readSession(f, path)
+}
+
+func readSession(r io.Reader, path string) (Session, error) {
+	s := Session{Path: path, ID: strings.TrimSuffix(filepath.Base(path), JournalExt)}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	line := 0
+	var pending error
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if pending != nil {
+			return s, pending
+		}
+		var e Entry
+		if err := json.Unmarshal(b, &e); err != nil {
+			pending = fmt.Errorf("journal %s:%d: %v", path, line, err)
+			continue
+		}
+		if e.Session != "" {
+			s.ID = e.Session
+		}
+		s.Entries = append(s.Entries, e)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			s.Torn = true
+			return s, nil
+		}
+		return s, fmt.Errorf("journal %s: %w", path, err)
+	}
+	if pending != nil {
+		s.Torn = true
+	}
+	return s, nil
+}
+
+// ListSessions returns the journal files in dir, newest first.
+func ListSessions(dir string) ([]string, error) {
+	m, err := filepath.Glob(filepath.Join(dir, "*"+JournalExt))
+	if err != nil {
+		return nil, err
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(m)))
+	return m, nil
+}
+
+// FindSession resolves a session id or a path to a journal file: an
+// existing path is taken as is, else dir/ID.jsonl, else the one file in dir
+// whose name starts with ID.
+func FindSession(dir, idOrPath string) (string, error) {
+	if st, err := os.Stat(idOrPath); err == nil && !st.IsDir() {
+		return idOrPath, nil
+	}
+	if strings.ContainsAny(idOrPath, `/\`) {
+		return "", fmt.Errorf("no journal at %s", idOrPath)
+	}
+	p := filepath.Join(dir, strings.TrimSuffix(idOrPath, JournalExt)+JournalExt)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	all, _ := ListSessions(dir)
+	var found []string
+	for _, f := range all {
+		if strings.HasPrefix(filepath.Base(f), idOrPath) {
+			found = append(found, f)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("no session %q in %s (give a journal path, or set --journal-dir)", idOrPath, dir)
+	default:
+		return "", fmt.Errorf("session %q is ambiguous in %s: %d journals match", idOrPath, dir, len(found))
+	}
+}
+
+// panRun finds runs of 13 to 19 digits, or groups of four separated by a
+// space or dash (6228 4800 1234 5678), which could be a card number. Hex
+// byte dumps ("62 28 48") do not match.
+var panRun = regexp.MustCompile(`\d{13,19}|\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}`)
+
+// ScrubPAN masks anything in b that looks like a full card number (13–19
+// digits) to its first six and last four digits. Every writer in this
+// package runs it as a last line of defence; PANs are masked long before.
+func ScrubPAN(b []byte) []byte {
+	if !panRun.Match(b) {
+		return b
+	}
+	return panRun.ReplaceAllFunc(b, func(m []byte) []byte {
+		digits := make([]byte, 0, len(m))
+		for _, c := range m {
+			if c >= '0' && c <= '9' {
+				digits = append(digits, c)
+			}
+		}
+		return []byte(terminal.NewPAN(string(digits)).String())
+	})
+}
+
+// ScrubString is ScrubPAN for strings.
+func ScrubString(s string) string { return string(ScrubPAN([]byte(s))) }

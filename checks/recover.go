@@ -1,0 +1,167 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// Recovered is a test payment from an earlier session that was still open
+// at start-up, and what became of it.
+type Recovered struct {
+	Session  string `json:"session_id"`
+	Journal  string `json:"journal"`
+	TxnRef   string `json:"txn_ref"`
+	Target   string `json:"target"`
+	Amount   int64  `json:"amount"`
+	Currency int    `json:"currency"`
+	Receipt  int    `json:"receipt,omitempty"`
+	// State is TxnReversed, TxnAlreadyReversed, TxnNotBooked, TxnUnresolved
+	// or TxnPending (open for another terminal: not touched).
+	State string `json:"state"`
+	// Text says what happened, or exactly what the operator must do.
+	Text string `json:"text"`
+}
+
+// openTxn is a payment folded from journal entries.
+type openTxn struct {
+	base     Entry
+	approved *terminal.Payment
+	closed   bool
+	journal  string
+	session  string
+}
+
+// OpenPayments returns the test payments in dir's journals that have an
+// intent but are not closed, oldest first.
+func OpenPayments(dir string) ([]Recovered, error) {
+	txns, err := foldOpen(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recovered
+	for _, t := range txns {
+		out = append(out, t.recovered(TxnPending, ""))
+	}
+	return out, nil
+}
+
+func foldOpen(dir string) ([]*openTxn, error) {
+	files, err := ListSessions(dir)
+	if err != nil {
+		return nil, err
+	}
+	var order []*openTxn
+	for i := len(files) - 1; i >= 0; i-- { // oldest first
+		s, err := ReadSession(files[i])
+		if err != nil {
+			// A damaged journal must not hide the others; the entries read so far count.
+			if len(s.Entries) == 0 {
+				continue
+			}
+		}
+		byRef := map[string]*openTxn{}
+		for _, e := range s.Entries {
+			if e.TxnRef == "" {
+				continue
+			}
+			t := byRef[e.TxnRef]
+			if t == nil {
+				if e.Kind != EntryTxnIntent {
+					continue
+				}
+				t = &openTxn{base: e, journal: files[i], session: s.ID}
+				byRef[e.TxnRef] = t
+				order = append(order, t)
+			}
+			switch e.Kind {
+			case EntryTxnResult:
+				if e.Payment != nil && e.Payment.Approved && e.Payment.Receipt != 0 && e.Payment.Amount == t.base.Amount {
+					p := *e.Payment
+					t.approved = &p
+				}
+			case EntryTxnClosed:
+				t.closed = true
+			}
+		}
+	}
+	var open []*openTxn
+	for _, t := range order {
+		if !t.closed {
+			open = append(open, t)
+		}
+	}
+	return open, nil
+}
+
+func (t *openTxn) recovered(state, text string) Recovered {
+	r := Recovered{Session: t.session, Journal: t.journal, TxnRef: t.base.TxnRef, Target: t.base.Target,
+		Amount: t.base.Amount, Currency: t.base.Currency, State: state, Text: text}
+	if t.approved != nil {
+		r.Receipt = t.approved.Receipt
+	}
+	if text == "" {
+		r.Text = unresolvedText(t.base, r.Receipt, "the session that sent it ended before the payment was closed")
+	}
+	return r
+}
+
+// Recover resolves the open test payments that earlier sessions in dir left
+// for the terminal d is connected to (same target, or same TID when tid is
+// known): an approved payment is reversed, an unknown one is looked up with
+// Repeat Receipt first. The outcome is appended to the journal the payment
+// came from. Open payments for other terminals come back with state
+// TxnPending and the instructions, untouched. Call it at start-up before any
+// check.
+func Recover(ctx context.Context, d terminal.Driver, dir string) ([]Recovered, error) {
+	return RecoverFor(ctx, d, dir, "")
+}
+
+// RecoverFor is Recover that also matches payments by terminal id.
+func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Recovered, error) {
+	txns, err := foldOpen(dir)
+	if err != nil {
+		return nil, fmt.Errorf("recover: %w", err)
+	}
+	target := d.Info().Target
+	var out []Recovered
+	for _, t := range txns {
+		mine := t.base.Target == target || tid != "" && t.base.TID == tid
+		if !mine {
+			out = append(out, t.recovered(TxnPending, ""))
+			continue
+		}
+		j, err := OpenJournal(dirOf(t.journal), t.session)
+		if err != nil {
+			out = append(out, t.recovered(TxnUnresolved, ""))
+			continue
+		}
+		base := t.base
+		base.Text = "recovered"
+		var state, text string
+		tm := 90 * time.Second
+		if t.approved != nil {
+			state, text = reverseWith(ctx, d, j, base, *t.approved, noMoney, tm)
+		} else {
+			state, text = resolveWith(ctx, d, j, base, noMoney, tm)
+		}
+		_ = j.Close()
+		rc := t.recovered(state, text)
+		if state == TxnReversed || state == TxnAlreadyReversed || state == TxnNotBooked {
+			rc.Text = fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.session, text)
+		}
+		out = append(out, rc)
+	}
+	return out, nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' || path[i] == '\\' {
+			return path[:i]
+		}
+	}
+	return "."
+}

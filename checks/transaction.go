@@ -1,0 +1,283 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// Money event texts (Event.Text of a MoneyEvent).
+const (
+	MoneyIntent     = "intent"
+	MoneyApproved   = "approved"
+	MoneyDeclined   = "declined"
+	MoneyReversed   = "reversed"
+	MoneyUnknown    = "unknown"
+	MoneyUnresolved = "unresolved"
+	MoneyNotBooked  = "not_booked"
+)
+
+// Closed states of a test payment (txn_closed Text, Recovered.State).
+const (
+	TxnReversed        = "reversed"         // approved, then reversed
+	TxnDeclined        = "declined"         // never approved
+	TxnNotBooked       = "not_booked"       // outcome was unknown; the terminal has no approved payment for it
+	TxnAlreadyReversed = "already_reversed" // the terminal had already reversed it (auto-reversal)
+	TxnNotSent         = "not_sent"         // the Authorization never reached the terminal
+	TxnUnresolved      = "unresolved"       // still open: the operator must act
+	TxnPending         = "pending"          // open in a journal for another terminal
+)
+
+// pauseAfterAuth is a test hook: when POSDOCTOR_TEST_PAUSE_AFTER_AUTH is a
+// duration, the transaction check writes the file named by
+// POSDOCTOR_TEST_PAUSE_FILE (if set) and sleeps that long after the
+// Authorization was approved and journaled, so a test can kill the process
+// between Authorization and Reversal.
+func pauseAfterAuth(ctx context.Context) {
+	d, err := time.ParseDuration(os.Getenv("POSDOCTOR_TEST_PAUSE_AFTER_AUTH"))
+	if err != nil || d <= 0 {
+		return
+	}
+	if f := os.Getenv("POSDOCTOR_TEST_PAUSE_FILE"); f != "" {
+		_ = os.WriteFile(f, []byte("paused\n"), 0o600)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+func (r *run) money(text string) {
+	r.e.publish(Event{Kind: MoneyEvent, Check: model.CheckTransaction, Text: text})
+}
+
+func formatAmount(amount int64, currency int) string {
+	return fmt.Sprintf("%d.%02d (currency %03d)", amount/100, amount%100, currency)
+}
+
+func (r *run) transaction(ctx context.Context) Result {
+	e := r.e
+	if e.j == nil {
+		return Result{Status: model.StatusError, Summary: "no session journal: a test payment is only sent with a journal (check journal_dir)"}
+	}
+	amount, cur := r.opts.Amount, e.cfg.Currency
+	ref := fmt.Sprintf("%s-%d", e.j.SessionID(), e.now().UnixNano())
+	ev := map[string]string{"amount": strconv.FormatInt(amount, 10), "currency": strconv.Itoa(cur), "txn_ref": ref}
+	if r.opts.KnownGoodCard {
+		ev[FactKnownGoodCard] = "true"
+	}
+	base := Entry{Target: r.opts.Target, Name: r.opts.Name, TID: r.tid(), TxnRef: ref, Amount: amount, Currency: cur}
+	rec := func(kind EntryKind, mod func(*Entry)) error {
+		en := base
+		en.Kind = kind
+		if mod != nil {
+			mod(&en)
+		}
+		return e.j.Record(en)
+	}
+	// Safety: the intent is on disk before the Authorization is sent.
+	if err := rec(EntryTxnIntent, nil); err != nil {
+		return Result{Status: model.StatusError, Evidence: ev, Summary: "could not write the payment intent to the journal, so no payment was sent: " + err.Error()}
+	}
+	r.money(MoneyIntent)
+	e.progress(model.CheckTransaction, "test payment of "+formatAmount(amount, cur)+": present the card at the terminal")
+
+	t := e.cfg.Timeouts.Transaction
+	actx, cancel := context.WithTimeout(ctx, t)
+	p, err := e.d.Authorize(actx, amount)
+	cancel()
+	if err != nil {
+		if errors.Is(err, terminal.ErrNoAnswer) || errors.Is(err, terminal.ErrRejected) || errors.Is(err, terminal.ErrNotProtocol) {
+			// Nothing was committed at the terminal.
+			_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotSent })
+			r.money(MoneyNotBooked)
+			return Result{Status: errStatus(err), Evidence: ev, Summary: describeErr("authorization", err, t) + "; no payment was made"}
+		}
+		// The outcome is unknown: resolve it with Repeat Receipt and Reversal.
+		_ = rec(EntryTxnUnknown, func(en *Entry) { en.Text = ScrubString(err.Error()) })
+		r.money(MoneyUnknown)
+		e.progress(model.CheckTransaction, "the payment's outcome was not heard: asking the terminal for its last receipt")
+		state, text := r.resolve(ctx, base, 0)
+		ev["resolution"] = state
+		sum := fmt.Sprintf("the outcome of the test payment was not heard (%s); %s", ScrubString(err.Error()), text)
+		return Result{Status: model.StatusFail, Evidence: ev, Summary: sum}
+	}
+	p.Currency = cur
+	_ = rec(EntryTxnResult, func(en *Entry) { en.Payment = &p })
+	resultEvidence(ev, p.Result)
+	if !p.PAN.IsZero() {
+		ev["pan"] = p.PAN.String()
+	}
+	if p.Technology != "" {
+		ev[FactTechnology] = string(p.Technology)
+	}
+	if p.Receipt != 0 {
+		ev["receipt"] = strconv.Itoa(p.Receipt)
+	}
+	codes := r.resultCodes(p.Result)
+	if !p.Approved {
+		_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnDeclined })
+		r.money(MoneyDeclined)
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the test payment was declined with " + resultText(p.Result)}
+	}
+	r.money(MoneyApproved)
+	pauseAfterAuth(ctx)
+	state, text := r.reverse(ctx, base, p)
+	ev["resolution"] = state
+	if state != TxnReversed {
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the test payment was approved but " + text}
+	}
+	return Result{Status: model.StatusOK, Evidence: ev, Codes: codes,
+		Summary: fmt.Sprintf("test payment of %s approved (receipt %d) and reversed", formatAmount(amount, cur), p.Receipt)}
+}
+
+// resolveTimeout bounds each resolution command, even after a cancel.
+const resolveTimeout = 60 * time.Second
+
+// reverse reverses an approved payment and journals it; on an unknown
+// outcome it resolves through Repeat Receipt.
+func (r *run) reverse(ctx context.Context, base Entry, p terminal.Payment) (string, string) {
+	return reverseWith(ctx, r.e.d, r.e.j, base, p, r.money, r.e.cfg.Timeouts.Transaction)
+}
+
+// resolve finds out, after an unknown outcome, whether the terminal booked
+// the payment, and reverses it if so.
+func (r *run) resolve(ctx context.Context, base Entry, _ int) (string, string) {
+	return resolveWith(ctx, r.e.d, r.e.j, base, r.money, r.e.cfg.Timeouts.Transaction)
+}
+
+func noMoney(string) {}
+
+func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, p terminal.Payment, money func(string), t time.Duration) (string, string) {
+	rec := func(kind EntryKind, mod func(*Entry)) {
+		en := base
+		en.Kind = kind
+		if mod != nil {
+			mod(&en)
+		}
+		_ = j.Record(en)
+	}
+	pp := p
+	rec(EntryReversalIntent, func(en *Entry) { en.Payment = &pp })
+	// The reversal runs even when the caller canceled: money comes first.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(t, resolveTimeout))
+	rv, err := d.Reverse(rctx, p.Receipt, base.Amount)
+	cancel()
+	if err == nil {
+		rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
+		if rv.Approved {
+			rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnReversed })
+			money(MoneyReversed)
+			return TxnReversed, "reversed"
+		}
+		if rv.Result.Code == 0xB4 { // already reversed
+			rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnAlreadyReversed })
+			money(MoneyReversed)
+			return TxnAlreadyReversed, "the terminal had already reversed it"
+		}
+		instr := unresolvedText(base, p.Receipt, "the terminal refused the reversal with "+resultText(rv.Result))
+		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
+		money(MoneyUnresolved)
+		return TxnUnresolved, instr
+	}
+	if errors.Is(err, terminal.ErrNoAnswer) || errors.Is(err, terminal.ErrRejected) {
+		// The reversal was not taken; try once more after a pause.
+		time.Sleep(200 * time.Millisecond)
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(t, resolveTimeout))
+		rv, err2 := d.Reverse(rctx, p.Receipt, base.Amount)
+		cancel()
+		if err2 == nil && rv.Approved {
+			rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
+			rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnReversed })
+			money(MoneyReversed)
+			return TxnReversed, "reversed"
+		}
+		if err2 != nil {
+			err = err2
+		}
+	}
+	// The reversal's outcome is unknown: ask the terminal.
+	rec(EntryTxnUnknown, func(en *Entry) { en.Text = "reversal: " + ScrubString(err.Error()) })
+	return resolveWith(ctx, d, j, base, money, t)
+}
+
+func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, money func(string), t time.Duration) (string, string) {
+	rec := func(kind EntryKind, mod func(*Entry)) {
+		en := base
+		en.Kind = kind
+		if mod != nil {
+			mod(&en)
+		}
+		_ = j.Record(en)
+	}
+	var last terminal.Payment
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(t, resolveTimeout))
+		last, err = d.RepeatReceipt(rctx)
+		cancel()
+		if err == nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil {
+		instr := unresolvedText(base, 0, "Repeat Receipt failed ("+ScrubString(err.Error())+")")
+		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
+		money(MoneyUnresolved)
+		return TxnUnresolved, instr
+	}
+	lp := last
+	rec(EntryTxnResult, func(en *Entry) { en.Payment = &lp; en.Text = "repeat_receipt" })
+	if !last.Approved || last.Amount != base.Amount || last.Receipt == 0 {
+		rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotBooked })
+		money(MoneyNotBooked)
+		return TxnNotBooked, "the terminal's last receipt shows no approved test payment, so nothing was charged"
+	}
+	// The terminal booked it: reverse it (a second unknown ends as unresolved).
+	rec(EntryReversalIntent, func(en *Entry) { en.Payment = &lp })
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(t, resolveTimeout))
+	rv, err := d.Reverse(rctx, last.Receipt, base.Amount)
+	cancel()
+	switch {
+	case err == nil && rv.Approved:
+		rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
+		rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnReversed })
+		money(MoneyReversed)
+		return TxnReversed, fmt.Sprintf("the terminal had booked it (receipt %d); it is now reversed", last.Receipt)
+	case err == nil && rv.Result.Code == 0xB4:
+		rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
+		rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnAlreadyReversed })
+		money(MoneyReversed)
+		return TxnAlreadyReversed, fmt.Sprintf("the terminal had already reversed it (receipt %d)", last.Receipt)
+	}
+	why := "the reversal did not go through"
+	if err != nil {
+		why += " (" + ScrubString(err.Error()) + ")"
+	} else {
+		why += " (" + resultText(rv.Result) + ")"
+	}
+	instr := unresolvedText(base, last.Receipt, why)
+	rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
+	money(MoneyUnresolved)
+	return TxnUnresolved, instr
+}
+
+// unresolvedText tells the operator exactly what to do with a payment that
+// is still open.
+func unresolvedText(base Entry, receipt int, why string) string {
+	rc := "the last receipt"
+	if receipt != 0 {
+		rc = "receipt " + strconv.Itoa(receipt)
+	}
+	return fmt.Sprintf("test payment %s of %s on %s may still be booked: %s. Reverse %s on the terminal's menu (Storno/撤销), or run posdoctor check --target %s again to retry; the journal keeps it open until then",
+		base.TxnRef, formatAmount(base.Amount, base.Currency), base.Target, why, rc, base.Target)
+}
