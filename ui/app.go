@@ -1,0 +1,659 @@
+// Package ui is the operator console: a Bubble Tea v2 program with one root
+// model that owns layout, overlays and the session, and one component per
+// screen (connect, symptom, dashboard, diagnosis, wizard, trace). Components
+// follow soft-serve's contract: Update, View, help.KeyMap and SetSize, so the
+// footer always shows the keys of the screen in front.
+//
+// Rules (DESIGN.md §UI, research/tui.md): no I/O in Update, everything that
+// touches the terminal, the disk or the network runs in a tea.Cmd; one
+// spinner that ticks only while work runs, so an idle console writes nothing;
+// status always as text as well as colour; no East-Asian-ambiguous glyphs in
+// the chrome; mouse off so operators can select text.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+	"github.com/posdoctor/posdoctor/ui/i18n"
+	"github.com/posdoctor/posdoctor/ui/theme"
+)
+
+// MinWidth and MinHeight are the smallest terminal the console lays out in.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// Options configure the console.
+type Options struct {
+	Backend  Backend
+	Target   string     // connect at once when set
+	Scenario string     // default simulator scenario
+	Lang     model.Lang // zh or en
+	Theme    theme.Mode
+	NoColor  bool
+	Now      func() time.Time // clock; time.Now when nil
+	Amount   int64            // test transaction amount, minor units (default 1)
+	Currency int              // ISO 4217 numeric (default 156, CNY)
+}
+
+type screenID int
+
+const (
+	scrConnect screenID = iota
+	scrSymptom
+	scrDashboard
+	scrDiagnosis
+	scrWizard
+	scrTrace
+)
+
+type overlayID int
+
+const (
+	ovNone overlayID = iota
+	ovHelp
+	ovConfirmTxn
+	ovExport
+	ovQuit
+)
+
+// screen is one component of the console (soft-serve's Component).
+type screen interface {
+	help.KeyMap
+	SetSize(w, h int)
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	// Title is the screen's name in the header.
+	Title() string
+	// Capturing reports that a text field has the focus: single-letter
+	// global keys (q, ?, L) then type into it.
+	Capturing() bool
+}
+
+// Model is the console's root model.
+type Model struct {
+	opts  Options
+	lang  model.Lang
+	mode  theme.Mode
+	dark  bool
+	th    theme.Theme
+	now   func() time.Time
+	w, h  int
+	ready bool // a WindowSizeMsg arrived
+
+	active  screenID
+	history []screenID
+	overlay overlayID
+
+	connect *connectScreen
+	symptom *symptomScreen
+	dash    *dashboard
+	diag    *diagnosisScreen
+	wiz     *wizard
+	trace   *traceView
+
+	toast    string
+	toastErr bool
+
+	// session
+	sess       Session
+	target     string
+	events     <-chan checks.Event
+	unsub      func()
+	connecting bool
+	cancelConn context.CancelFunc
+	connGen    int
+
+	// runs
+	running    bool
+	cancelRun  context.CancelFunc
+	runGen     int
+	runIDs     []model.CheckID
+	runPurpose runPurpose
+	pending    []model.CheckID // waiting for the transaction confirmation
+	pendingFor runPurpose
+	fixing     bool
+
+	// what is known
+	input     model.Input
+	haveInput bool
+	results   map[model.CheckID]checks.Result
+	identity  terminal.Status
+	diagnosis model.Diagnosis
+	frames    []traceFrame
+
+	// spinner: one, ticking only while something runs
+	spin    int
+	ticking bool
+}
+
+type runPurpose struct {
+	kind string // "all", "one", "proposed", "verify"
+	step string // wizard step id for verify
+}
+
+// New builds the console.
+func New(o Options) *Model {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Amount <= 0 {
+		o.Amount = 1
+	}
+	if o.Currency == 0 {
+		o.Currency = 156
+	}
+	if o.Lang == "" {
+		o.Lang = model.LangEn
+	}
+	if o.Theme == "" {
+		o.Theme = theme.Auto
+	}
+	m := &Model{opts: o, lang: o.Lang, mode: o.Theme, dark: true, now: o.Now,
+		results: map[model.CheckID]checks.Result{}}
+	m.th = theme.New(m.mode, m.dark, o.NoColor)
+	m.connect = newConnect(m)
+	m.symptom = newSymptom(m)
+	m.dash = newDashboard(m)
+	m.diag = newDiagnosis(m)
+	m.wiz = newWizard(m)
+	m.trace = newTrace(m)
+	m.w, m.h = MinWidth, MinHeight
+	m.resize()
+	return m
+}
+
+// Init loads ports, recent targets and scenarios, asks the terminal for its
+// background colour and, with a target, connects.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadCmd()}
+	if m.mode == theme.Auto && !m.opts.NoColor {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.opts.Target != "" {
+		cmds = append(cmds, m.startConnect(m.opts.Target))
+	}
+	return tea.Batch(cmds...)
+}
+
+// T translates a chrome message.
+func (m *Model) T(k string) string { return i18n.T(m.lang, k) }
+
+// F formats a chrome message.
+func (m *Model) F(k string, a ...any) string { return i18n.F(m.lang, k, a...) }
+
+// Lang is the current language.
+func (m *Model) Lang() model.Lang { return m.lang }
+
+// Connected reports whether a session is open.
+func (m *Model) Connected() bool { return m.sess != nil }
+
+// Busy reports whether work is running (a connect, a run or a fix).
+func (m *Model) Busy() bool { return m.connecting || m.running || m.fixing }
+
+// Session returns the open session, or nil.
+func (m *Model) Session() Session { return m.sess }
+
+// Screen is the name of the screen in front (for tests).
+func (m *Model) Screen() string {
+	return [...]string{"connect", "symptom", "dashboard", "diagnosis", "wizard", "trace"}[m.active]
+}
+
+// Results returns the latest result of every check run so far.
+func (m *Model) Results() []checks.Result {
+	var out []checks.Result
+	for _, id := range model.CheckOrder {
+		if r, ok := m.results[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Diagnosis is the current diagnosis.
+func (m *Model) Diagnosis() model.Diagnosis { return m.diagnosis }
+
+// Close releases the session (after the program ended).
+func (m *Model) Close() error {
+	if m.cancelRun != nil {
+		m.cancelRun()
+	}
+	if m.unsub != nil {
+		m.unsub()
+	}
+	if m.sess != nil {
+		return m.sess.Close()
+	}
+	return nil
+}
+
+func (m *Model) current() screen {
+	switch m.active {
+	case scrSymptom:
+		return m.symptom
+	case scrDashboard:
+		return m.dash
+	case scrDiagnosis:
+		return m.diag
+	case scrWizard:
+		return m.wiz
+	case scrTrace:
+		return m.trace
+	}
+	return m.connect
+}
+
+func (m *Model) show(s screenID) {
+	if s == m.active {
+		return
+	}
+	m.history = append(m.history, m.active)
+	m.active = s
+	if s == scrTrace {
+		m.trace.refresh()
+	}
+}
+
+func (m *Model) back() {
+	if n := len(m.history); n > 0 {
+		m.active = m.history[n-1]
+		m.history = m.history[:n-1]
+	}
+}
+
+func (m *Model) setToast(s string, isErr bool) { m.toast, m.toastErr = s, isErr }
+
+func (m *Model) bodySize() (int, int) { return m.w, m.h - 3 }
+
+func (m *Model) resize() {
+	w, h := m.bodySize()
+	for _, s := range []screen{m.connect, m.symptom, m.dash, m.diag, m.wiz, m.trace} {
+		s.SetSize(w, h)
+	}
+}
+
+// Update routes messages: keys to the overlay, the focused field or the
+// screen in front; async results to whoever started them.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h, m.ready = msg.Width, msg.Height, true
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.th = theme.New(m.mode, m.dark, m.opts.NoColor)
+		m.restyle()
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		return m, m.current().Update(msg)
+	case tickMsg:
+		if !m.Busy() {
+			m.ticking = false
+			return m, nil
+		}
+		m.spin++
+		return m, tick()
+	case loadedMsg:
+		return m, m.connect.Update(msg)
+	case connectedMsg:
+		return m, m.onConnected(msg)
+	case eventMsg:
+		return m, m.onEvent(msg)
+	case runDoneMsg:
+		return m, m.onRunDone(msg)
+	case fixDoneMsg:
+		return m, m.onFixDone(msg)
+	case exportDoneMsg:
+		m.overlay = ovNone
+		if msg.err != nil {
+			m.setToast(m.F("export.failed", msg.err), true)
+		} else {
+			m.setToast(m.F("export.written", msg.path), false)
+		}
+		return m, nil
+	case recordedMsg:
+		if msg.err != nil {
+			m.setToast(m.F("journal.failed", msg.err), true)
+		}
+		return m, nil
+	}
+	return m, m.current().Update(msg)
+}
+
+func (m *Model) restyle() {
+	m.connect.restyle()
+	m.symptom.restyle()
+	m.wiz.restyle()
+	m.trace.restyle()
+}
+
+func (m *Model) globalKeys() []key.Binding {
+	return []key.Binding{
+		m.bind("?", "key.help", "?", "f1"),
+		m.bind("L", "key.lang", "L"),
+		m.bind("T", "key.theme", "T"),
+		m.bind("q", "key.quit", "q"),
+	}
+}
+
+func (m *Model) bind(helpKey, descKey string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, m.T(descKey)))
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := msg.String()
+	if k == "ctrl+c" {
+		return m.quit()
+	}
+	switch m.overlay {
+	case ovHelp:
+		if k == "?" || k == "f1" || k == "esc" || k == "q" || k == "enter" {
+			m.overlay = ovNone
+		}
+		return nil
+	case ovQuit:
+		switch k {
+		case "y", "Y", "enter":
+			return m.quit()
+		default:
+			m.overlay = ovNone
+			m.setToast("", false)
+		}
+		return nil
+	case ovConfirmTxn:
+		return m.confirmTxnKey(k)
+	case ovExport:
+		switch k {
+		case "m", "M":
+			return m.exportCmd("md")
+		case "h", "H":
+			return m.exportCmd("html")
+		case "esc", "q":
+			m.overlay = ovNone
+		}
+		return nil
+	}
+	if k == "f1" {
+		m.overlay = ovHelp
+		return nil
+	}
+	cur := m.current()
+	if cur.Capturing() {
+		return cur.Update(msg)
+	}
+	switch k {
+	case "?":
+		m.overlay = ovHelp
+		return nil
+	case "q":
+		if m.Busy() {
+			m.overlay = ovQuit
+			return nil
+		}
+		return m.quit()
+	case "L":
+		m.lang = i18n.Toggle(m.lang)
+		m.setToast(m.T("toast.lang"), false)
+		return nil
+	case "T":
+		m.cycleTheme()
+		return nil
+	}
+	return cur.Update(msg)
+}
+
+func (m *Model) cycleTheme() {
+	order := []theme.Mode{theme.Dark, theme.Light, theme.HighContrast}
+	next := order[0]
+	for i, md := range order {
+		if md == m.mode {
+			next = order[(i+1)%len(order)]
+		}
+	}
+	m.mode = next
+	m.th = theme.New(m.mode, m.dark, m.opts.NoColor)
+	m.restyle()
+	m.setToast(m.F("toast.theme", m.th.Name), false)
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.cancelRun != nil {
+		m.cancelRun()
+	}
+	if m.cancelConn != nil {
+		m.cancelConn()
+	}
+	return tea.Quit
+}
+
+// View draws header, body (or overlay), status line and key hints.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeNone
+	v.WindowTitle = "posdoctor"
+	return v
+}
+
+// Render is the screen as a string (View's content), for golden tests.
+func (m *Model) Render() string {
+	if m.w < MinWidth || m.h < MinHeight {
+		return m.tooSmall()
+	}
+	w, bh := m.bodySize()
+	var body string
+	switch m.overlay {
+	case ovHelp:
+		body = m.helpView(w, bh)
+	case ovConfirmTxn:
+		body = m.center(w, bh, m.confirmTxnView())
+	case ovExport:
+		body = m.center(w, bh, m.exportView())
+	default:
+		body = m.current().View()
+	}
+	lines := []string{m.header()}
+	lines = append(lines, fit(body, w, bh)...)
+	lines = append(lines, m.statusLine(), m.footer())
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) tooSmall() string {
+	msg := m.F("small.msg", m.w, m.h, MinWidth, MinHeight)
+	hint := m.T("small.hint")
+	w, h := max(m.w, 1), max(m.h, 1)
+	s := lipgloss.NewStyle().Width(w).Align(lipgloss.Center).Render(msg + "\n" + hint)
+	return strings.Join(fit(lipgloss.PlaceVertical(h, lipgloss.Center, s), w, h), "\n")
+}
+
+func (m *Model) header() string {
+	left := " posdoctor  |  " + m.current().Title()
+	if m.overlay == ovHelp {
+		left = " posdoctor  |  " + m.T("help.title")
+	}
+	tgt := m.T("hdr.offline")
+	if m.sess != nil {
+		tgt = m.target
+	} else if m.connecting {
+		tgt = m.F("hdr.connecting", m.target)
+	}
+	right := tgt + "  |  " + m.T("hdr.lang") + " "
+	gap := m.w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		right = ansi.Truncate(right, max(0, m.w-ansi.StringWidth(left)-1), "...")
+		gap = m.w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	}
+	line := left + strings.Repeat(" ", max(gap, 0)) + right
+	return m.th.App.Render(ansi.Truncate(line, m.w, ""))
+}
+
+func (m *Model) statusLine() string {
+	if m.overlay == ovQuit {
+		return m.th.Error.Render(ansi.Truncate(" "+m.T("quit.confirm"), m.w, "..."))
+	}
+	var parts []string
+	if m.Busy() {
+		parts = append(parts, m.th.Run.Render(m.spinner()+" "+m.busyText()))
+	}
+	if m.toast != "" {
+		st := m.th.Toast
+		if m.toastErr {
+			st = m.th.Error
+		}
+		parts = append(parts, st.Render(m.toast))
+	}
+	return ansi.Truncate(" "+strings.Join(parts, "  "), m.w, "...")
+}
+
+func (m *Model) busyText() string {
+	switch {
+	case m.connecting:
+		return m.F("busy.connecting", m.target)
+	case m.fixing:
+		return m.T("busy.fixing")
+	default:
+		return m.F("busy.running", len(m.runIDs))
+	}
+}
+
+func (m *Model) footer() string {
+	h := m.helpModel()
+	binds := m.current().ShortHelp()
+	binds = append(binds, m.globalKeys()[0], m.globalKeys()[3])
+	return " " + h.ShortHelpView(binds)
+}
+
+func (m *Model) helpModel() help.Model {
+	h := help.New()
+	h.ShortSeparator = "  "
+	h.FullSeparator = "    "
+	h.Ellipsis = "..."
+	h.SetWidth(m.w - 2)
+	st := help.Styles{
+		ShortKey: m.th.Key, ShortDesc: m.th.Desc, ShortSeparator: m.th.Sep,
+		FullKey: m.th.Key, FullDesc: m.th.Desc, FullSeparator: m.th.Sep, Ellipsis: m.th.Sep,
+	}
+	h.Styles = st
+	return h
+}
+
+func (m *Model) helpView(w, h int) string {
+	hm := m.helpModel()
+	groups := m.current().FullHelp()
+	groups = append(groups, m.globalKeys())
+	var b strings.Builder
+	b.WriteString(m.th.Title.Render(m.F("help.for", m.current().Title())) + "\n\n")
+	b.WriteString(hm.FullHelpView(groups) + "\n\n")
+	b.WriteString(m.th.Muted.Render(m.T("help.general")) + "\n")
+	b.WriteString(m.th.Muted.Render(m.T("help.close")))
+	return indent(b.String(), 2)
+}
+
+func (m *Model) center(w, h int, box string) string {
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+func (m *Model) spinner() string {
+	frames := []string{"|", "/", "-", "\\"}
+	return frames[m.spin%len(frames)]
+}
+
+// tickMsg advances the spinner.
+type tickMsg struct{}
+
+func tick() tea.Cmd {
+	return tea.Tick(120*time.Millisecond, func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// startTicking starts the one spinner if it is not ticking already.
+func (m *Model) startTicking() tea.Cmd {
+	if m.ticking {
+		return nil
+	}
+	m.ticking = true
+	return tick()
+}
+
+// fit pads or cuts s to exactly h lines of at most w cells.
+func fit(s string, w, h int) []string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// padRight pads s with spaces to w cells (display width, not runes).
+func padRight(s string, w int) string {
+	if n := ansi.StringWidth(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// cut truncates s to w cells with "..." (ASCII, never the ambiguous
+// ellipsis glyph).
+func cut(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, w, "...")
+}
+
+// wrap wraps s to w cells (CJK-aware: lipgloss hard-wraps ideographs).
+func wrap(s string, w int) string {
+	if w < 10 {
+		w = 10
+	}
+	return lipgloss.NewStyle().Width(w).Render(s)
+}
+
+// NoColorFromEnv reports whether NO_COLOR asks for no colour: any non-empty
+// value (no-color.org), not only what strconv.ParseBool accepts.
+func NoColorFromEnv() bool { return os.Getenv("NO_COLOR") != "" }
+
+func fmtDur(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	if d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
+}

@@ -1,0 +1,339 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+type connState int
+
+const (
+	connIdle connState = iota
+	connBusy
+	connFailed
+)
+
+type itemKind int
+
+const (
+	itemSim itemKind = iota
+	itemPort
+	itemRecent
+	itemAddr
+)
+
+type connItem struct {
+	kind   itemKind
+	target string
+	label  string
+	detail string
+}
+
+// connectScreen offers the simulator (first and selected, so `make run`
+// shows the whole product without hardware), serial ports, recent targets
+// and an address field.
+type connectScreen struct {
+	m         *Model
+	w, h      int
+	cursor    int
+	scenarios []Scenario
+	scenario  int
+	ports     []Port
+	portErr   error
+	recent    []string
+	loaded    bool
+	addr      textinput.Model
+	editing   bool
+	state     connState
+	err       error
+}
+
+func newConnect(m *Model) *connectScreen {
+	c := &connectScreen{m: m}
+	c.addr = textinput.New()
+	c.addr.Prompt = ""
+	c.addr.CharLimit = 200
+	c.restyle()
+	return c
+}
+
+func (c *connectScreen) restyle() {
+	st := textinput.DefaultStyles(c.m.dark)
+	st.Cursor.Blink = false // no idle repaint
+	st.Focused.Text = c.m.th.Input
+	st.Blurred.Text = c.m.th.Input
+	st.Focused.Placeholder = c.m.th.Muted
+	st.Blurred.Placeholder = c.m.th.Muted
+	c.addr.SetStyles(st)
+}
+
+func (c *connectScreen) SetSize(w, h int) {
+	c.w, c.h = w, h
+	c.addr.SetWidth(max(20, min(60, w-30)))
+}
+
+func (c *connectScreen) Title() string   { return c.m.T("connect.title") }
+func (c *connectScreen) Capturing() bool { return c.editing }
+
+func (c *connectScreen) items() []connItem {
+	var it []connItem
+	sc := c.m.opts.Scenario
+	if c.scenario < len(c.scenarios) {
+		sc = c.scenarios[c.scenario].Name
+	}
+	if sc == "" {
+		sc = "healthy"
+	}
+	it = append(it, connItem{kind: itemSim, target: "sim://" + sc, label: c.m.T("connect.sim"), detail: sc})
+	for _, p := range c.ports {
+		d := p.Product
+		if p.VID != "" {
+			d = strings.TrimSpace(fmt.Sprintf("%s (USB %s:%s)", p.Product, p.VID, p.PID))
+		}
+		it = append(it, connItem{kind: itemPort, target: serialTarget(p.Name), label: p.Name, detail: d})
+	}
+	for _, r := range c.recent {
+		it = append(it, connItem{kind: itemRecent, target: r, label: r})
+	}
+	it = append(it, connItem{kind: itemAddr, label: c.m.T("connect.addr")})
+	return it
+}
+
+func serialTarget(name string) string {
+	if strings.HasPrefix(name, "/") {
+		return "serial://" + name
+	}
+	return "serial://" + name
+}
+
+type connKeys struct {
+	Up, Down, Pick, Connect, Edit, Symptom, Back key.Binding
+}
+
+func (c *connectScreen) keys() connKeys {
+	m := c.m
+	k := connKeys{
+		Up:      m.bind("up/k", "key.up", "up", "k"),
+		Down:    m.bind("down/j", "key.down", "down", "j"),
+		Pick:    m.bind("left/right", "key.scenario", "left", "right", "h", "l"),
+		Connect: m.bind("enter", "key.connect", "enter"),
+		Edit:    m.bind("tab", "key.addr", "tab"),
+		Symptom: m.bind("s", "key.nosession", "s"),
+		Back:    m.bind("esc", "key.cancel", "esc"),
+	}
+	if c.editing {
+		k = connKeys{Connect: m.bind("enter", "key.connect", "enter"), Back: m.bind("esc", "key.leavefield", "esc")}
+	}
+	return k
+}
+
+func (c *connectScreen) ShortHelp() []key.Binding {
+	k := c.keys()
+	if c.editing {
+		return []key.Binding{k.Connect, k.Back}
+	}
+	if c.state == connBusy {
+		return []key.Binding{k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Connect, k.Pick, k.Symptom}
+}
+
+func (c *connectScreen) FullHelp() [][]key.Binding {
+	k := c.keys()
+	if c.editing {
+		return [][]key.Binding{{k.Connect, k.Back}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.Pick}, {k.Connect, k.Edit, k.Symptom, k.Back}}
+}
+
+func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		c.loaded = true
+		c.ports, c.portErr, c.recent, c.scenarios = msg.ports, msg.portErr, msg.recent, msg.scenarios
+		for i, s := range c.scenarios {
+			if s.Name == c.m.opts.Scenario {
+				c.scenario = i
+			}
+		}
+		return nil
+	case tea.PasteMsg:
+		if c.editing {
+			var cmd tea.Cmd
+			c.addr, cmd = c.addr.Update(msg)
+			return cmd
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return c.key(msg)
+	}
+	return nil
+}
+
+func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := c.keys()
+	items := c.items()
+	if c.editing {
+		switch {
+		case key.Matches(msg, k.Connect):
+			t := strings.TrimSpace(c.addr.Value())
+			if t == "" {
+				return nil
+			}
+			if _, err := terminal.ParseTarget(t); err != nil {
+				c.state, c.err = connFailed, err
+				return nil
+			}
+			c.editing = false
+			c.addr.Blur()
+			return c.m.startConnect(t)
+		case key.Matches(msg, k.Back):
+			c.editing = false
+			c.addr.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		c.addr, cmd = c.addr.Update(msg)
+		return cmd
+	}
+	if c.state == connBusy {
+		if key.Matches(msg, k.Back) && c.m.cancelConn != nil {
+			c.m.cancelConn()
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		c.cursor = (c.cursor - 1 + len(items)) % len(items)
+	case key.Matches(msg, k.Down):
+		c.cursor = (c.cursor + 1) % len(items)
+	case key.Matches(msg, k.Pick):
+		if items[c.cursor].kind == itemSim && len(c.scenarios) > 0 {
+			d := 1
+			if s := msg.String(); s == "left" || s == "h" {
+				d = -1
+			}
+			c.scenario = (c.scenario + d + len(c.scenarios)) % len(c.scenarios)
+		}
+	case key.Matches(msg, k.Edit):
+		c.cursor = len(items) - 1
+		c.editing = true
+		return c.addr.Focus()
+	case key.Matches(msg, k.Connect):
+		it := items[c.cursor]
+		if it.kind == itemAddr {
+			c.editing = true
+			return c.addr.Focus()
+		}
+		return c.m.startConnect(it.target)
+	case key.Matches(msg, k.Symptom):
+		c.m.show(scrSymptom)
+	case key.Matches(msg, k.Back):
+		c.state, c.err = connIdle, nil
+	}
+	return nil
+}
+
+func (c *connectScreen) View() string {
+	m, th := c.m, c.m.th
+	var b strings.Builder
+	if c.state == connBusy {
+		b.WriteString("\n" + th.Title.Render(m.F("connect.busy", m.target)) + "\n\n")
+		b.WriteString(th.Text.Render(m.T("connect.doing")) + "\n")
+		b.WriteString(th.Muted.Render(m.T("connect.esc")) + "\n")
+		return indent(b.String(), 2)
+	}
+	b.WriteString(th.Title.Render(m.T("connect.heading")) + "\n")
+	b.WriteString(th.Muted.Render(m.T("connect.sub")) + "\n\n")
+	items := c.items()
+	section := itemKind(-1)
+	for i, it := range items {
+		if it.kind != section {
+			section = it.kind
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(th.Muted.Render(c.sectionTitle(it.kind)) + "\n")
+		}
+		marker := "  "
+		if i == c.cursor {
+			marker = "> "
+		}
+		var line string
+		switch it.kind {
+		case itemSim:
+			line = fmt.Sprintf("%s   %s < %s >", it.label, m.T("connect.scenario"), it.detail)
+		case itemAddr:
+			v := c.addr.View()
+			if !c.editing && c.addr.Value() == "" {
+				v = th.Muted.Render("tcp://192.168.1.50:20007")
+			}
+			line = it.label + "  [" + v + "]"
+		default:
+			line = padRight(it.label, 22) + " " + it.detail
+		}
+		line = cut(line, c.w-4)
+		if i == c.cursor {
+			line = th.Selected.Render(line)
+		}
+		b.WriteString(marker + line + "\n")
+		if it.kind == itemSim && c.scenario < len(c.scenarios) && i == c.cursor {
+			b.WriteString("    " + th.Muted.Render(cut(c.scenarios[c.scenario].Description, c.w-6)) + "\n")
+		}
+		if it.kind == itemSim && len(c.ports) == 0 && c.loaded {
+			// the ports section says there are none
+			b.WriteString("\n" + th.Muted.Render(c.sectionTitle(itemPort)) + "\n")
+			msg := m.T("connect.noports")
+			if c.portErr != nil {
+				msg = m.F("connect.porterr", c.portErr)
+			}
+			b.WriteString("  " + th.Muted.Render(cut(msg, c.w-4)) + "\n")
+		}
+	}
+	if c.state == connFailed && c.err != nil {
+		b.WriteString("\n" + th.Error.Render(cut(m.F("connect.failed", m.target), c.w-4)) + "\n")
+		b.WriteString(wrap(c.err.Error(), c.w-6) + "\n")
+		b.WriteString(th.Title.Render(m.T("connect.try")) + "\n")
+		for _, tip := range c.tips() {
+			b.WriteString(cut("  - "+tip, c.w-4) + "\n")
+		}
+	}
+	return indent(b.String(), 1)
+}
+
+func (c *connectScreen) sectionTitle(k itemKind) string {
+	switch k {
+	case itemSim:
+		return c.m.T("connect.sec.sim")
+	case itemPort:
+		return c.m.T("connect.sec.ports")
+	case itemRecent:
+		return c.m.T("connect.sec.recent")
+	}
+	return c.m.T("connect.sec.addr")
+}
+
+// tips say what to try after a failed connect, by kind of link.
+func (c *connectScreen) tips() []string {
+	t, _ := terminal.ParseTarget(c.m.target)
+	var keys []string
+	switch t.Scheme {
+	case terminal.SchemeSerial:
+		keys = []string{"tip.serial.cable", "tip.serial.busy", "tip.serial.ecr"}
+	case terminal.SchemeSim:
+		keys = []string{"tip.sim.name"}
+	default:
+		keys = []string{"tip.tcp.addr", "tip.tcp.net", "tip.tcp.ecr"}
+	}
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = c.m.T(k)
+	}
+	return out
+}

@@ -1,0 +1,388 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/model"
+)
+
+type checkPhase int
+
+const (
+	phaseNone checkPhase = iota // never run
+	phaseWaiting
+	phaseRunning
+	phaseDone
+)
+
+type checkRow struct {
+	phase   checkPhase
+	started time.Time
+	prompt  string
+	result  checks.Result
+	hasRes  bool
+}
+
+type moneyLine struct {
+	at   time.Time
+	text string
+}
+
+// dashboard shows the terminal's identity and every check with its live
+// state; it runs all, one, the proposed set, re-runs, and aborts.
+type dashboard struct {
+	m             *Model
+	w, h          int
+	cursor        int
+	rows          map[model.CheckID]*checkRow
+	proposed      []model.CheckID
+	finishedInRun map[model.CheckID]struct{}
+	moneyLog      []moneyLine
+	lastRun       []model.CheckID
+}
+
+func newDashboard(m *Model) *dashboard {
+	d := &dashboard{m: m}
+	d.reset()
+	return d
+}
+
+func (d *dashboard) reset() {
+	d.rows = map[model.CheckID]*checkRow{}
+	for _, id := range model.CheckOrder {
+		d.rows[id] = &checkRow{}
+	}
+	d.finishedInRun = map[model.CheckID]struct{}{}
+	d.moneyLog = nil
+}
+
+func (d *dashboard) SetSize(w, h int) { d.w, d.h = w, h }
+func (d *dashboard) Title() string    { return d.m.T("dash.title") }
+func (d *dashboard) Capturing() bool  { return false }
+
+// propose marks the checks that tell the diagnosed causes apart.
+func (d *dashboard) propose() {
+	d.proposed = nil
+	seen := map[model.CheckID]bool{}
+	for _, st := range d.m.diagnosis.Playbook {
+		if st.Verify != "" {
+			seen[st.Verify] = true
+		}
+	}
+	for _, c := range d.m.diagnosis.Causes {
+		for _, r := range append(slices.Clone(c.For), c.Against...) {
+			if r.Check != "" {
+				seen[r.Check] = true
+			}
+		}
+	}
+	for _, id := range model.CheckOrder {
+		if seen[id] {
+			d.proposed = append(d.proposed, id)
+		}
+	}
+	if len(d.proposed) > 0 && !slices.Contains(d.proposed, model.CheckLink) {
+		d.proposed = append([]model.CheckID{model.CheckLink}, d.proposed...)
+	}
+}
+
+func (d *dashboard) startRun(ids []model.CheckID) {
+	d.lastRun = ids
+	d.finishedInRun = map[model.CheckID]struct{}{}
+	for _, id := range ids {
+		r := d.rows[id]
+		*r = checkRow{phase: phaseWaiting}
+	}
+}
+
+func (d *dashboard) started(id model.CheckID, at time.Time) {
+	if r := d.rows[id]; r != nil && r.phase != phaseDone {
+		r.phase, r.started, r.prompt = phaseRunning, at, ""
+	}
+}
+
+func (d *dashboard) progress(id model.CheckID, text string) {
+	if r := d.rows[id]; r != nil && r.phase != phaseDone {
+		if r.phase == phaseWaiting {
+			r.phase, r.started = phaseRunning, d.m.now()
+		}
+		r.prompt = text
+	}
+}
+
+func (d *dashboard) finished(res checks.Result) {
+	r := d.rows[res.ID]
+	if r == nil {
+		return
+	}
+	r.phase, r.result, r.hasRes, r.prompt = phaseDone, res, true, ""
+	if d.m.running {
+		d.finishedInRun[res.ID] = struct{}{}
+	}
+}
+
+func (d *dashboard) endRun() {
+	for _, r := range d.rows {
+		if r.phase == phaseWaiting || r.phase == phaseRunning {
+			if r.hasRes {
+				r.phase = phaseDone
+			} else {
+				r.phase = phaseNone
+			}
+		}
+	}
+	d.finishedInRun = map[model.CheckID]struct{}{}
+}
+
+func (d *dashboard) money(at time.Time, text string) {
+	d.moneyLog = append(d.moneyLog, moneyLine{at: at, text: text})
+}
+
+type dashKeys struct {
+	Up, Down, RunAll, RunOne, Proposed, Rerun, Abort, Diag, Trace, Export, Symptom, Connect key.Binding
+}
+
+func (d *dashboard) keys() dashKeys {
+	m := d.m
+	k := dashKeys{
+		Up:       m.bind("up/k", "key.up", "up", "k"),
+		Down:     m.bind("down/j", "key.down", "down", "j"),
+		RunAll:   m.bind("a", "key.runall", "a"),
+		RunOne:   m.bind("enter", "key.runone", "enter"),
+		Proposed: m.bind("p", "key.proposed", "p"),
+		Rerun:    m.bind("r", "key.rerun", "r"),
+		Abort:    m.bind("x", "key.abort", "x"),
+		Diag:     m.bind("d", "key.diag", "d"),
+		Trace:    m.bind("t", "key.trace", "t"),
+		Export:   m.bind("e", "key.export", "e"),
+		Symptom:  m.bind("s", "key.symptom", "s"),
+		Connect:  m.bind("c", "key.reconnect", "c"),
+	}
+	running := m.running
+	k.Abort.SetEnabled(running)
+	for _, b := range []*key.Binding{&k.RunAll, &k.RunOne, &k.Proposed, &k.Rerun} {
+		b.SetEnabled(!running)
+	}
+	k.Proposed.SetEnabled(!running && len(d.proposed) > 0)
+	k.Rerun.SetEnabled(!running && len(d.lastRun) > 0)
+	return k
+}
+
+func (d *dashboard) ShortHelp() []key.Binding {
+	k := d.keys()
+	if d.m.running {
+		return []key.Binding{k.Abort, k.Trace}
+	}
+	return []key.Binding{k.RunAll, k.RunOne, k.Proposed, k.Rerun, k.Diag, k.Trace, k.Export}
+}
+
+func (d *dashboard) FullHelp() [][]key.Binding {
+	k := d.keys()
+	return [][]key.Binding{
+		{k.Up, k.Down, k.RunOne, k.RunAll, k.Proposed},
+		{k.Rerun, k.Abort, k.Diag, k.Trace},
+		{k.Export, k.Symptom, k.Connect},
+	}
+}
+
+func (d *dashboard) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := d.keys()
+	m := d.m
+	switch {
+	case key.Matches(km, k.Up):
+		d.cursor = (d.cursor - 1 + len(model.CheckOrder)) % len(model.CheckOrder)
+	case key.Matches(km, k.Down):
+		d.cursor = (d.cursor + 1) % len(model.CheckOrder)
+	case key.Matches(km, k.RunAll):
+		return m.startRun(model.CheckOrder, runPurpose{kind: "all"})
+	case key.Matches(km, k.RunOne):
+		return m.startRun([]model.CheckID{model.CheckOrder[d.cursor]}, runPurpose{kind: "one"})
+	case key.Matches(km, k.Proposed):
+		return m.startRun(d.proposed, runPurpose{kind: "proposed"})
+	case key.Matches(km, k.Rerun):
+		return m.startRun(d.lastRun, runPurpose{kind: "all"})
+	case key.Matches(km, k.Abort):
+		m.abort()
+	case key.Matches(km, k.Diag):
+		m.rediagnose()
+		m.show(scrDiagnosis)
+	case key.Matches(km, k.Trace):
+		m.show(scrTrace)
+	case key.Matches(km, k.Export):
+		m.overlay = ovExport
+	case key.Matches(km, k.Symptom):
+		m.show(scrSymptom)
+	case key.Matches(km, k.Connect):
+		m.show(scrConnect)
+	case km.String() == "esc":
+		m.back()
+	}
+	return nil
+}
+
+func (d *dashboard) View() string {
+	m, th := d.m, d.m.th
+	var b strings.Builder
+	id := m.identity
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	state := "-"
+	if id.TID != "" || id.Model != "" || id.Text != "" {
+		state = fmt.Sprintf("%02X %s", id.Code, dash(id.Text))
+	}
+	b.WriteString(th.Title.Render(m.T("dash.terminal")) + "  " +
+		cut(fmt.Sprintf("%s %s   %s %s   %s %s", m.T("id.model"), dash(id.Model), m.T("id.tid"), dash(id.TID),
+			m.T("id.sw"), dash(id.SoftwareVersion)), d.w-14) + "\n")
+	b.WriteString(strings.Repeat(" ", 2) + cut(fmt.Sprintf("%s %s   %s %s   %s %s", m.T("id.status"), state,
+		m.T("id.device"), m.deviceState(), m.T("id.link"), dash(m.target)), d.w-4) + "\n\n")
+
+	cw := []int{14, 22, 8}
+	head := padRight(m.T("dash.col.check"), cw[0]) + padRight(m.T("dash.col.state"), cw[1]) + padRight(m.T("dash.col.time"), cw[2]) + m.T("dash.col.result")
+	b.WriteString("  " + th.Muted.Render(cut(head, d.w-4)) + "\n")
+	for i, cid := range model.CheckOrder {
+		r := d.rows[cid]
+		name := string(cid)
+		if slices.Contains(d.proposed, cid) {
+			name += " *"
+		}
+		badge, word, detail := d.stateOf(cid, r)
+		dur := ""
+		switch {
+		case r.phase == phaseRunning:
+			dur = fmtDur(m.now().Sub(r.started))
+		case r.hasRes && r.phase == phaseDone:
+			dur = fmtDur(r.result.Duration)
+		}
+		rest := padRight(name, cw[0])
+		stateCell := padRight(badge+" "+word, cw[1])
+		line := rest + stateCell + padRight(dur, cw[2]) + detail
+		line = cut(line, d.w-4)
+		// colour only the badge; the text stays readable without colour
+		styled := strings.Replace(line, badge, d.badgeStyle(r).Render(badge), 1)
+		marker := "  "
+		if i == d.cursor {
+			marker = "> "
+			styled = th.Selected.Render(line)
+		}
+		b.WriteString(marker + styled + "\n")
+	}
+	if len(d.proposed) > 0 {
+		ids := make([]string, len(d.proposed))
+		for i, p := range d.proposed {
+			ids[i] = string(p)
+		}
+		sym := string(m.input.Symptom)
+		if sym == "" {
+			sym = m.input.Message
+		}
+		b.WriteString("\n  " + th.Muted.Render(cut(m.F("dash.proposed", sym, strings.Join(ids, ", ")), d.w-4)) + "\n")
+	}
+	if len(d.moneyLog) > 0 {
+		b.WriteString("\n  " + th.Title.Render(m.T("dash.money")) + "\n")
+		start := max(0, len(d.moneyLog)-3)
+		for _, ml := range d.moneyLog[start:] {
+			b.WriteString("    " + cut(ml.at.Format("15:04:05")+"  "+d.moneyText(ml.text), d.w-6) + "\n")
+		}
+	}
+	if !m.Connected() {
+		b.WriteString("\n  " + th.Error.Render(m.T("err.notconnected")) + "\n")
+	}
+	return b.String()
+}
+
+func (m *Model) deviceState() string {
+	if m.identity.TID == "" && m.identity.Model == "" {
+		return "-"
+	}
+	return m.identity.DeviceState.String()
+}
+
+func (d *dashboard) moneyText(t string) string {
+	k := "money." + strings.ToLower(strings.Fields(t + " x")[0])
+	amt := formatAmount(d.m.opts.Amount, d.m.opts.Currency)
+	switch k {
+	case "money.intent", "money.approved", "money.reversed", "money.unknown", "money.declined":
+		return d.m.F(k, amt) + "  (" + t + ")"
+	}
+	return t
+}
+
+func (d *dashboard) stateOf(id model.CheckID, r *checkRow) (badge, word, detail string) {
+	m := d.m
+	switch r.phase {
+	case phaseWaiting:
+		return "[WAIT]", m.T("st.waiting"), ""
+	case phaseRunning:
+		p := r.prompt
+		if p == "" {
+			p = m.T("st.running")
+		}
+		return "[RUN " + m.spinner() + "]", m.T("st.running"), p
+	case phaseDone:
+		return statusBadge(r.result.Status), m.statusWord(r.result.Status), r.result.Summary
+	}
+	if id.NeedsCard() {
+		return "[ - ]", m.T("st.notrun"), m.T("dash.needscard")
+	}
+	return "[ - ]", m.T("st.notrun"), ""
+}
+
+func (d *dashboard) badgeStyle(r *checkRow) interface{ Render(...string) string } {
+	th := d.m.th
+	switch r.phase {
+	case phaseWaiting:
+		return th.Wait
+	case phaseRunning:
+		return th.Run
+	case phaseDone:
+		return statusStyle(th, r.result.Status)
+	}
+	return th.Muted
+}
+
+// statusBadge is the text form of a status: never colour alone.
+func statusBadge(s model.Status) string {
+	switch s {
+	case model.StatusOK:
+		return "[OK]"
+	case model.StatusWarn:
+		return "[WARN]"
+	case model.StatusFail:
+		return "[FAIL]"
+	case model.StatusSkip:
+		return "[SKIP]"
+	case model.StatusError:
+		return "[ERROR]"
+	}
+	return "[ - ]"
+}
+
+func (m *Model) statusWord(s model.Status) string {
+	if s == "" {
+		return m.T("st.notrun")
+	}
+	return m.T("st." + string(s))
+}
+
+func formatAmount(minor int64, currency int) string {
+	code := map[int]string{156: "CNY", 978: "EUR", 840: "USD", 826: "GBP", 756: "CHF", 344: "HKD"}[currency]
+	if code == "" {
+		code = fmt.Sprintf("(%03d)", currency)
+	}
+	return fmt.Sprintf("%d.%02d %s", minor/100, minor%100, code)
+}

@@ -1,0 +1,227 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/posdoctor/posdoctor/model"
+)
+
+// symptomScreen starts from what the terminal showed: one of the symptoms,
+// or a code or message typed in. With a session it proposes the checks that
+// tell the causes apart; without one it goes straight to the guided steps.
+type symptomScreen struct {
+	m       *Model
+	w, h    int
+	cursor  int
+	query   textinput.Model
+	editing bool
+	err     error
+}
+
+func newSymptom(m *Model) *symptomScreen {
+	s := &symptomScreen{m: m}
+	s.query = textinput.New()
+	s.query.Prompt = ""
+	s.query.CharLimit = 120
+	s.restyle()
+	return s
+}
+
+func (s *symptomScreen) restyle() {
+	st := textinput.DefaultStyles(s.m.dark)
+	st.Cursor.Blink = false
+	st.Focused.Text = s.m.th.Input
+	st.Blurred.Text = s.m.th.Input
+	st.Focused.Placeholder = s.m.th.Muted
+	st.Blurred.Placeholder = s.m.th.Muted
+	s.query.SetStyles(st)
+}
+
+func (s *symptomScreen) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.query.SetWidth(max(20, min(50, w-34)))
+}
+
+func (s *symptomScreen) Title() string   { return s.m.T("symptom.title") }
+func (s *symptomScreen) Capturing() bool { return s.editing }
+
+type symKeys struct{ Up, Down, Pick, Type, RunAll, Back key.Binding }
+
+func (s *symptomScreen) keys() symKeys {
+	m := s.m
+	if s.editing {
+		return symKeys{Pick: m.bind("enter", "key.lookup", "enter"), Back: m.bind("esc", "key.leavefield", "esc")}
+	}
+	k := symKeys{
+		Up:     m.bind("up/k", "key.up", "up", "k"),
+		Down:   m.bind("down/j", "key.down", "down", "j"),
+		Pick:   m.bind("enter", "key.pick", "enter"),
+		Type:   m.bind("/", "key.typecode", "/", "tab"),
+		RunAll: m.bind("a", "key.runall", "a"),
+		Back:   m.bind("esc", "key.back", "esc"),
+	}
+	if !m.Connected() {
+		k.RunAll.SetEnabled(false)
+	}
+	return k
+}
+
+func (s *symptomScreen) ShortHelp() []key.Binding {
+	k := s.keys()
+	if s.editing {
+		return []key.Binding{k.Pick, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Pick, k.Type, k.RunAll, k.Back}
+}
+
+func (s *symptomScreen) FullHelp() [][]key.Binding {
+	k := s.keys()
+	if s.editing {
+		return [][]key.Binding{{k.Pick, k.Back}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.Pick}, {k.Type, k.RunAll, k.Back}}
+}
+
+func (s *symptomScreen) symptoms() []model.Symptom {
+	if s.m.opts.Backend == nil {
+		return nil
+	}
+	return s.m.opts.Backend.Symptoms()
+}
+
+func (s *symptomScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if s.editing {
+			var cmd tea.Cmd
+			s.query, cmd = s.query.Update(msg)
+			return cmd
+		}
+	case tea.KeyPressMsg:
+		return s.key(msg)
+	}
+	return nil
+}
+
+func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := s.keys()
+	if s.editing {
+		switch {
+		case key.Matches(msg, k.Pick):
+			q := strings.TrimSpace(s.query.Value())
+			if q == "" {
+				return nil
+			}
+			in, err := s.m.opts.Backend.Resolve(q)
+			if err != nil {
+				s.err = err
+				return nil
+			}
+			s.err = nil
+			s.editing = false
+			s.query.Blur()
+			return s.m.choose(in)
+		case key.Matches(msg, k.Back):
+			s.editing = false
+			s.query.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		s.query, cmd = s.query.Update(msg)
+		return cmd
+	}
+	list := s.symptoms()
+	n := len(list) + 1 // + "type a code"
+	switch {
+	case key.Matches(msg, k.Up):
+		s.cursor = (s.cursor - 1 + n) % n
+	case key.Matches(msg, k.Down):
+		s.cursor = (s.cursor + 1) % n
+	case key.Matches(msg, k.Type):
+		s.cursor = len(list)
+		s.editing = true
+		return s.query.Focus()
+	case key.Matches(msg, k.Pick):
+		if s.cursor >= len(list) {
+			s.editing = true
+			return s.query.Focus()
+		}
+		return s.m.choose(model.Input{Symptom: list[s.cursor].ID})
+	case key.Matches(msg, k.RunAll):
+		s.m.show(scrDashboard)
+		return s.m.startRun(model.CheckOrder, runPurpose{kind: "all"})
+	case key.Matches(msg, k.Back):
+		s.m.back()
+	}
+	return nil
+}
+
+// choose takes the operator's symptom: with a session, the dashboard with
+// the proposed checks; without, straight to the guided steps.
+func (m *Model) choose(in model.Input) tea.Cmd {
+	m.input, m.haveInput = in, true
+	m.rediagnose()
+	if m.Connected() {
+		m.dash.propose()
+		m.show(scrDashboard)
+		return nil
+	}
+	m.wiz.first()
+	m.show(scrWizard)
+	return nil
+}
+
+func (s *symptomScreen) View() string {
+	m, th := s.m, s.m.th
+	var b strings.Builder
+	b.WriteString(th.Title.Render(m.T("symptom.heading")) + "\n")
+	if m.Connected() {
+		b.WriteString(th.Muted.Render(cut(m.T("symptom.sub.conn"), s.w-2)) + "\n\n")
+	} else {
+		b.WriteString(th.Muted.Render(cut(m.T("symptom.sub.off"), s.w-2)) + "\n\n")
+	}
+	list := s.symptoms()
+	tw := 0
+	for _, sy := range list {
+		tw = max(tw, ansi.StringWidth(sy.Title.In(m.lang)))
+	}
+	tw = min(tw, 24)
+	for i, sy := range list {
+		line := padRight(cut(sy.Title.In(m.lang), tw), tw) + "  " + sy.Summary.In(m.lang)
+		line = cut(line, s.w-4)
+		marker := "  "
+		if i == s.cursor {
+			marker = "> "
+			line = th.Selected.Render(line)
+		}
+		b.WriteString(marker + line + "\n")
+	}
+	if len(list) == 0 {
+		b.WriteString("  " + th.Muted.Render(m.T("symptom.none")) + "\n")
+	}
+	b.WriteString("\n")
+	marker := "  "
+	label := m.T("symptom.type")
+	if s.cursor >= len(list) {
+		marker = "> "
+		label = th.Selected.Render(label)
+	}
+	v := s.query.View()
+	if !s.editing && s.query.Value() == "" {
+		v = th.Muted.Render(m.T("symptom.placeholder"))
+	}
+	b.WriteString(marker + label + "  [" + v + "]\n")
+	if s.err != nil {
+		b.WriteString("\n" + th.Error.Render(m.T("symptom.unknown")) + "\n")
+		b.WriteString(wrap(s.err.Error(), s.w-6) + "\n")
+	}
+	if m.Connected() {
+		b.WriteString("\n" + th.Muted.Render(cut(m.T("symptom.runall"), s.w-2)) + "\n")
+	}
+	return indent(b.String(), 1)
+}

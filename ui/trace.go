@@ -1,0 +1,269 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+type traceFrame struct {
+	check model.CheckID
+	at    time.Time
+	f     terminal.Frame
+	live  bool
+}
+
+// traceView shows the protocol exchange, decoded and hex (card data masked
+// by the driver), scrollable, searchable with /, copyable with OSC 52.
+type traceView struct {
+	m         *Model
+	w, h      int
+	vp        viewport.Model
+	search    textinput.Model
+	searching bool
+	query     string
+	matches   []int
+	match     int
+	lines     []string
+}
+
+func newTrace(m *Model) *traceView {
+	t := &traceView{m: m}
+	t.vp = viewport.New()
+	t.vp.MouseWheelEnabled = false
+	t.search = textinput.New()
+	t.search.Prompt = "/"
+	t.search.CharLimit = 80
+	t.restyle()
+	return t
+}
+
+func (t *traceView) restyle() {
+	st := textinput.DefaultStyles(t.m.dark)
+	st.Cursor.Blink = false
+	st.Focused.Text = t.m.th.Input
+	t.search.SetStyles(st)
+	t.refresh()
+}
+
+func (t *traceView) SetSize(w, h int) {
+	t.w, t.h = w, h
+	t.vp.SetWidth(w)
+	t.vp.SetHeight(max(1, h-3))
+	t.search.SetWidth(max(10, w-20))
+	t.refresh()
+}
+
+func (t *traceView) Title() string   { return t.m.T("trace.title") }
+func (t *traceView) Capturing() bool { return t.searching }
+
+// text is the whole trace as plain text (what copy puts on the clipboard).
+func (t *traceView) text() []string {
+	var out []string
+	for _, fr := range t.m.frames {
+		ts := ""
+		if !fr.at.IsZero() {
+			ts = fr.at.Format("15:04:05.000") + " "
+		}
+		out = append(out, fmt.Sprintf("%s%-11s %-7s %s", ts, "["+string(fr.check)+"]", fr.f.Dir, fr.f.Summary))
+		if fr.f.Detail != "" {
+			for _, l := range strings.Split(fr.f.Detail, "\n") {
+				out = append(out, "      "+l)
+			}
+		}
+		if fr.f.Hex != "" {
+			out = append(out, "      hex: "+fr.f.Hex)
+		}
+	}
+	return out
+}
+
+func (t *traceView) refresh() {
+	t.lines = t.text()
+	t.findMatches()
+	t.render()
+}
+
+func (t *traceView) render() {
+	if len(t.lines) == 0 {
+		t.vp.SetContent(t.m.th.Muted.Render(t.m.T("trace.empty")))
+		return
+	}
+	is := map[int]bool{}
+	for _, i := range t.matches {
+		is[i] = true
+	}
+	out := make([]string, len(t.lines))
+	for i, l := range t.lines {
+		l = cut(l, t.w-2)
+		switch {
+		case len(t.matches) > 0 && t.matches[t.match] == i:
+			out[i] = "> " + t.m.th.Selected.Render(l)
+		case is[i]:
+			out[i] = "* " + l
+		default:
+			out[i] = "  " + l
+		}
+	}
+	t.vp.SetContent(strings.Join(out, "\n"))
+}
+
+func (t *traceView) findMatches() {
+	t.matches = nil
+	t.match = 0
+	if t.query == "" {
+		return
+	}
+	q := strings.ToLower(t.query)
+	for i, l := range t.lines {
+		if strings.Contains(strings.ToLower(l), q) {
+			t.matches = append(t.matches, i)
+		}
+	}
+}
+
+type traceKeys struct{ Up, Down, PgUp, PgDn, Search, Next, Prev, Copy, Back key.Binding }
+
+func (t *traceView) keys() traceKeys {
+	m := t.m
+	if t.searching {
+		return traceKeys{Search: m.bind("enter", "key.find", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
+	}
+	k := traceKeys{
+		Up:     m.bind("up/k", "key.scrollup", "up", "k"),
+		Down:   m.bind("down/j", "key.scrolldown", "down", "j"),
+		PgUp:   m.bind("pgup/b", "key.pageup", "pgup", "b"),
+		PgDn:   m.bind("pgdn/space", "key.pagedown", "pgdown", "space", "f"),
+		Search: m.bind("/", "key.search", "/"),
+		Next:   m.bind("n", "key.nextmatch", "n"),
+		Prev:   m.bind("N", "key.prevmatch", "N"),
+		Copy:   m.bind("y", "key.copy", "y", "c"),
+		Back:   m.bind("esc", "key.back", "esc"),
+	}
+	k.Next.SetEnabled(len(t.matches) > 0)
+	k.Prev.SetEnabled(len(t.matches) > 0)
+	return k
+}
+
+func (t *traceView) ShortHelp() []key.Binding {
+	k := t.keys()
+	if t.searching {
+		return []key.Binding{k.Search, k.Back}
+	}
+	return []key.Binding{k.Down, k.Up, k.PgDn, k.Search, k.Next, k.Copy, k.Back}
+}
+
+func (t *traceView) FullHelp() [][]key.Binding {
+	k := t.keys()
+	if t.searching {
+		return [][]key.Binding{{k.Search, k.Back}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.PgUp, k.PgDn}, {k.Search, k.Next, k.Prev}, {k.Copy, k.Back}}
+}
+
+func (t *traceView) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if t.searching {
+			var cmd tea.Cmd
+			t.search, cmd = t.search.Update(msg)
+			return cmd
+		}
+	case tea.KeyPressMsg:
+		return t.key(msg)
+	}
+	return nil
+}
+
+func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := t.keys()
+	if t.searching {
+		switch {
+		case key.Matches(msg, k.Search):
+			t.searching = false
+			t.search.Blur()
+			t.query = strings.TrimSpace(t.search.Value())
+			t.findMatches()
+			t.render()
+			t.jump()
+			if t.query != "" {
+				t.m.setToast(t.m.F("trace.found", len(t.matches), t.query), len(t.matches) == 0)
+			}
+			return nil
+		case key.Matches(msg, k.Back):
+			t.searching = false
+			t.search.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		t.search, cmd = t.search.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		t.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		t.vp.ScrollDown(1)
+	case key.Matches(msg, k.PgUp):
+		t.vp.PageUp()
+	case key.Matches(msg, k.PgDn):
+		t.vp.PageDown()
+	case key.Matches(msg, k.Search):
+		t.searching = true
+		t.search.SetValue(t.query)
+		t.search.CursorEnd()
+		return t.search.Focus()
+	case key.Matches(msg, k.Next):
+		t.match = (t.match + 1) % len(t.matches)
+		t.render()
+		t.jump()
+	case key.Matches(msg, k.Prev):
+		t.match = (t.match - 1 + len(t.matches)) % len(t.matches)
+		t.render()
+		t.jump()
+	case key.Matches(msg, k.Copy):
+		if len(t.lines) == 0 {
+			return nil
+		}
+		t.m.setToast(t.m.F("trace.copied", len(t.lines)), false)
+		return tea.SetClipboard(strings.Join(t.lines, "\n") + "\n")
+	case key.Matches(msg, k.Back):
+		t.m.back()
+	}
+	return nil
+}
+
+func (t *traceView) jump() {
+	if len(t.matches) == 0 {
+		return
+	}
+	line := t.matches[t.match]
+	if line < t.vp.YOffset() || line >= t.vp.YOffset()+t.vp.Height() {
+		t.vp.SetYOffset(max(0, line-t.vp.Height()/3))
+	}
+}
+
+func (t *traceView) View() string {
+	m, th := t.m, t.m.th
+	var b strings.Builder
+	info := m.F("trace.count", len(t.m.frames))
+	if t.query != "" {
+		info += "   " + m.F("trace.matches", t.query, len(t.matches))
+	}
+	b.WriteString(" " + th.Title.Render(m.T("trace.heading")) + "   " + th.Muted.Render(cut(info, t.w-30)) + "\n")
+	if t.searching {
+		b.WriteString(" " + t.search.View() + "\n")
+	} else {
+		b.WriteString(" " + th.Muted.Render(cut(m.T("trace.masked"), t.w-2)) + "\n")
+	}
+	b.WriteString(t.vp.View())
+	return b.String()
+}

@@ -1,0 +1,581 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/posdoctor/posdoctor/model"
+)
+
+// diagnosisScreen lists the ranked causes with the evidence for and against.
+type diagnosisScreen struct {
+	m      *Model
+	w, h   int
+	cursor int
+}
+
+func newDiagnosis(m *Model) *diagnosisScreen { return &diagnosisScreen{m: m} }
+
+func (d *diagnosisScreen) SetSize(w, h int) { d.w, d.h = w, h }
+func (d *diagnosisScreen) Title() string    { return d.m.T("diag.title") }
+func (d *diagnosisScreen) Capturing() bool  { return false }
+
+func (d *diagnosisScreen) reconcile() {
+	if d.cursor >= len(d.m.diagnosis.Causes) {
+		d.cursor = max(0, len(d.m.diagnosis.Causes)-1)
+	}
+}
+
+type diagKeys struct{ Up, Down, Steps, Dash, Export, Back key.Binding }
+
+func (d *diagnosisScreen) keys() diagKeys {
+	m := d.m
+	return diagKeys{
+		Up:     m.bind("up/k", "key.up", "up", "k"),
+		Down:   m.bind("down/j", "key.down", "down", "j"),
+		Steps:  m.bind("enter", "key.steps", "enter", "w"),
+		Dash:   m.bind("c", "key.checks", "c"),
+		Export: m.bind("e", "key.export", "e"),
+		Back:   m.bind("esc", "key.back", "esc"),
+	}
+}
+
+func (d *diagnosisScreen) ShortHelp() []key.Binding {
+	k := d.keys()
+	return []key.Binding{k.Up, k.Down, k.Steps, k.Dash, k.Export, k.Back}
+}
+
+func (d *diagnosisScreen) FullHelp() [][]key.Binding {
+	k := d.keys()
+	return [][]key.Binding{{k.Up, k.Down, k.Steps}, {k.Dash, k.Export, k.Back}}
+}
+
+func (d *diagnosisScreen) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := d.keys()
+	m := d.m
+	n := len(m.diagnosis.Causes)
+	switch {
+	case key.Matches(km, k.Up) && n > 0:
+		d.cursor = (d.cursor - 1 + n) % n
+	case key.Matches(km, k.Down) && n > 0:
+		d.cursor = (d.cursor + 1) % n
+	case key.Matches(km, k.Steps):
+		if n > 0 {
+			m.wiz.jumpToCause(m.diagnosis.Causes[d.cursor].ID)
+		} else {
+			m.wiz.first()
+		}
+		m.show(scrWizard)
+	case key.Matches(km, k.Dash):
+		if m.Connected() {
+			m.show(scrDashboard)
+		} else {
+			m.show(scrConnect)
+		}
+	case key.Matches(km, k.Export):
+		m.overlay = ovExport
+	case key.Matches(km, k.Back):
+		m.back()
+	}
+	return nil
+}
+
+func (d *diagnosisScreen) View() string {
+	m, th := d.m, d.m.th
+	dg := m.diagnosis
+	var b strings.Builder
+	what := m.subject()
+	b.WriteString(th.Title.Render(cut(m.F("diag.heading", what), d.w-2)) + "\n")
+	b.WriteString(th.Muted.Render(cut(m.F("diag.evidence", len(m.results)), d.w-2)) + "\n\n")
+	if len(dg.Causes) == 0 {
+		b.WriteString("  " + th.Muted.Render(cut(m.T("diag.none"), d.w-4)) + "\n")
+		return indent(b.String(), 1)
+	}
+	budget := d.h - 5
+	for i, c := range dg.Causes {
+		if budget <= 0 {
+			break
+		}
+		tag := ""
+		if c.Fraud {
+			tag = th.Fraud.Render(m.T("tag.fraud")) + " "
+		}
+		head := fmt.Sprintf("%d. %s  (%s %d, %s: %s)", i+1, c.Title.In(m.lang), m.T("diag.score"), c.Score,
+			m.T("wiz.who"), m.actor(c.Actor))
+		marker := "  "
+		head = cut(head, d.w-6-len(stripTag(tag)))
+		if i == d.cursor {
+			marker = "> "
+			head = th.Selected.Render(head)
+		}
+		b.WriteString(marker + tag + head + "\n")
+		budget--
+		if i == d.cursor || d.h > 30 {
+			for _, r := range c.For {
+				if budget <= 1 {
+					break
+				}
+				b.WriteString("      " + th.OK.Render("+") + " " + cut(r.Text.In(m.lang)+checkRef(r), d.w-10) + "\n")
+				budget--
+			}
+			for _, r := range c.Against {
+				if budget <= 1 {
+					break
+				}
+				b.WriteString("      " + th.Fail.Render("-") + " " + cut(r.Text.In(m.lang)+checkRef(r), d.w-10) + "\n")
+				budget--
+			}
+		}
+	}
+	return indent(b.String(), 1)
+}
+
+func stripTag(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "[FRAUD] "
+}
+
+func checkRef(r model.Reason) string {
+	if r.Check != "" {
+		return " (" + string(r.Check) + ")"
+	}
+	if r.Code != nil {
+		return " (" + string(r.Code.Scheme) + " " + r.Code.Value + ")"
+	}
+	return ""
+}
+
+// subject names what is being diagnosed: the symptom, code or message.
+func (m *Model) subject() string {
+	in := m.input
+	if in.Symptom != "" {
+		if b := m.opts.Backend; b != nil {
+			for _, s := range b.Symptoms() {
+				if s.ID == in.Symptom {
+					return s.Title.In(m.lang)
+				}
+			}
+		}
+		return string(in.Symptom)
+	}
+	if len(in.Codes) > 0 {
+		return string(in.Codes[0].Scheme) + " " + in.Codes[0].Value
+	}
+	if in.Message != "" {
+		return in.Message
+	}
+	return m.T("diag.fromchecks")
+}
+
+func (m *Model) actor(a model.Actor) string { return m.T("actor." + string(a)) }
+
+// stepMark is what the operator did with a step.
+type stepMark struct {
+	mark   string // done, skipped, no_help
+	note   string
+	verify model.Status
+}
+
+// wizard walks the playbook one step at a time.
+type wizard struct {
+	m       *Model
+	w, h    int
+	idx     int
+	curID   string
+	marks   map[string]*stepMark
+	note    textinput.Model
+	editing bool
+}
+
+func newWizard(m *Model) *wizard {
+	z := &wizard{m: m, marks: map[string]*stepMark{}}
+	z.note = textinput.New()
+	z.note.Prompt = ""
+	z.note.CharLimit = 300
+	z.restyle()
+	return z
+}
+
+func (z *wizard) restyle() {
+	st := textinput.DefaultStyles(z.m.dark)
+	st.Cursor.Blink = false
+	st.Focused.Text = z.m.th.Input
+	st.Blurred.Text = z.m.th.Input
+	st.Focused.Placeholder = z.m.th.Muted
+	z.note.SetStyles(st)
+}
+
+func (z *wizard) SetSize(w, h int) {
+	z.w, z.h = w, h
+	z.note.SetWidth(max(20, w-20))
+}
+func (z *wizard) Title() string   { return z.m.T("wiz.title") }
+func (z *wizard) Capturing() bool { return z.editing }
+
+func (z *wizard) steps() []model.PlayStep { return z.m.diagnosis.Playbook }
+
+func (z *wizard) step() (model.PlayStep, bool) {
+	st := z.steps()
+	if z.idx < 0 || z.idx >= len(st) {
+		return model.PlayStep{}, false
+	}
+	return st[z.idx], true
+}
+
+func (z *wizard) mark(id string) *stepMark {
+	if z.marks[id] == nil {
+		z.marks[id] = &stepMark{}
+	}
+	return z.marks[id]
+}
+
+func (z *wizard) setIdx(i int) {
+	st := z.steps()
+	z.idx = max(0, min(i, len(st)-1))
+	if s, ok := z.step(); ok {
+		z.curID = s.ID
+	}
+}
+
+// first goes to the first step not ruled out by the evidence.
+func (z *wizard) first() {
+	for i, s := range z.steps() {
+		if s.State != model.StepRuledOut {
+			z.setIdx(i)
+			return
+		}
+	}
+	z.setIdx(0)
+}
+
+func (z *wizard) jumpToCause(cause string) {
+	for i, s := range z.steps() {
+		if s.Cause == cause && s.State != model.StepRuledOut {
+			z.setIdx(i)
+			return
+		}
+	}
+	for i, s := range z.steps() {
+		if s.Cause == cause {
+			z.setIdx(i)
+			return
+		}
+	}
+	z.first()
+}
+
+// reconcile keeps the operator on the same step after a re-rank.
+func (z *wizard) reconcile() {
+	for i, s := range z.steps() {
+		if s.ID == z.curID {
+			z.idx = i
+			return
+		}
+	}
+	z.first()
+}
+
+func (z *wizard) records() []StepRecord {
+	var out []StepRecord
+	for _, s := range z.steps() {
+		if mk := z.marks[s.ID]; mk != nil && (mk.mark != "" || mk.note != "" || mk.verify != "") {
+			out = append(out, StepRecord{ID: s.ID, Mark: mk.mark, Note: mk.note, Verify: mk.verify})
+		}
+	}
+	return out
+}
+
+// fixPattern finds the steps whose fix the console can perform itself:
+// initialise / sign in / reload keys (Driver.Initialise).
+var fixPattern = regexp.MustCompile(`(?i)initiali[sz]|sign[ -]?in|sign[ -]?on|re-?key|key (exchange|download|sync)|签到|初始化|密钥`)
+
+func hasFixAction(s model.PlayStep) bool {
+	return fixPattern.MatchString(s.ID) || fixPattern.MatchString(s.Text.En) || fixPattern.MatchString(s.Text.Zh)
+}
+
+type wizKeys struct {
+	Next, Prev, Done, Skip, NoHelp, Note, Verify, Fix, Causes, Export, Back key.Binding
+}
+
+func (z *wizard) keys() wizKeys {
+	m := z.m
+	if z.editing {
+		return wizKeys{Note: m.bind("enter", "key.savenote", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
+	}
+	k := wizKeys{
+		Next:   m.bind("n/right", "key.next", "n", "right", "l"),
+		Prev:   m.bind("p/left", "key.prev", "p", "left", "h"),
+		Done:   m.bind("d", "key.done", "d"),
+		Skip:   m.bind("s", "key.skip", "s"),
+		NoHelp: m.bind("x", "key.nohelp", "x"),
+		Note:   m.bind("m", "key.note", "m"),
+		Verify: m.bind("v", "key.verify", "v"),
+		Fix:    m.bind("f", "key.fix", "f"),
+		Causes: m.bind("c", "key.causes", "c"),
+		Export: m.bind("e", "key.export", "e"),
+		Back:   m.bind("esc", "key.back", "esc"),
+	}
+	s, ok := z.step()
+	k.Verify.SetEnabled(ok && s.Verify != "" && m.Connected() && !m.Busy())
+	k.Fix.SetEnabled(ok && hasFixAction(s) && m.Connected() && !m.Busy())
+	return k
+}
+
+func (z *wizard) ShortHelp() []key.Binding {
+	k := z.keys()
+	if z.editing {
+		return []key.Binding{k.Note, k.Back}
+	}
+	return []key.Binding{k.Next, k.Prev, k.Done, k.Skip, k.NoHelp, k.Note, k.Verify, k.Fix}
+}
+
+func (z *wizard) FullHelp() [][]key.Binding {
+	k := z.keys()
+	if z.editing {
+		return [][]key.Binding{{k.Note, k.Back}}
+	}
+	return [][]key.Binding{{k.Next, k.Prev, k.Done, k.Skip, k.NoHelp}, {k.Note, k.Verify, k.Fix}, {k.Causes, k.Export, k.Back}}
+}
+
+func (z *wizard) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if z.editing {
+			var cmd tea.Cmd
+			z.note, cmd = z.note.Update(msg)
+			return cmd
+		}
+	case tea.KeyPressMsg:
+		return z.key(msg)
+	}
+	return nil
+}
+
+func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
+	m := z.m
+	k := z.keys()
+	s, ok := z.step()
+	if z.editing {
+		switch {
+		case key.Matches(msg, k.Note):
+			z.editing = false
+			z.note.Blur()
+			mk := z.mark(s.ID)
+			mk.note = strings.TrimSpace(z.note.Value())
+			m.setToast(m.T("wiz.notesaved"), false)
+			return m.record("step_note", map[string]string{"step": s.ID, "cause": s.Cause, "note": mk.note})
+		case key.Matches(msg, k.Back):
+			z.editing = false
+			z.note.Blur()
+			return nil
+		}
+		var cmd tea.Cmd
+		z.note, cmd = z.note.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Next):
+		z.setIdx(z.idx + 1)
+	case key.Matches(msg, k.Prev):
+		z.setIdx(z.idx - 1)
+	case key.Matches(msg, k.Causes):
+		m.show(scrDiagnosis)
+	case key.Matches(msg, k.Export):
+		m.overlay = ovExport
+	case key.Matches(msg, k.Back):
+		m.back()
+	case !ok:
+		return nil
+	case key.Matches(msg, k.Done):
+		return z.setMark(s, "done")
+	case key.Matches(msg, k.NoHelp):
+		return z.setMark(s, "no_help")
+	case key.Matches(msg, k.Skip):
+		if s.Fraud && strings.TrimSpace(z.mark(s.ID).note) == "" {
+			m.setToast(m.T("wiz.fraudnote"), true)
+			return z.startNote(s)
+		}
+		return z.setMark(s, "skipped")
+	case key.Matches(msg, k.Note):
+		return z.startNote(s)
+	case key.Matches(msg, k.Verify):
+		return z.verify()
+	case key.Matches(msg, k.Fix):
+		return m.fixCmd(s.ID)
+	}
+	return nil
+}
+
+func (z *wizard) startNote(s model.PlayStep) tea.Cmd {
+	z.editing = true
+	z.note.SetValue(z.mark(s.ID).note)
+	z.note.CursorEnd()
+	return z.note.Focus()
+}
+
+func (z *wizard) setMark(s model.PlayStep, mark string) tea.Cmd {
+	mk := z.mark(s.ID)
+	mk.mark = mark
+	z.m.setToast(z.m.F("wiz.marked", z.m.T("mark."+mark)), false)
+	cmd := z.m.record("step_mark", map[string]string{"step": s.ID, "cause": s.Cause, "mark": mark, "note": mk.note,
+		"fraud": fmt.Sprint(s.Fraud)})
+	if mark == "done" || mark == "skipped" {
+		z.setIdx(z.idx + 1)
+	}
+	return cmd
+}
+
+// verify re-runs the step's verifying check.
+func (z *wizard) verify() tea.Cmd {
+	s, ok := z.step()
+	if !ok || s.Verify == "" {
+		return nil
+	}
+	return z.m.startRun([]model.CheckID{s.Verify}, runPurpose{kind: "verify", step: s.ID})
+}
+
+// verified is called when a verify run finished: did the fix work?
+func (z *wizard) verified(stepID string) tea.Cmd {
+	m := z.m
+	var st model.PlayStep
+	for _, s := range z.steps() {
+		if s.ID == stepID {
+			st = s
+		}
+	}
+	if st.ID == "" {
+		st.ID = stepID
+	}
+	r, ok := m.results[st.Verify]
+	if !ok {
+		return nil
+	}
+	z.mark(stepID).verify = r.Status
+	if r.Status == model.StatusOK {
+		m.setToast(m.F("wiz.fixed", st.Verify, statusBadge(r.Status)), false)
+	} else {
+		m.setToast(m.F("wiz.notfixed", st.Verify, statusBadge(r.Status)), true)
+	}
+	return m.record("step_verify", map[string]string{"step": stepID, "check": string(st.Verify), "status": string(r.Status)})
+}
+
+func (z *wizard) View() string {
+	m, th := z.m, z.m.th
+	steps := z.steps()
+	var b strings.Builder
+	if len(steps) == 0 {
+		b.WriteString(th.Title.Render(m.T("wiz.heading")) + "\n\n")
+		b.WriteString(th.Muted.Render(wrap(m.T("wiz.empty"), z.w-4)) + "\n")
+		return indent(b.String(), 1)
+	}
+	s, _ := z.step()
+	mk := z.mark(s.ID)
+	cause := s.Cause
+	for _, c := range m.diagnosis.Causes {
+		if c.ID == s.Cause {
+			cause = c.Title.In(m.lang)
+		}
+	}
+	b.WriteString(th.Title.Render(cut(m.F("wiz.stepof", z.idx+1, len(steps), m.subject()), z.w-2)) + "\n")
+	b.WriteString(th.Muted.Render(cut(m.T("wiz.cause")+": "+cause, z.w-2)) + "\n\n")
+	if s.Fraud {
+		b.WriteString(th.Fraud.Render(cut(" "+m.T("wiz.fraudbanner")+" ", z.w-4)) + "\n")
+	}
+	b.WriteString(th.Title.Render(m.T("wiz.who")+": ") + m.actor(s.Actor))
+	if s.State == model.StepRuledOut {
+		b.WriteString("   " + th.Muted.Render(m.T("wiz.ruledout")))
+	} else if s.State == model.StepNeedsCheck {
+		b.WriteString("   " + th.Muted.Render(m.T("wiz.needscheck")))
+	}
+	b.WriteString("\n\n")
+	b.WriteString(wrap(s.Text.In(m.lang), min(z.w-4, 100)) + "\n")
+	if why := s.Why.In(m.lang); why != "" {
+		b.WriteString(th.Muted.Render(wrap(m.T("wiz.why")+": "+why, min(z.w-4, 100))) + "\n")
+	}
+	b.WriteString("\n")
+	if s.Verify != "" {
+		last := m.T("st.notrun")
+		if r, ok := m.results[s.Verify]; ok {
+			last = statusStyle(th, r.Status).Render(statusBadge(r.Status)) + " " + m.statusWord(r.Status)
+		}
+		line := m.F("wiz.verifiedby", s.Verify) + "  " + last
+		if mk.verify != "" {
+			if mk.verify == model.StatusOK {
+				line += "   " + th.OK.Render(m.T("wiz.fixworked"))
+			} else {
+				line += "   " + th.Fail.Render(m.T("wiz.fixnot"))
+			}
+		}
+		b.WriteString(line + "\n")
+	}
+	if hasFixAction(s) {
+		b.WriteString(th.Muted.Render(m.T("wiz.fixoffer")) + "\n")
+	}
+	markTxt := "-"
+	if mk.mark != "" {
+		markTxt = "[" + m.T("mark."+mk.mark) + "]"
+	}
+	b.WriteString(m.T("wiz.yourmark") + ": " + markTxt + "\n")
+	if z.editing {
+		b.WriteString(m.T("wiz.note") + ": [" + z.note.View() + "]\n")
+	} else if mk.note != "" {
+		b.WriteString(m.T("wiz.note") + ": " + cut(mk.note, z.w-12) + "\n")
+	}
+	// the step list, as much as fits
+	used := strings.Count(b.String(), "\n")
+	room := z.h - used - 2
+	if room >= 3 {
+		b.WriteString("\n" + th.Muted.Render(m.T("wiz.steps")) + "\n")
+		room--
+		start := 0
+		if z.idx >= room {
+			start = z.idx - room + 1
+		}
+		for i := start; i < len(steps) && i < start+room; i++ {
+			st := steps[i]
+			tag := "[    ]"
+			if mm := z.marks[st.ID]; mm != nil && mm.mark != "" {
+				tag = "[" + markShort(mm.mark) + "]"
+			} else if st.State == model.StepRuledOut {
+				tag = "[ -- ]"
+			}
+			fr := ""
+			if st.Fraud {
+				fr = "[FRAUD] "
+			}
+			line := cut(fmt.Sprintf("%2d %s %s%s", i+1, tag, fr, oneLine(st.Text.In(m.lang))), z.w-4)
+			marker := "  "
+			if i == z.idx {
+				marker = "> "
+				line = th.Selected.Render(line)
+			}
+			b.WriteString(marker + line + "\n")
+		}
+	}
+	return indent(b.String(), 1)
+}
+
+func markShort(mark string) string {
+	switch mark {
+	case "done":
+		return "done"
+	case "skipped":
+		return "skip"
+	case "no_help":
+		return "nohe"
+	}
+	return "    "
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
