@@ -47,7 +47,7 @@ const (
 var moneyKinds = map[EntryKind]bool{
 	EntryTxnIntent: true, EntryTxnResult: true, EntryTxnUnknown: true,
 	EntryReversalIntent: true, EntryReversalResult: true, EntryTxnClosed: true,
-	EntryTxnUnresolved: true, EntryStepState: true, EntrySessionEnd: true,
+	EntryTxnUnresolved: true, EntryStepState: true,
 }
 
 // Step states recorded with [EntryStepState].
@@ -161,7 +161,7 @@ func (j *Journal) SessionID() string {
 }
 
 // Record appends e (Seq, Time and Session are set here). Money entries
-// (txn_*, reversal_*), step states and the session end are fsynced before
+// (txn_*, reversal_*), and step states are fsynced before
 // Record returns. A nil Journal records nothing.
 func (j *Journal) Record(e Entry) error {
 	if j == nil {

@@ -1,0 +1,445 @@
+package checks
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// TerminalReport is the outcome of a run on one terminal: the JSON object
+// of `posdoctor check --format json` (one line per terminal in a fleet
+// sweep). Keys are snake_case; README documents them.
+type TerminalReport struct {
+	Target     string          `json:"target"`
+	Name       string          `json:"name,omitempty"`
+	SessionID  string          `json:"session_id,omitempty"`
+	StartedAt  time.Time       `json:"started_at"`
+	DurationMS int64           `json:"duration_ms"`
+	Terminal   TerminalInfo    `json:"terminal"`
+	Checks     []CheckReport   `json:"checks"`
+	Verdict    model.Status    `json:"verdict"`
+	ExitCode   int             `json:"exit_code"`
+	Error      string          `json:"error,omitempty"` // why the run could not go on (exit code 3)
+	Diagnosis  model.Diagnosis `json:"diagnosis"`
+	Recovered  []Recovered     `json:"recovered,omitempty"`
+	Journal    string          `json:"journal,omitempty"`
+
+	// Results keeps the full results (with traces) for reports; not in JSON.
+	Results []Result `json:"-"`
+}
+
+// TerminalInfo is the terminal's identity as the checks learned it.
+type TerminalInfo struct {
+	TID             string `json:"tid"`
+	Model           string `json:"model,omitempty"`
+	Serial          string `json:"serial,omitempty"`
+	SoftwareVersion string `json:"software_version"`
+	StatusCode      string `json:"status_code"` // hex, "" when not known
+	StatusText      string `json:"status_text,omitempty"`
+	DeviceState     string `json:"device_state,omitempty"`
+	Protocol        string `json:"protocol,omitempty"`
+	Link            string `json:"link,omitempty"`
+}
+
+// CheckReport is one check in the JSON output.
+type CheckReport struct {
+	ID         model.CheckID     `json:"id"`
+	Status     model.Status      `json:"status"`
+	DurationMS int64             `json:"duration_ms"`
+	Summary    string            `json:"summary"`
+	Evidence   map[string]string `json:"evidence"`
+	Codes      []model.Code      `json:"codes,omitempty"`
+}
+
+// ExitCodeFor maps a verdict to the exit codes of DESIGN.md: 0 ok (or
+// everything skipped), 1 warn, 2 fail, 3 could not run.
+func ExitCodeFor(v model.Status) int {
+	switch v {
+	case model.StatusWarn:
+		return 1
+	case model.StatusFail:
+		return 2
+	case model.StatusError:
+		return 3
+	}
+	return 0
+}
+
+// NewTerminalReport builds the report of a run.
+func NewTerminalReport(target, name string, id terminal.Status, info terminal.Info, results []Result, diag model.Diagnosis) TerminalReport {
+	tr := TerminalReport{Target: target, Name: name, Results: results, Diagnosis: diag}
+	tr.Terminal = identityInfo(id, info)
+	for _, r := range results {
+		ev := r.Evidence
+		if ev == nil {
+			ev = map[string]string{}
+		}
+		tr.Checks = append(tr.Checks, CheckReport{ID: r.ID, Status: r.Status, DurationMS: r.DurationMS, Summary: r.Summary, Evidence: ev, Codes: r.Codes})
+		if tr.Terminal.TID == "" && r.Evidence["tid"] != "" {
+			tr.Terminal.TID = r.Evidence["tid"]
+		}
+	}
+	tr.Verdict = Verdict(results)
+	tr.ExitCode = ExitCodeFor(tr.Verdict)
+	if tr.Diagnosis.Causes == nil {
+		tr.Diagnosis.Causes = []model.RankedCause{}
+	}
+	if tr.Diagnosis.Playbook == nil {
+		tr.Diagnosis.Playbook = []model.PlayStep{}
+	}
+	if tr.Checks == nil {
+		tr.Checks = []CheckReport{}
+	}
+	return tr
+}
+
+func identityInfo(id terminal.Status, info terminal.Info) TerminalInfo {
+	ti := TerminalInfo{TID: id.TID, Model: id.Model, Serial: id.Serial, SoftwareVersion: id.SoftwareVersion,
+		Protocol: info.Protocol, Link: info.Link}
+	if id != (terminal.Status{}) {
+		ti.StatusCode = hex2(id.Code)
+		ti.StatusText = id.Text
+		ti.DeviceState = id.DeviceState.String()
+	}
+	return ti
+}
+
+// FailedReport is the report of a terminal that could not be checked at
+// all (the link could not be opened): verdict error, exit code 3.
+func FailedReport(target, name string, err error) TerminalReport {
+	return TerminalReport{Target: target, Name: name, Verdict: model.StatusError, ExitCode: 3,
+		Error: ScrubString(err.Error()), Checks: []CheckReport{},
+		Diagnosis: model.Diagnosis{Causes: []model.RankedCause{}, Playbook: []model.PlayStep{}}}
+}
+
+// WriteJSON writes r as one line of JSON (JSON Lines in a fleet sweep).
+func WriteJSON(w io.Writer, r any) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	b = append(ScrubPAN(b), '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// Lang picks the language of texts from a locale ("zh_CN.UTF-8", "en"),
+// falling back to LC_ALL and LANG.
+func Lang(locale string) model.Lang {
+	for _, l := range []string{locale, os.Getenv("LC_ALL"), os.Getenv("LANG")} {
+		if l == "" {
+			continue
+		}
+		if strings.HasPrefix(strings.ToLower(l), "zh") {
+			return model.LangZh
+		}
+		return model.LangEn
+	}
+	return model.LangEn
+}
+
+// CheckLine is one line of the text output for a result.
+func CheckLine(r Result) string {
+	return ScrubString(fmt.Sprintf("  %-5s %-11s %7s  %s", r.Status, r.ID, fmtDuration(r.Duration, r.DurationMS), r.Summary))
+}
+
+func fmtDuration(d time.Duration, ms int64) string {
+	if d == 0 {
+		d = time.Duration(ms) * time.Millisecond
+	}
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return d.Round(time.Second).String()
+}
+
+// SummaryLine is the verdict line printed first and last.
+func SummaryLine(r TerminalReport) string {
+	who := r.Target
+	if r.Name != "" {
+		who = r.Name + " (" + r.Target + ")"
+	}
+	if r.Terminal.TID != "" {
+		who += " TID " + r.Terminal.TID
+	}
+	if r.Error != "" {
+		return ScrubString(fmt.Sprintf("%s %s: could not run: %s", strings.ToUpper(string(r.Verdict)), who, r.Error))
+	}
+	counts := map[model.Status]int{}
+	var worst []string
+	for _, c := range r.Checks {
+		counts[c.Status]++
+		if c.Status == r.Verdict && r.Verdict != model.StatusOK {
+			worst = append(worst, string(c.ID))
+		}
+	}
+	var parts []string
+	for _, s := range []model.Status{model.StatusFail, model.StatusError, model.StatusWarn, model.StatusOK, model.StatusSkip} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	line := fmt.Sprintf("%s %s: %s", strings.ToUpper(string(r.Verdict)), who, strings.Join(parts, ", "))
+	if len(worst) > 0 {
+		line += " (" + strings.Join(worst, ", ") + ")"
+	}
+	return ScrubString(line)
+}
+
+// maxCauses and maxSteps bound the text output.
+const (
+	maxCauses = 3
+	maxSteps  = 5
+)
+
+// WriteText writes the text output of one terminal: the summary line, one
+// line per check in the fixed order, the top causes and first steps, and
+// the summary line again.
+func WriteText(w io.Writer, r TerminalReport, lang model.Lang) error {
+	var b bytes.Buffer
+	sum := SummaryLine(r)
+	fmt.Fprintln(&b, sum)
+	for _, c := range r.Recovered {
+		fmt.Fprintf(&b, "  recovered: %s: %s\n", c.State, c.Text)
+	}
+	for _, c := range r.Results {
+		fmt.Fprintln(&b, CheckLine(c))
+	}
+	if len(r.Results) == 0 {
+		for _, c := range r.Checks {
+			fmt.Fprintln(&b, CheckLine(Result{ID: c.ID, Status: c.Status, DurationMS: c.DurationMS, Summary: c.Summary}))
+		}
+	}
+	if r.Diagnosis.Symptom != "" {
+		fmt.Fprintf(&b, "Symptom: %s\n", r.Diagnosis.Symptom)
+	}
+	if n := len(r.Diagnosis.Causes); n > 0 {
+		fmt.Fprintln(&b, "Likely causes:")
+		for i, c := range r.Diagnosis.Causes[:min(n, maxCauses)] {
+			fmt.Fprintf(&b, "  %d. %s [%s] (%s, score %d)\n", i+1, c.Title.In(lang), c.ID, c.Actor, c.Score)
+		}
+	}
+	steps := 0
+	for _, s := range r.Diagnosis.Playbook {
+		if s.State == model.StepRuledOut {
+			continue
+		}
+		if steps == 0 {
+			fmt.Fprintln(&b, "First steps:")
+		}
+		steps++
+		fmt.Fprintf(&b, "  %d. [%s] %s\n", steps, s.Actor, s.Text.In(lang))
+		if steps == maxSteps {
+			break
+		}
+	}
+	if r.Journal != "" {
+		fmt.Fprintf(&b, "Journal: %s\n", r.Journal)
+	}
+	fmt.Fprintln(&b, sum)
+	_, err := w.Write(ScrubPAN(b.Bytes()))
+	return err
+}
+
+// FleetSummary is the last line of a fleet sweep.
+type FleetSummary struct {
+	Summary struct {
+		Terminals  int          `json:"terminals"`
+		OK         int          `json:"ok"`
+		Warn       int          `json:"warn"`
+		Fail       int          `json:"fail"`
+		Error      int          `json:"error"`
+		Skip       int          `json:"skip"`
+		Verdict    model.Status `json:"verdict"`
+		ExitCode   int          `json:"exit_code"`
+		DurationMS int64        `json:"duration_ms"`
+		Shard      string       `json:"shard,omitempty"`
+	} `json:"summary"`
+}
+
+// Add counts one terminal.
+func (f *FleetSummary) Add(r TerminalReport) {
+	s := &f.Summary
+	s.Terminals++
+	switch r.Verdict {
+	case model.StatusOK:
+		s.OK++
+	case model.StatusWarn:
+		s.Warn++
+	case model.StatusFail:
+		s.Fail++
+	case model.StatusError:
+		s.Error++
+	default:
+		s.Skip++
+	}
+	s.Verdict = FleetVerdict(s.Verdict, r.Verdict)
+	s.ExitCode = ExitCodeFor(s.Verdict)
+}
+
+// FleetVerdict combines verdicts for a sweep: fail > error > warn > ok.
+func FleetVerdict(a, b model.Status) model.Status {
+	if a == "" || a == model.StatusSkip {
+		return b
+	}
+	if b == model.StatusSkip {
+		return a
+	}
+	return worse(a, b)
+}
+
+// Line is the summary as one line of text.
+func (f FleetSummary) Line() string {
+	s := f.Summary
+	line := fmt.Sprintf("%s fleet: %d terminals: %d ok, %d warn, %d fail, %d error", strings.ToUpper(string(s.Verdict)), s.Terminals, s.OK, s.Warn, s.Fail, s.Error)
+	if s.Skip > 0 {
+		line += fmt.Sprintf(", %d skip", s.Skip)
+	}
+	if s.Shard != "" {
+		line += " (shard " + s.Shard + ")"
+	}
+	return line
+}
+
+// JUnit XML (research/ecosystem.md §2.5): one testsuite per terminal, one
+// testcase per check; warn is a failure of type warning, error an error.
+
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Tests   int          `xml:"tests,attr"`
+	Fail    int          `xml:"failures,attr"`
+	Errors  int          `xml:"errors,attr"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name    string      `xml:"name,attr"`
+	Tests   int         `xml:"tests,attr"`
+	Fail    int         `xml:"failures,attr"`
+	Errors  int         `xml:"errors,attr"`
+	Skipped int         `xml:"skipped,attr"`
+	Time    string      `xml:"time,attr"`
+	Cases   []junitCase `xml:"testcase"`
+	SysOut  string      `xml:"system-out,omitempty"`
+}
+
+type junitCase struct {
+	Class   string       `xml:"classname,attr"`
+	Name    string       `xml:"name,attr"`
+	Time    string       `xml:"time,attr"`
+	Failure *junitResult `xml:"failure,omitempty"`
+	Error   *junitResult `xml:"error,omitempty"`
+	Skipped *junitResult `xml:"skipped,omitempty"`
+	SysOut  string       `xml:"system-out,omitempty"`
+}
+
+type junitResult struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// xmlSafe drops characters XML 1.0 cannot hold (STX/ETX from serial traces).
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF {
+			return r
+		}
+		return -1
+	}, ScrubString(s))
+}
+
+func evidenceText(ev map[string]string) string {
+	keys := make([]string, 0, len(ev))
+	for k := range ev {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%s\n", k, ev[k])
+	}
+	return b.String()
+}
+
+// WriteJUnit writes reports as JUnit XML.
+func WriteJUnit(w io.Writer, reports []TerminalReport, lang model.Lang) error {
+	var all junitSuites
+	for _, r := range reports {
+		name := r.Target
+		if r.Name != "" {
+			name = r.Name
+		}
+		class := "posdoctor." + name
+		s := junitSuite{Name: xmlSafe(name), Time: fmt.Sprintf("%.3f", float64(r.DurationMS)/1000)}
+		if r.Error != "" {
+			s.Cases = append(s.Cases, junitCase{Class: xmlSafe(class), Name: "connect", Time: "0",
+				Error: &junitResult{Message: xmlSafe(r.Error), Type: "error"}})
+			s.Errors++
+		}
+		for _, c := range r.Checks {
+			jc := junitCase{Class: xmlSafe(class), Name: string(c.ID), Time: fmt.Sprintf("%.3f", float64(c.DurationMS)/1000),
+				SysOut: xmlSafe(evidenceText(c.Evidence))}
+			res := &junitResult{Message: xmlSafe(c.Summary), Type: string(c.Status)}
+			switch c.Status {
+			case model.StatusFail:
+				jc.Failure = res
+				s.Fail++
+			case model.StatusWarn:
+				res.Type = "warning"
+				jc.Failure = res
+				s.Fail++
+			case model.StatusError:
+				jc.Error = res
+				s.Errors++
+			case model.StatusSkip:
+				jc.Skipped = &junitResult{Message: xmlSafe(c.Summary)}
+				s.Skipped++
+			}
+			s.Cases = append(s.Cases, jc)
+		}
+		s.Tests = len(s.Cases)
+		var out strings.Builder
+		for i, c := range r.Diagnosis.Causes {
+			if i == maxCauses {
+				break
+			}
+			fmt.Fprintf(&out, "cause %d: %s [%s]\n", i+1, c.Title.In(lang), c.ID)
+		}
+		n := 0
+		for _, st := range r.Diagnosis.Playbook {
+			if st.State == model.StepRuledOut || n == maxSteps {
+				continue
+			}
+			n++
+			fmt.Fprintf(&out, "step %d: [%s] %s\n", n, st.Actor, st.Text.In(lang))
+		}
+		s.SysOut = xmlSafe(out.String())
+		all.Tests += s.Tests
+		all.Fail += s.Fail
+		all.Errors += s.Errors
+		all.Suites = append(all.Suites, s)
+	}
+	b, err := xml.MarshalIndent(all, "", "  ")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	buf.Write(b)
+	buf.WriteByte('\n')
+	_, err = w.Write(ScrubPAN(buf.Bytes()))
+	return err
+}
