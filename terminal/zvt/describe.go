@@ -1,0 +1,339 @@
+package zvt
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// Item is one decoded field as Trace, Describe and the JSON output show it.
+// BMP or Tag says where it came from; Hex is the raw value (masked for PAN,
+// left out for track data unless unmasked); Value is the decoded value (a
+// number, a string or a masked PAN); Text is the name of a code; Items are
+// nested TLV objects.
+type Item struct {
+	Name  string `json:"name"`
+	BMP   string `json:"bmp,omitempty"`
+	Tag   string `json:"tag,omitempty"`
+	Hex   string `json:"hex,omitempty"`
+	Value any    `json:"value,omitempty"`
+	Text  string `json:"text,omitempty"`
+	Items []Item `json:"items,omitempty"`
+}
+
+// View is a decoded message for people and for JSON (posdoctor decode
+// --json). Field names are the JSON contract (README "posdoctor decode").
+type View struct {
+	Type    string `json:"type"`          // snake_case message type, e.g. "status_info"
+	Command string `json:"command"`       // "04 0F"
+	Name    string `json:"name"`          // "Status Information"
+	Dir     string `json:"dir,omitempty"` // "ecr->pt" or "pt->ecr" when known
+	Length  int    `json:"length"`        // data bytes (without header and length)
+	Hex     string `json:"hex"`           // the whole APDU, masked unless unmasked
+	Fields  []Item `json:"fields"`
+	Error   string `json:"error,omitempty"`
+}
+
+// ViewOptions says how to show a message.
+type ViewOptions struct {
+	Charset Charset
+	// Unmask shows PAN, track data and passwords in full. Only for a
+	// technician's own terminal: never in logs or reports.
+	Unmask bool
+	// Open is the command a Completion answers; NoVersion as in
+	// [Completion].
+	Open      Command
+	NoVersion bool
+}
+
+type viewer struct {
+	cs     Charset
+	unmask bool
+}
+
+// Explain decodes apdu and returns its view. On a decode error the view
+// still has the command, the (masked) hex and Error, and the error is
+// returned as well.
+func Explain(apdu []byte, opts ViewOptions) (View, error) {
+	v := &viewer{cs: opts.Charset, unmask: opts.Unmask}
+	var m Message
+	var err error
+	if a, _, rerr := ReadAPDU(apdu); rerr == nil && a.Command() == CmdCompletion && opts.Open == CmdStatusEnquiry {
+		c := &Completion{Open: CmdStatusEnquiry, NoVersion: opts.NoVersion}
+		if err = c.Decode(apdu); err == nil {
+			m = c
+		}
+	} else {
+		m, err = DecodeMessage(apdu, opts.Open)
+	}
+	hex := apdu
+	if !opts.Unmask {
+		hex = maskOpen(apdu, opts.Open, opts.NoVersion)
+	}
+	view := View{Hex: Hex(hex), Fields: []Item{}}
+	if a, _, rerr := ReadAPDU(apdu); rerr == nil {
+		view.Command, view.Name, view.Length = a.Command().Hex(), a.Command().Name(), len(a.Data)
+		view.Dir = dirOf(a.Command())
+	}
+	if err != nil {
+		view.Type = "malformed"
+		view.Error = err.Error()
+		return view, err
+	}
+	view.Type = m.typeName()
+	view.Fields = m.items(v)
+	if view.Fields == nil {
+		view.Fields = []Item{}
+	}
+	return view, nil
+}
+
+func dirOf(c Command) string {
+	switch {
+	case c == CmdAck || c.Class() == 0x84:
+		return ""
+	case isPTCommand(c):
+		return string(terminal.FromTerminal)
+	case commandNames[c] != "":
+		return string(terminal.ToTerminal)
+	}
+	return ""
+}
+
+// marshalMessage is every message's MarshalJSON: the masked view.
+func marshalMessage(m Message) ([]byte, error) {
+	b, err := m.Encode(nil)
+	if err != nil {
+		return nil, err
+	}
+	view := View{
+		Type: m.typeName(), Command: m.Command().Hex(), Name: m.Command().Name(),
+		Dir: dirOf(m.Command()), Hex: Hex(maskMessage(m, b)), Fields: m.items(&viewer{}),
+	}
+	if a, _, err := ReadAPDU(b); err == nil {
+		view.Length = len(a.Data)
+	}
+	if view.Fields == nil {
+		view.Fields = []Item{}
+	}
+	return json.Marshal(view)
+}
+
+func maskMessage(m Message, b []byte) []byte {
+	if c, ok := m.(*Completion); ok {
+		return maskOpen(b, c.Open, c.NoVersion)
+	}
+	return Mask(b)
+}
+
+func (v *viewer) password(p string) Item {
+	if !v.unmask && p != "" {
+		p = "******"
+	}
+	return Item{Name: "password", Value: p}
+}
+
+func (v *viewer) byteItem(name string, b byte, text string) Item {
+	return Item{Name: name, Hex: fmt.Sprintf("%02X", b), Text: text}
+}
+
+// fields shows a BMP list.
+func (v *viewer) fields(f Fields) []Item {
+	var out []Item
+	for _, fd := range f.List {
+		out = append(out, v.field(fd))
+	}
+	if len(f.Rest) > 0 {
+		out = append(out, Item{Name: "unparsed", BMP: fmt.Sprintf("%02X", f.Rest[0]), Hex: Hex(f.Rest),
+			Text: fmt.Sprintf("unknown BMP %02X: the rest is kept raw", f.Rest[0])})
+	}
+	return out
+}
+
+func (v *viewer) field(fd Field) Item {
+	spec, ok := bmps[fd.BMP]
+	it := Item{Name: BMPName(fd.BMP), BMP: fmt.Sprintf("%02X", fd.BMP)}
+	if !ok {
+		it.Hex = Hex(fd.Value)
+		return it
+	}
+	switch spec.kind {
+	case kindTLV:
+		it.Items = v.tlv(fd.TLV, 0)
+		if fd.TLV == nil {
+			it.Hex = Hex(fd.Value)
+		}
+		return it
+	case kindSecret:
+		if v.unmask {
+			it.Hex = Hex(fd.Value)
+		} else {
+			it.Text = fmt.Sprintf("%d bytes, masked", len(fd.Value))
+		}
+		return it
+	case kindPAN:
+		digits := bcdDigits(fd.Value)
+		if v.unmask {
+			it.Hex, it.Value = Hex(fd.Value), digits
+		} else {
+			it.Hex, it.Value = Hex(maskPANBytes(fd.Value)), terminal.NewPAN(digits).String()
+		}
+		return it
+	case kindPassword:
+		it.Value = v.password(bcdDigits(fd.Value)).Value
+		return it
+	}
+	it.Hex = Hex(fd.Value)
+	switch spec.kind {
+	case kindByte:
+		if len(fd.Value) == 1 {
+			if fd.BMP == BMPCardType {
+				it.Text = CardTypeText(fd.Value[0])
+			}
+		}
+	case kindResult:
+		if len(fd.Value) == 1 {
+			it.Text = ResultCodeText(fd.Value[0])
+		}
+	case kindNumber:
+		if n, ok := bcdUint(fd.Value); ok {
+			it.Value = n
+		} else if d := bcdDigits(fd.Value); d != "" {
+			it.Value = d
+		}
+	case kindAmount:
+		if n, ok := bcdUint(fd.Value); ok {
+			it.Value = n
+			it.Text = fmt.Sprintf("%d.%02d", n/100, n%100)
+		} else {
+			it.Value = bcdDigits(fd.Value)
+		}
+	case kindDigits:
+		it.Value = bcdDigits(fd.Value)
+	case kindText:
+		it.Value = trimText(v.cs.DecodeText(fd.Value))
+	}
+	return it
+}
+
+// tlvText lists the tags whose values are text.
+var tlvText = map[Tag]bool{
+	0x07: true, 0x13: true, 0x1F17: true, 0x1F40: true, 0x1F41: true, 0x1F42: false, 0x1F44: true, 0x61: true,
+}
+
+func (v *viewer) tlv(l TLVList, depth int) []Item {
+	var out []Item
+	for _, o := range l {
+		it := Item{Name: o.Tag.Name(), Tag: o.Tag.String()}
+		switch {
+		case o.Children != nil:
+			it.Items = v.tlv(o.Children, depth+1)
+		case tlvText[o.Tag]:
+			it.Value = v.cs.DecodeText(o.Value)
+			if o.Tag == TagTID {
+				it.Value = tidText(o.Value)
+			}
+		case o.Tag == TagDeviceState && len(o.Value) == 1:
+			it.Hex, it.Text = Hex(o.Value), DeviceStateText(o.Value[0])
+		case o.Tag == TagZVTCommand && len(o.Value) == 2:
+			c := Command(uint16(o.Value[0])<<8 | uint16(o.Value[1]))
+			it.Hex, it.Text = Hex(o.Value), c.Name()
+		case o.Tag == TagDate || o.Tag == TagTime:
+			it.Hex, it.Value = Hex(o.Value), bcdDigits(o.Value)
+		default:
+			it.Hex = Hex(o.Value)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// Describe decodes apdu for a [terminal.Frame]: a one-line summary such as
+// "04 0F Status Information: result 00 no error, amount 25.00" and a
+// multi-line detail, both with card data masked. open is the command a
+// Completion answers. A malformed APDU is described, not refused.
+func Describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
+	view, err := Explain(apdu, ViewOptions{Charset: cs, Open: open})
+	summary = view.Command + " " + view.Name
+	if view.Command == "" {
+		summary = "malformed"
+	}
+	if err != nil {
+		return summary + " (malformed)", err.Error()
+	}
+	if s := shortText(view); s != "" {
+		summary += ": " + s
+	}
+	var sb strings.Builder
+	writeItems(&sb, view.Fields, 0)
+	return summary, strings.TrimRight(sb.String(), "\n")
+}
+
+// shortText picks the facts worth a summary line.
+func shortText(view View) string {
+	var parts []string
+	for _, it := range view.Fields {
+		switch it.Name {
+		case "result_code", "code":
+			parts = append(parts, "result "+it.Hex+" "+it.Text)
+		case "terminal_status":
+			parts = append(parts, "status "+it.Hex+" "+it.Text)
+		case "status_code":
+			parts = append(parts, it.Hex+" "+it.Text)
+		case "amount":
+			if it.Text != "" {
+				parts = append(parts, "amount "+it.Text)
+			}
+		case "text":
+			if s, ok := it.Value.(string); ok && view.Type == "print_line" {
+				parts = append(parts, fmt.Sprintf("%q", s))
+			}
+		case "software_version":
+			parts = append(parts, fmt.Sprintf("version %v", it.Value))
+		}
+	}
+	return joinComma(parts)
+}
+
+// writeItems writes items one per line, indented by depth.
+func writeItems(sb *strings.Builder, items []Item, depth int) {
+	for _, it := range items {
+		sb.WriteString(strings.Repeat("  ", depth+1))
+		switch {
+		case it.BMP != "":
+			sb.WriteString(it.BMP + " ")
+		case it.Tag != "":
+			sb.WriteString(it.Tag + " ")
+		}
+		sb.WriteString(it.Name)
+		if val := itemValue(it); val != "" {
+			sb.WriteString(": " + val)
+		}
+		sb.WriteByte('\n')
+		writeItems(sb, it.Items, depth+1)
+	}
+}
+
+func itemValue(it Item) string {
+	var s string
+	switch x := it.Value.(type) {
+	case nil:
+		s = it.Hex
+	case string:
+		s = fmt.Sprintf("%q", x)
+	default:
+		s = fmt.Sprint(x)
+	}
+	if it.Text != "" {
+		if s != "" {
+			s += " "
+		}
+		s += "(" + it.Text + ")"
+	}
+	return s
+}
+
+func joinComma(s []string) string { return strings.Join(s, ", ") }
+func joinSpace(s []string) string { return strings.Join(s, " ") }

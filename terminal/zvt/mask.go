@@ -1,0 +1,98 @@
+package zvt
+
+// Mask returns a copy of apdu with card data masked, for traces and frame
+// events: BMP 22 PAN digits other than the first six and last four become E
+// nibbles (with ten digits or fewer only the last four stay, as
+// terminal.NewPAN does), track data (23, 24, 2D), CVV (3A) and PIN data (D1)
+// are overwritten completely. Bytes it cannot parse are copied unchanged.
+// The input is never modified.
+func Mask(apdu []byte) []byte { return maskOpen(apdu, 0, false) }
+
+// maskOpen masks knowing the open command (for the Completion's form).
+func maskOpen(apdu []byte, open Command, noVersion bool) []byte {
+	out := append([]byte(nil), apdu...)
+	a, n, err := ReadAPDU(apdu)
+	if err != nil {
+		return out
+	}
+	msg := out[:n]
+	start := n - len(a.Data)
+	off, ok := bmpStart(a, start, open, noVersion)
+	if !ok {
+		return out
+	}
+	_, _ = scanBMPs(msg, off, func(tag byte, _ bmpSpec, val, end int) error {
+		maskValue(tag, msg[val:end])
+		return nil
+	})
+	return out
+}
+
+// bmpStart returns where the BMP list of the APDU starts.
+func bmpStart(a APDU, start int, open Command, noVersion bool) (int, bool) {
+	d := len(a.Data)
+	switch c := a.Command(); c {
+	case CmdStatusInfo, CmdAuthorization, CmdAck, CmdPrintTextBlock, CmdAbortECR, CmdDiagnosis,
+		CmdSelftest, CmdPrintSystemConfig, CmdSetTimeECR, CmdPreAuth:
+		return start, true
+	case CmdReversal, CmdRefund, CmdRepeatReceipt, CmdEndOfDay, CmdInitialisation, CmdSetDateTime,
+		CmdStatusEnquiry, CmdPreAuthReversal:
+		return start + 3, d >= 3
+	case CmdRegistration:
+		return start + 6, d >= 6
+	case CmdAbortPT, CmdReadCard:
+		return start + 1, d >= 1
+	case CmdIntermediate:
+		return start + 2, d >= 2
+	case CmdCompletion:
+		if open != CmdStatusEnquiry {
+			return start, true
+		}
+		off := start
+		if !noVersion && looksLLLVAR(a.Data) {
+			n := int(a.Data[0]&15)*100 + int(a.Data[1]&15)*10 + int(a.Data[2]&15)
+			off += 3 + n
+		}
+		return off + 1, off+1 <= start+d
+	}
+	return 0, false
+}
+
+// maskValue overwrites sensitive values in place.
+func maskValue(tag byte, v []byte) {
+	switch tag {
+	case BMPPAN:
+		copy(v, maskPANBytes(v))
+	case BMPTrack2, BMPTrack3, BMPCVV, 0xD1:
+		for i := range v {
+			v[i] = 0xEE
+		}
+	case BMPTrack1:
+		for i := range v {
+			v[i] = '*'
+		}
+	}
+}
+
+// maskPANBytes returns a copy of a BCD PAN with the middle digits set to E:
+// the first six and last four stay when there are more than ten digits,
+// otherwise only the last four.
+func maskPANBytes(v []byte) []byte {
+	out := append([]byte(nil), v...)
+	n := 2 * len(v)
+	for n > 0 && nibble(v, n-1) == 0xF {
+		n--
+	}
+	for i := range n {
+		keep := i < 6 && n > 10 || i >= n-4
+		if keep {
+			continue
+		}
+		if i%2 == 0 {
+			out[i/2] = 0xE0 | out[i/2]&0x0F
+		} else {
+			out[i/2] = out[i/2]&0xF0 | 0x0E
+		}
+	}
+	return out
+}

@@ -1,0 +1,334 @@
+package zvt
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Message is one ZVT APDU as a Go value.
+//
+// Decode reads a whole APDU (header included) and may keep references into
+// it: the bytes must not change while the message is in use. It starts by
+// resetting the message. Encode appends the whole APDU to dst and returns
+// the extended buffer.
+type Message interface {
+	Command() Command
+	Encode(dst []byte) ([]byte, error)
+	Decode(apdu []byte) error
+	// typeName is the JSON "type" and items the decoded fields for Trace,
+	// Describe and JSON.
+	typeName() string
+	items(v *viewer) []Item
+}
+
+// ECRMessage is a message the ECR (the console) sends to the PT. Session.Send
+// accepts only these.
+type ECRMessage interface {
+	Message
+	ECR()
+}
+
+// PTMessage is a message the PT (the terminal, or the simulator) sends to
+// the ECR.
+type PTMessage interface {
+	Message
+	PT()
+}
+
+// msgName is the message part of a DecodeError: "completion 06 0F".
+func msgName(c Command) string { return strings.ToLower(c.Name()) + " " + c.Hex() }
+
+// reader is a sticky-error reader over one whole APDU. Offsets are from the
+// start of the APDU. After the first error every method returns zero values.
+type reader struct {
+	b   []byte
+	off int
+	err error
+}
+
+// openAPDU checks that apdu holds exactly one APDU of command want (any 84
+// xx when want is CmdNack) and returns a reader at the start of its data.
+func openAPDU(apdu []byte, want Command) (*reader, APDU, error) {
+	a, n, err := ReadAPDU(apdu)
+	if err != nil {
+		return nil, a, withMsg(err, msgName(want))
+	}
+	got := a.Command()
+	if got != want && !(want == CmdNack && a.Class == 0x84) {
+		return nil, a, &DecodeError{Msg: msgName(want), Field: "command", Offset: 0,
+			Err: fmt.Errorf("%w: command is %s", ErrFormat, got.Hex())}
+	}
+	if n != len(apdu) {
+		return nil, a, &DecodeError{Msg: msgName(want), Field: "length", Offset: n,
+			Err: fmt.Errorf("%w: %d bytes after the end of the APDU", ErrLength, len(apdu)-n)}
+	}
+	return &reader{b: apdu[:n:n], off: n - len(a.Data)}, a, nil
+}
+
+func (r *reader) more() bool { return r.err == nil && r.off < len(r.b) }
+
+func (r *reader) take(field string, n int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	if len(r.b)-r.off < n {
+		r.err = errShort(field, r.off, n, len(r.b)-r.off)
+		r.off = len(r.b)
+		return nil
+	}
+	v := r.b[r.off : r.off+n : r.off+n]
+	r.off += n
+	return v
+}
+
+func (r *reader) u8(field string) byte {
+	v := r.take(field, 1)
+	if v == nil {
+		return 0
+	}
+	return v[0]
+}
+
+// bcd reads n BCD bytes and returns them as digits.
+func (r *reader) bcd(field string, n int) string {
+	off := r.off
+	v := r.take(field, n)
+	if v == nil {
+		return ""
+	}
+	if i := checkBCD(v); i >= 0 {
+		r.err = errAt(field, off+i/2, ErrBCD, "nibble %X is not a digit", nibble(v, i))
+		r.off = len(r.b)
+		return ""
+	}
+	return bcdDigits(v)
+}
+
+func (r *reader) lllvar(field string) []byte {
+	if r.err != nil {
+		return nil
+	}
+	n, off, err := readVarLen(r.b, r.off, 3, field)
+	if err != nil {
+		r.err, r.off = err, len(r.b)
+		return nil
+	}
+	r.off = off
+	return r.take(field, n)
+}
+
+func (r *reader) fields() Fields {
+	if r.err != nil {
+		return Fields{}
+	}
+	f, err := decodeFields(r.b, r.off)
+	if err != nil {
+		r.err = err
+	}
+	r.off = len(r.b)
+	return f
+}
+
+func (r *reader) rest() []byte {
+	if r.err != nil {
+		return nil
+	}
+	v := r.b[r.off:len(r.b):len(r.b)]
+	r.off = len(r.b)
+	return v
+}
+
+// done returns the first error, with the message named.
+func (r *reader) done(c Command) error {
+	if r.err != nil {
+		return withMsg(r.err, msgName(c))
+	}
+	return nil
+}
+
+// appendPassword appends a 6-digit password as 3 BCD bytes.
+func appendPassword(dst []byte, pwd string) ([]byte, error) {
+	if len(pwd) != 6 {
+		return dst, fmt.Errorf("%w: password must be 6 digits", ErrBCD)
+	}
+	for i := range len(pwd) {
+		if pwd[i] < '0' || pwd[i] > '9' {
+			return dst, fmt.Errorf("%w: password must be 6 digits", ErrBCD)
+		}
+	}
+	b, _ := packDigits(pwd)
+	return append(dst, b...), nil
+}
+
+// decodePwdFields decodes the common shape "[<password 3 BCD>] [BMPs]".
+// With pwdRequired the password must be there.
+func decodePwdFields(apdu []byte, c Command, pwdRequired bool) (string, Fields, error) {
+	r, _, err := openAPDU(apdu, c)
+	if err != nil {
+		return "", Fields{}, err
+	}
+	var pwd string
+	if pwdRequired || r.more() {
+		pwd = r.bcd("password", 3)
+	}
+	f := r.fields()
+	return pwd, f, r.done(c)
+}
+
+// encodePwdFields encodes "[<password>] BMPs"; an empty password is left out
+// unless required.
+func encodePwdFields(dst []byte, c Command, pwd string, pwdRequired bool, f Fields) ([]byte, error) {
+	dst, start := beginAPDU(dst, c)
+	var err error
+	if pwd != "" || pwdRequired {
+		if dst, err = appendPassword(dst, pwd); err != nil {
+			return dst[:start], &EncodeError{Msg: msgName(c), Field: "password", Err: err}
+		}
+	}
+	if dst, err = f.append(dst); err != nil {
+		return dst[:start], withEncodeMsg(err, c)
+	}
+	return finishAPDU(dst, start)
+}
+
+// decodeFieldsOnly decodes a message whose data is a list of BMPs.
+func decodeFieldsOnly(apdu []byte, c Command) (Fields, error) {
+	r, _, err := openAPDU(apdu, c)
+	if err != nil {
+		return Fields{}, err
+	}
+	f := r.fields()
+	return f, r.done(c)
+}
+
+func encodeFieldsOnly(dst []byte, c Command, f Fields) ([]byte, error) {
+	return encodePwdFields(dst, c, "", false, f)
+}
+
+func withEncodeMsg(err error, c Command) error {
+	if ee, ok := err.(*EncodeError); ok && ee.Msg == "" {
+		ee.Msg = msgName(c)
+	}
+	return err
+}
+
+// DecodeECR decodes a message the ECR sent (the simulator's side). An unknown
+// command comes back as a *RawAPDU; an answer (80 00, 84 xx) as *Ack or
+// *Nack.
+func DecodeECR(apdu []byte) (ECRMessage, error) {
+	a, _, err := ReadAPDU(apdu)
+	if err != nil {
+		return nil, err
+	}
+	var m ECRMessage
+	switch a.Command() {
+	case CmdRegistration:
+		m = &Registration{}
+	case CmdLogOff:
+		m = &LogOff{}
+	case CmdStatusEnquiry:
+		m = &StatusEnquiry{}
+	case CmdAuthorization:
+		m = &Authorization{}
+	case CmdReversal:
+		m = &Reversal{}
+	case CmdRefund:
+		m = &Refund{}
+	case CmdReadCard:
+		m = &ReadCard{}
+	case CmdDiagnosis:
+		m = &Diagnosis{}
+	case CmdRepeatReceipt:
+		m = &RepeatReceipt{}
+	case CmdAbortECR:
+		m = &AbortECR{}
+	case CmdEndOfDay:
+		m = &EndOfDay{}
+	case CmdPrintSystemConfig:
+		m = &PrintSystemConfig{}
+	case CmdInitialisation:
+		m = &Initialisation{}
+	case CmdSetDateTime:
+		m = &SetDateTime{}
+	case CmdSelftest:
+		m = &Selftest{}
+	case CmdAck:
+		m = &Ack{}
+	default:
+		if a.Class == 0x84 {
+			m = &Nack{}
+		} else {
+			m = &RawAPDU{}
+		}
+	}
+	if err := m.Decode(apdu); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DecodePT decodes a message the PT sent (the console's side). open is the
+// command that is running; it selects the form of the Completion (see
+// [DecodeCompletion]). An unknown command comes back as a *RawAPDU.
+func DecodePT(apdu []byte, open Command) (PTMessage, error) {
+	a, _, err := ReadAPDU(apdu)
+	if err != nil {
+		return nil, err
+	}
+	var m PTMessage
+	switch a.Command() {
+	case CmdCompletion:
+		m = &Completion{Open: open}
+	case CmdAbortPT:
+		m = &AbortPT{}
+	case CmdStatusInfo:
+		m = &StatusInfo{}
+	case CmdIntermediate:
+		m = &IntermediateStatus{}
+	case CmdPrintLine:
+		m = &PrintLine{}
+	case CmdPrintTextBlock:
+		m = &PrintTextBlock{}
+	case CmdSetTimeECR:
+		m = &SetTimeECR{}
+	case CmdAck:
+		m = &Ack{}
+	default:
+		if a.Class == 0x84 {
+			m = &Nack{}
+		} else {
+			m = &RawAPDU{}
+		}
+	}
+	if err := m.Decode(apdu); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DecodeMessage decodes an APDU from either side: the command byte pairs do
+// not overlap, so the direction follows from the command. open is as for
+// [DecodePT].
+func DecodeMessage(apdu []byte, open Command) (Message, error) {
+	a, _, err := ReadAPDU(apdu)
+	if err != nil {
+		return nil, err
+	}
+	switch c := a.Command(); {
+	case c == CmdAck || a.Class == 0x84 || isPTCommand(c):
+		return DecodePT(apdu, open)
+	default:
+		return DecodeECR(apdu)
+	}
+}
+
+func isPTCommand(c Command) bool {
+	switch c {
+	case CmdCompletion, CmdAbortPT, CmdStatusInfo, CmdIntermediate, CmdPrintLine, CmdPrintTextBlock, CmdSetTimeECR:
+		return true
+	}
+	return false
+}
+
+// IsPT reports whether the command is one the PT sends.
+func IsPT(c Command) bool { return isPTCommand(c) }

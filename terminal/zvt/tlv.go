@@ -1,0 +1,301 @@
+package zvt
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// TLV data objects in BMP 06 (spec ch. 9, research/zvt.md §2.3): BER tags
+// of one or more bytes, lengths 00–7F, 81 nn or 82 hi lo (big-endian here,
+// unlike the APDU's extended length), constructed objects nested.
+
+// MaxTLVDepth is how deep constructed objects may nest. The deepest the spec
+// uses is three (62 → 60 → 41); eight leaves room for vendor data and stops
+// a hostile input from recursing without end.
+const MaxTLVDepth = 8
+
+// maxTagBytes bounds a multi-byte tag so it fits a Tag.
+const maxTagBytes = 4
+
+// Tag is a BER tag with its bytes big-endian in a number: 0x07, 0x1F44,
+// 0xFF01.
+type Tag uint32
+
+// Well-known TLV tags (research/zvt.md §2.3).
+const (
+	TagTextLine        Tag = 0x07
+	TagAttribute       Tag = 0x09
+	TagZVTCommand      Tag = 0x0A
+	TagExtraResult     Tag = 0x13
+	TagCharset         Tag = 0x14
+	TagDiagnosisType   Tag = 0x1B
+	TagDisplayTexts    Tag = 0x24
+	TagPrintTexts      Tag = 0x25
+	TagPermittedCmds   Tag = 0x26
+	TagDateTime        Tag = 0x34
+	TagCardTypeID      Tag = 0x41
+	TagDeviceInfo      Tag = 0xE4
+	TagReceiptType     Tag = 0x1F07
+	TagTechnology      Tag = 0x1F12
+	TagExtErrorCode    Tag = 0x1F16
+	TagExtErrorText    Tag = 0x1F17
+	TagSyncReceipt     Tag = 0x1F1F
+	TagLongTrace       Tag = 0x1F2B
+	TagDeviceName      Tag = 0x1F40
+	TagSoftwareVersion Tag = 0x1F41
+	TagSerialNumber    Tag = 0x1F42
+	TagDeviceState     Tag = 0x1F43
+	TagTID             Tag = 0x1F44
+	TagMsgSeqID        Tag = 0x1F73
+	TagDate            Tag = 0x1F0E
+	TagTime            Tag = 0x1F0F
+)
+
+// tagBytes returns the tag's bytes.
+func (t Tag) bytes() []byte {
+	var b []byte
+	for s := 24; s >= 0; s -= 8 {
+		if c := byte(t >> s); c != 0 || len(b) > 0 || s == 0 {
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+func (t Tag) first() byte { return t.bytes()[0] }
+
+// Constructed reports whether the tag's first byte has the constructed bit
+// (0x20): its value is more data objects.
+func (t Tag) Constructed() bool { return t.first()&0x20 != 0 }
+
+// String returns the tag as hex, e.g. "1F44".
+func (t Tag) String() string { return strings.ReplaceAll(Hex(t.bytes()), " ", "") }
+
+// Name returns the tag's snake_case name or "tag_XXXX".
+func (t Tag) Name() string {
+	if n, ok := tlvNames[t]; ok {
+		return n
+	}
+	return "tag_" + strings.ToLower(t.String())
+}
+
+// TLV is one data object. A constructed object has Children; a primitive one,
+// or a constructed one whose content could not be parsed (unknown tags only),
+// has Value. After decoding, Value points into the decoded bytes.
+type TLV struct {
+	Tag      Tag
+	Value    []byte
+	Children TLVList
+}
+
+// TLVList is a sequence of data objects.
+type TLVList []TLV
+
+// NewTLV returns a primitive object.
+func NewTLV(tag Tag, value []byte) TLV { return TLV{Tag: tag, Value: value} }
+
+// NewConstructed returns a constructed object holding children.
+func NewConstructed(tag Tag, children ...TLV) TLV {
+	if children == nil {
+		children = TLVList{}
+	}
+	return TLV{Tag: tag, Children: children}
+}
+
+// Find returns the first object with tag, searching depth first.
+func (l TLVList) Find(tag Tag) (TLV, bool) {
+	for _, o := range l {
+		if o.Tag == tag {
+			return o, true
+		}
+		if c, ok := o.Children.Find(tag); ok {
+			return c, true
+		}
+	}
+	return TLV{}, false
+}
+
+// Value returns the value of the first object with tag (depth first).
+func (l TLVList) Value(tag Tag) ([]byte, bool) {
+	o, ok := l.Find(tag)
+	return o.Value, ok
+}
+
+// All returns every object with tag, depth first, in wire order.
+func (l TLVList) All(tag Tag) []TLV {
+	var out []TLV
+	for _, o := range l {
+		if o.Tag == tag {
+			out = append(out, o)
+		}
+		out = append(out, o.Children.All(tag)...)
+	}
+	return out
+}
+
+// DecodeTLV decodes the data objects in b (the content of BMP 06, without
+// its length). Unknown tags are kept; constructed objects are decoded from
+// their own bytes only, at most MaxTLVDepth deep. Offsets in errors count
+// from the start of b.
+func DecodeTLV(b []byte) (TLVList, error) { return decodeTLV(b, 0) }
+
+func decodeTLV(b []byte, depth int) (TLVList, error) {
+	if depth >= MaxTLVDepth {
+		return nil, errAt("TLV", 0, ErrDepth, "more than %d levels", MaxTLVDepth)
+	}
+	var l TLVList
+	off := 0
+	for off < len(b) {
+		start := off
+		tag, n, err := readTag(b, off)
+		if err != nil {
+			return nil, err
+		}
+		field := "TLV " + tag.String()
+		size, val, err := readTLVLen(b, off+n, field)
+		if err != nil {
+			return nil, err
+		}
+		if len(b)-val < size {
+			return nil, errShort(field, val, size, len(b)-val)
+		}
+		o := TLV{Tag: tag}
+		content := b[val : val+size : val+size]
+		if tag.Constructed() {
+			children, err := decodeTLV(content, depth+1)
+			switch {
+			case err == nil:
+				if children == nil {
+					children = TLVList{}
+				}
+				o.Children = children
+			case errors.Is(err, ErrDepth) || knownTag(tag):
+				return nil, withBase(err, val)
+			default:
+				o.Value = content // unknown constructed tag with odd content: keep raw
+			}
+		} else {
+			o.Value = content
+		}
+		l = append(l, o)
+		off = val + size
+		if off <= start { // cannot happen (tag takes a byte); keeps the loop provably forward
+			return nil, errAt(field, start, ErrFormat, "no progress")
+		}
+	}
+	return l, nil
+}
+
+func knownTag(t Tag) bool { _, ok := tlvNames[t]; return ok }
+
+// readTag reads a BER tag at b[off:] and returns it with its size in bytes.
+func readTag(b []byte, off int) (Tag, int, error) {
+	if off >= len(b) {
+		return 0, 0, errShort("TLV tag", off, 1, 0)
+	}
+	t := Tag(b[off])
+	n := 1
+	if b[off]&0x1F == 0x1F {
+		for {
+			if off+n >= len(b) {
+				return 0, 0, errShort("TLV tag", off+n, 1, 0)
+			}
+			c := b[off+n]
+			t = t<<8 | Tag(c)
+			n++
+			if c&0x80 == 0 {
+				break
+			}
+			if n >= maxTagBytes {
+				return 0, 0, errAt("TLV tag", off, ErrFormat, "tag longer than %d bytes", maxTagBytes)
+			}
+		}
+	}
+	return t, n, nil
+}
+
+// readTLVLen reads a BER length at b[off:]: 00–7F, 81 nn, 82 hi lo
+// (big-endian). 80 and 83+ are rejected. It returns the length and the
+// offset after it.
+func readTLVLen(b []byte, off int, field string) (int, int, error) {
+	if off >= len(b) {
+		return 0, len(b), errShort(field+" length", off, 1, 0)
+	}
+	c := b[off]
+	switch {
+	case c < 0x80:
+		return int(c), off + 1, nil
+	case c == 0x81:
+		if len(b)-off < 2 {
+			return 0, len(b), errShort(field+" length", off+1, 1, len(b)-off-1)
+		}
+		return int(b[off+1]), off + 2, nil
+	case c == 0x82:
+		if len(b)-off < 3 {
+			return 0, len(b), errShort(field+" length", off+1, 2, len(b)-off-1)
+		}
+		return int(b[off+1])<<8 | int(b[off+2]), off + 3, nil
+	}
+	return 0, len(b), errAt(field+" length", off, ErrLength, "length form %02X not supported", c)
+}
+
+// appendTLVLen appends n as the shortest BER length.
+func appendTLVLen(dst []byte, n int) []byte {
+	switch {
+	case n < 0x80:
+		return append(dst, byte(n))
+	case n <= 0xFF:
+		return append(dst, 0x81, byte(n))
+	}
+	return append(dst, 0x82, byte(n>>8), byte(n))
+}
+
+// AppendTLV appends the data objects of l to dst (without an outer length).
+// A value above 65535 bytes is an error wrapping ErrLength.
+func AppendTLV(dst []byte, l TLVList) ([]byte, error) { return appendTLV(dst, l, 0) }
+
+func appendTLV(dst []byte, l TLVList, depth int) ([]byte, error) {
+	if depth >= MaxTLVDepth {
+		return dst, fmt.Errorf("%w: more than %d levels", ErrDepth, MaxTLVDepth)
+	}
+	for _, o := range l {
+		if o.Tag == 0 {
+			return dst, fmt.Errorf("%w: TLV tag 00", ErrFormat)
+		}
+		dst = append(dst, o.Tag.bytes()...)
+		value := o.Value
+		if o.Children != nil {
+			var err error
+			if value, err = appendTLV(nil, o.Children, depth+1); err != nil {
+				return dst, err
+			}
+		}
+		if len(value) > 0xFFFF {
+			return dst, fmt.Errorf("%w: TLV %s value of %d bytes", ErrLength, o.Tag, len(value))
+		}
+		dst = appendTLVLen(dst, len(value))
+		dst = append(dst, value...)
+	}
+	return dst, nil
+}
+
+// tlvNames names the tags of research/zvt.md §2.3.
+var tlvNames = map[Tag]string{
+	0x07: "text_line", 0x09: "attribute", 0x0A: "zvt_command", 0x10: "columns", 0x11: "lines",
+	0x12: "printer_width", 0x13: "extra_result_code", 0x14: "charset", 0x15: "language", 0x1A: "max_apdu_length",
+	0x1B: "diagnosis_type", 0x1D: "file_id", 0x1E: "start_position",
+	0x1F00: "file_size", 0x1F01: "repeat_receipt_filter", 0x1F02: "repeat_receipt_no", 0x1F03: "repeat_receipt_type",
+	0x1F04: "receipt_parameter", 0x1F05: "transaction_type", 0x1F07: "receipt_type", 0x1F0B: "max_pre_auth",
+	0x1F0E: "date", 0x1F0F: "time", 0x1F10: "cvm", 0x1F11: "online", 0x1F12: "technology", 0x1F14: "card_hash",
+	0x1F15: "card_reading_control", 0x1F16: "ext_error_code", 0x1F17: "ext_error_text", 0x1F1F: "sync_receipt_no",
+	0x1F2B: "long_trace_no", 0x1F37: "receipt_id", 0x1F3F: "card_details", 0x1F40: "device_name", 0x1F41: "software_version",
+	0x1F42: "serial_number", 0x1F43: "device_state", 0x1F44: "tid", 0x1F55: "terminal_locks", 0x1F60: "read_card_control",
+	0x1F6B: "card_reader_timeout", 0x1F71: "pt_capabilities", 0x1F72: "status_enquiry_options", 0x1F73: "msg_seq_id",
+	0x1F76: "status_enquiry_flags", 0x1F78: "status_enquiry_extra",
+	0x20: "display_texts_old", 0x21: "card_data", 0x22: "status_details", 0x23: "receipt_numbers",
+	0x24: "display_texts", 0x25: "print_texts", 0x26: "permitted_commands", 0x27: "charsets", 0x28: "languages",
+	0x29: "receipt_parameters", 0x2A: "ecr_capabilities", 0x2D: "file", 0x2F: "payment_type", 0x34: "date_time",
+	0x40: "emv_config", 0x41: "card_type_id", 0x43: "aid", 0x4C: "uid", 0x4D: "ats",
+	0x60: "application", 0x61: "application_name", 0x62: "applications", 0xE4: "device_info", 0xE6: "card_info",
+}

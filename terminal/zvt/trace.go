@@ -1,0 +1,123 @@
+package zvt
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// TraceOptions controls a [Tracer].
+type TraceOptions struct {
+	// SuppressTimestamps leaves the time column out.
+	SuppressTimestamps bool
+	// Regress leaves out everything that varies between runs (timestamps)
+	// and the hex line, so traces can be compared byte for byte.
+	Regress bool
+	// Charset decodes text fields (default CP437).
+	Charset Charset
+	// Unmask shows card data and passwords in full (posdoctor decode
+	// --unmask). Never set it for logs.
+	Unmask bool
+}
+
+// Tracer writes one block per APDU in the style of libpq's trace:
+//
+//	16:26:46.123456  ecr->pt  06 00  Registration  (20 bytes)
+//	  password: "******"
+//	  config_byte: 9E (…)
+//	  hex: 06 00 14 …
+//
+// It follows the conversation: the last ECR command is the open command, so a
+// Completion after a Status Enquiry is decoded in its own form, and an
+// 80 00 / 84 xx is given the direction opposite to the message before it.
+// A Tracer is not safe for concurrent use.
+type Tracer struct {
+	w       io.Writer
+	opts    TraceOptions
+	open    Command
+	service byte
+	last    terminal.Direction
+}
+
+// Trace returns a Tracer writing to w.
+func Trace(w io.Writer, opts TraceOptions) *Tracer { return &Tracer{w: w, opts: opts} }
+
+// SetOpen sets the open command (and the Status Enquiry service byte) as if
+// it had been traced.
+func (t *Tracer) SetOpen(c Command, service byte) { t.open, t.service = c, service }
+
+// Open returns the command the tracer takes as running.
+func (t *Tracer) Open() Command { return t.open }
+
+// Message traces apdu sent in direction dir ("" infers it from the command)
+// at time now. It returns the decode error, after tracing the message as
+// malformed, or the write error.
+func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) error {
+	view, derr := Explain(apdu, ViewOptions{Charset: t.opts.Charset, Unmask: t.opts.Unmask,
+		Open: t.open, NoVersion: t.open == CmdStatusEnquiry && t.service&ServiceNoVersion != 0})
+	if dir == "" {
+		dir = terminal.Direction(view.Dir)
+		if dir == "" {
+			switch t.last {
+			case terminal.ToTerminal:
+				dir = terminal.FromTerminal
+			case terminal.FromTerminal:
+				dir = terminal.ToTerminal
+			}
+		}
+	}
+	t.follow(apdu, dir)
+	var sb strings.Builder
+	if !t.opts.SuppressTimestamps && !t.opts.Regress {
+		sb.WriteString(now.Format("2006-01-02 15:04:05.000000") + "  ")
+	}
+	d := string(dir)
+	if d == "" {
+		d = "?"
+	}
+	name := view.Name
+	if view.Type == "status_completion" {
+		name += " (Status Enquiry)"
+	}
+	fmt.Fprintf(&sb, "%-7s  %s  %s  (%d bytes)\n", d, view.Command, name, view.Length)
+	if derr != nil {
+		sb.WriteString("  error: " + derr.Error() + "\n")
+	} else {
+		writeItems(&sb, view.Fields, 0)
+	}
+	if !t.opts.Regress || derr != nil {
+		sb.WriteString("  hex: " + view.Hex + "\n")
+	}
+	if _, err := io.WriteString(t.w, sb.String()); err != nil {
+		return err
+	}
+	return derr
+}
+
+// follow updates the open command and the last direction.
+func (t *Tracer) follow(apdu []byte, dir terminal.Direction) {
+	t.last = dir
+	a, _, err := ReadAPDU(apdu)
+	if err != nil {
+		return
+	}
+	c := a.Command()
+	switch {
+	case c == CmdAck || a.Class == 0x84:
+	case c == CmdCompletion || c == CmdAbortPT:
+		// master rights go back to the ECR; keep open for a repeated
+		// Completion.
+	case isPTCommand(c):
+	case commandNames[c] != "" || dir == terminal.ToTerminal:
+		t.open, t.service = c, 0
+		if c == CmdStatusEnquiry {
+			var se StatusEnquiry
+			if se.Decode(apdu) == nil {
+				t.service = se.Service()
+			}
+		}
+	}
+}
