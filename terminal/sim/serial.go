@@ -1,0 +1,248 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/posdoctor/posdoctor/terminal/link"
+)
+
+// Serial transport constants (PA00P016 §2.1, §3; research/zvt.md §2.4).
+const (
+	dle = 0x10
+	stx = 0x02
+	etx = 0x03
+	ack = 0x06
+	nak = 0x15
+
+	serialT1      = 200 * time.Millisecond // max gap between bytes of a frame
+	serialT2      = 5 * time.Second        // wait for ACK/NAK
+	serialRepeats = 2                      // repeats after NAK or T2
+)
+
+var errSerialClosed = errors.New("serial line closed")
+
+// errNoAck is a frame the ECR never acknowledged after all repeats.
+var errNoAck = errors.New("serial: no ACK from the ECR after 2 repeats")
+
+// serialConn is the PT's end of the ZVT serial link. It is the simulator's
+// own small implementation on top of link.AppendFrame/link.Unframe, so the
+// faults (never ACK, corrupted frames) can sit inside it.
+type serialConn struct {
+	rw    io.ReadWriteCloser
+	f     *faultSet
+	in    chan []byte // chunks from the reader goroutine
+	done  chan struct{}
+	once  sync.Once
+	buf   []byte // received bytes not yet used
+	sent  int    // frames sent, for corrupt-byte and drop-after
+	msgs  int    // APDUs sent
+	rerr  error
+	rerrM sync.Mutex
+}
+
+func newSerialConn(ctx context.Context, rw io.ReadWriteCloser, f *faultSet) *serialConn {
+	c := &serialConn{rw: rw, f: f, in: make(chan []byte, 16), done: make(chan struct{})}
+	go c.readLoop()
+	return c
+}
+
+func (c *serialConn) readLoop() {
+	b := make([]byte, 1024)
+	for {
+		n, err := c.rw.Read(b)
+		if n > 0 {
+			chunk := append([]byte(nil), b[:n]...)
+			select {
+			case c.in <- chunk:
+			case <-c.done:
+				return
+			}
+		}
+		if err != nil {
+			c.rerrM.Lock()
+			c.rerr = err
+			c.rerrM.Unlock()
+			close(c.in)
+			return
+		}
+	}
+}
+
+// more waits for more bytes until timeout (0 = only ctx).
+func (c *serialConn) more(ctx context.Context, timeout time.Duration) (bool, error) {
+	var tc <-chan time.Time
+	if timeout > 0 {
+		tm := time.NewTimer(timeout)
+		defer tm.Stop()
+		tc = tm.C
+	}
+	select {
+	case chunk, ok := <-c.in:
+		if !ok {
+			return false, errSerialClosed
+		}
+		c.buf = append(c.buf, chunk...)
+		return true, nil
+	case <-tc:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-c.done:
+		return false, errSerialClosed
+	}
+}
+
+func (c *serialConn) write(b []byte) error {
+	_, err := c.rw.Write(b)
+	return err
+}
+
+// Receive returns the next APDU whose frame is well-formed with a good CRC;
+// it ACKs it (unless the never-ack fault is on) and NAKs bad frames.
+func (c *serialConn) Receive(ctx context.Context) ([]byte, error) {
+	for {
+		// Skip to DLE STX; stray bytes (late ACK/NAK) are dropped.
+		start := -1
+		for i := 0; i+1 < len(c.buf); i++ {
+			if c.buf[i] == dle && c.buf[i+1] == stx {
+				start = i
+				break
+			}
+		}
+		if start < 0 {
+			if len(c.buf) > 0 && c.buf[len(c.buf)-1] == dle {
+				c.buf = c.buf[len(c.buf)-1:]
+			} else {
+				c.buf = c.buf[:0]
+			}
+			if _, err := c.more(ctx, 0); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		c.buf = c.buf[start:]
+		end := frameEnd(c.buf)
+		if end < 0 {
+			got, err := c.more(ctx, serialT1)
+			if err != nil {
+				return nil, err
+			}
+			if !got { // T1: inter-byte timeout, drop the frame
+				c.buf = c.buf[:0]
+				if err := c.write([]byte{nak}); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		frame := c.buf[:end]
+		apdu, _, err := link.Unframe(frame)
+		c.buf = append(c.buf[:0], c.buf[end:]...)
+		if err != nil {
+			if werr := c.write([]byte{nak}); werr != nil {
+				return nil, werr
+			}
+			continue
+		}
+		if !c.f.neverAck {
+			if err := c.write([]byte{ack}); err != nil {
+				return nil, err
+			}
+		}
+		return append([]byte(nil), apdu...), nil
+	}
+}
+
+// frameEnd returns the length of the complete frame at the front of b
+// (starting with DLE STX), or -1 when more bytes are needed. A DLE followed
+// by anything but DLE or ETX ends the frame too, so Unframe reports it.
+func frameEnd(b []byte) int {
+	for i := 2; i < len(b); i++ {
+		if b[i] != dle {
+			continue
+		}
+		if i+1 >= len(b) {
+			return -1
+		}
+		switch b[i+1] {
+		case dle:
+			i++
+		case etx:
+			if i+4 <= len(b) {
+				return i + 4
+			}
+			return -1
+		default:
+			return i + 2
+		}
+	}
+	return -1
+}
+
+// Send frames apdu, writes it and waits for ACK, repeating after NAK or T2 at
+// most twice.
+func (c *serialConn) Send(ctx context.Context, apdu []byte) error {
+	frame := link.AppendFrame(nil, apdu)
+	for try := 0; try <= serialRepeats; try++ {
+		c.sent++
+		out := frame
+		if c.f.corruptEvery > 0 && c.sent%c.f.corruptEvery == 0 {
+			out = append([]byte(nil), frame...)
+			out[len(out)-2] ^= 0x5A // CRC low byte: the ECR must NAK it
+		}
+		if err := c.write(out); err != nil {
+			return err
+		}
+		res, err := c.waitAck(ctx)
+		if err != nil {
+			return err
+		}
+		if res == ack {
+			c.msgs++
+			if c.f.dropAfter > 0 && c.msgs >= c.f.dropAfter {
+				c.Close()
+				return errDropped
+			}
+			return nil
+		}
+	}
+	return errNoAck
+}
+
+// waitAck returns ack, nak, or 0 after T2.
+func (c *serialConn) waitAck(ctx context.Context) (byte, error) {
+	deadline := time.Now().Add(serialT2)
+	for {
+		for i, b := range c.buf {
+			if b == ack || b == nak {
+				c.buf = append(c.buf[:0], c.buf[i+1:]...)
+				return b, nil
+			}
+			if b == dle {
+				break // the ECR started a frame (collision): keep it for Receive
+			}
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return 0, nil
+		}
+		if _, err := c.more(ctx, left); err != nil {
+			return 0, err
+		}
+	}
+}
+
+func (c *serialConn) WriteRaw(b []byte) error { return c.write(b) }
+
+func (c *serialConn) Close() error {
+	var err error
+	c.once.Do(func() {
+		close(c.done)
+		err = c.rw.Close()
+	})
+	return err
+}

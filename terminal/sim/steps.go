@@ -1,0 +1,167 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/posdoctor/posdoctor/terminal/zvt"
+)
+
+// stepOp is what a Step does.
+type stepOp int
+
+const (
+	opSend   stepOp = iota + 1 // send APDU to the ECR
+	opExpect                   // wait for the ECR's answer (80 00 / 84 00)
+	opDelay                    // wait D
+	opDrop                     // close the connection
+	opQuirk                    // note a quirk (no I/O)
+	opFunc                     // run Fn (state change, e.g. the payment becomes final)
+)
+
+// Step is one move of the PT in a command's script, in pgmock's shape
+// (STYLE.md §1): the handler of each command compiles the scenario into a
+// []Step and the runner plays it on the connection.
+type Step struct {
+	Op   stepOp
+	APDU []byte        // opSend
+	Cmd  zvt.Command   // opExpect: the answer wanted (CmdAck)
+	D    time.Duration // opDelay
+	Name string        // opQuirk, opFunc: what it is
+	Line int           // scenario line the step comes from (0 = built in)
+	Fn   func()        // opFunc
+	// OnFail runs when an opExpect does not get a positive answer (got is
+	// the APDU received, nil when none); the steps it returns replace the
+	// rest of the script.
+	OnFail func(got []byte, err error) []Step
+}
+
+// Send returns a step that sends apdu.
+func Send(apdu []byte) Step { return Step{Op: opSend, APDU: apdu} }
+
+// Expect returns a step that waits for the ECR's positive answer (80 00 or 84 00).
+func Expect(cmd zvt.Command) Step { return Step{Op: opExpect, Cmd: cmd} }
+
+// Delay returns a step that waits d.
+func Delay(d time.Duration) Step { return Step{Op: opDelay, D: d} }
+
+// Drop returns a step that closes the connection.
+func Drop() Step { return Step{Op: opDrop} }
+
+// Quirk returns a step that marks a real-terminal quirk in the script.
+func Quirk(name string) Step { return Step{Op: opQuirk, Name: name} }
+
+func do(name string, fn func()) Step { return Step{Op: opFunc, Name: name, Fn: fn} }
+
+// StepError is a step that failed: its index, the scenario position, what was
+// wanted and what came.
+type StepError struct {
+	Index int
+	At    string // scenario file:line
+	Want  string
+	Got   []byte
+	Err   error
+}
+
+func (e *StepError) Error() string {
+	s := fmt.Sprintf("step %d (%s): want %s", e.Index, e.At, e.Want)
+	if e.Got != nil {
+		s += ", got " + zvt.Hex(head(e.Got, 3)) // the header only: no card data in errors
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// errDropped ends a connection on purpose (a fault or a lost Completion).
+var errDropped = errors.New("connection dropped by the simulator")
+
+// ptConn moves whole APDUs between the PT and the ECR.
+type ptConn interface {
+	Send(ctx context.Context, apdu []byte) error
+	Receive(ctx context.Context) ([]byte, error)
+	Close() error
+}
+
+// answerTimeout is how long the PT waits for the ECR's 80 00 to one of its
+// messages (the ECR answers at once; T3 = 5 s is the command-side figure).
+const answerTimeout = 5 * time.Second
+
+// run plays steps on c.
+func (t *Terminal) run(ctx context.Context, c ptConn, steps []Step) error {
+	for i := 0; i < len(steps); i++ {
+		s := steps[i]
+		switch s.Op {
+		case opSend:
+			if err := c.Send(ctx, s.APDU); err != nil {
+				return &StepError{Index: i, At: t.sc.at(s.Line), Want: "send " + cmdOf(s.APDU).String(), Err: err}
+			}
+		case opExpect:
+			rctx, cancel := context.WithTimeout(ctx, answerTimeout)
+			got, err := c.Receive(rctx)
+			cancel()
+			ok := err == nil && len(got) >= 2 && (got[0] == 0x80 && got[1] == 0x00 || got[0] == 0x84 && got[1] == 0x00)
+			if ok {
+				continue
+			}
+			serr := &StepError{Index: i, At: t.sc.at(s.Line), Want: "80 00 00", Got: got, Err: err}
+			if s.OnFail == nil {
+				return serr
+			}
+			rest := s.OnFail(got, err)
+			if err != nil || len(rest) == 0 {
+				// The connection is gone or nothing more to say.
+				t.runTail(ctx, c, rest)
+				return serr
+			}
+			steps = append(steps[:i+1:i+1], rest...)
+		case opDelay:
+			if s.D <= 0 {
+				continue
+			}
+			tm := time.NewTimer(s.D)
+			select {
+			case <-ctx.Done():
+				tm.Stop()
+				return ctx.Err()
+			case <-tm.C:
+			}
+		case opDrop:
+			_ = c.Close()
+			return errDropped
+		case opQuirk:
+		case opFunc:
+			s.Fn()
+		}
+	}
+	return nil
+}
+
+// runTail runs only the state changes of steps (opFunc) when the connection
+// is gone, so an auto-reversal is journalled even when nothing can be sent.
+func (t *Terminal) runTail(_ context.Context, _ ptConn, steps []Step) {
+	for _, s := range steps {
+		if s.Op == opFunc {
+			s.Fn()
+		}
+	}
+}
+
+func cmdOf(apdu []byte) zvt.Command {
+	if len(apdu) < 2 {
+		return 0
+	}
+	return zvt.Command(uint16(apdu[0])<<8 | uint16(apdu[1]))
+}
+
+func head(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
