@@ -534,10 +534,49 @@ func (m *Model) busyText() string {
 }
 
 func (m *Model) footer() string {
-	h := m.helpModel()
-	binds := m.current().ShortHelp()
-	binds = append(binds, m.globalKeys()[0], m.globalKeys()[3])
-	return " " + h.ShortHelpView(binds)
+	g := m.globalKeys()
+	tail := []key.Binding{g[0], g[3]}
+	item := func(b key.Binding) (string, int) {
+		h := b.Help()
+		return m.th.Key.Render(h.Key) + " " + m.th.Desc.Render(h.Desc), ansi.StringWidth(h.Key + " " + h.Desc)
+	}
+	tailW := 0
+	var tailParts []string
+	for _, b := range tail {
+		s, w := item(b)
+		tailParts = append(tailParts, s)
+		tailW += w + 2
+	}
+	avail := m.w - 1 - tailW
+	var parts []string
+	used := 0
+	for _, b := range m.shortHelp() {
+		if !b.Enabled() {
+			continue
+		}
+		s, w := item(b)
+		if used+w+2 > avail {
+			break
+		}
+		parts = append(parts, s)
+		used += w + 2
+	}
+	return " " + strings.Join(append(parts, tailParts...), "  ")
+}
+
+// shortHelp is the keys of what is in front: an overlay, or the screen.
+func (m *Model) shortHelp() []key.Binding {
+	switch m.overlay {
+	case ovHelp:
+		return []key.Binding{m.bind("?/esc", "key.close", "?", "esc")}
+	case ovConfirmTxn:
+		return []key.Binding{m.bind("y", "txn.yes", "y"), m.bind("n", "txn.no", "n"), m.bind("esc", "key.cancel", "esc")}
+	case ovExport:
+		return []key.Binding{m.bind("m", "export.md", "m"), m.bind("h", "export.html", "h"), m.bind("esc", "key.cancel", "esc")}
+	case ovQuit:
+		return []key.Binding{m.bind("y", "key.quit", "y"), m.bind("n", "key.stay", "n")}
+	}
+	return m.current().ShortHelp()
 }
 
 func (m *Model) helpModel() help.Model {

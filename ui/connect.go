@@ -272,7 +272,7 @@ func (c *connectScreen) View() string {
 		case itemAddr:
 			v := c.addr.View()
 			if !c.editing && c.addr.Value() == "" {
-				v = th.Muted.Render("tcp://192.168.1.50:20007")
+				v = th.Muted.Render("tcp://HOST:20007")
 			}
 			line = it.label + "  [" + v + "]"
 		default:

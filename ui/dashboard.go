@@ -245,7 +245,7 @@ func (d *dashboard) View() string {
 	if id.TID != "" || id.Model != "" || id.Text != "" {
 		state = fmt.Sprintf("%02X %s", id.Code, dash(id.Text))
 	}
-	b.WriteString(th.Title.Render(m.T("dash.terminal")) + "  " +
+	b.WriteString(" " + th.Title.Render(m.T("dash.terminal")) + "  " +
 		cut(fmt.Sprintf("%s %s   %s %s   %s %s", m.T("id.model"), dash(id.Model), m.T("id.tid"), dash(id.TID),
 			m.T("id.sw"), dash(id.SoftwareVersion)), d.w-14) + "\n")
 	b.WriteString(strings.Repeat(" ", 2) + cut(fmt.Sprintf("%s %s   %s %s   %s %s", m.T("id.status"), state,
@@ -316,8 +316,8 @@ func (d *dashboard) moneyText(t string) string {
 	k := "money." + strings.ToLower(strings.Fields(t + " x")[0])
 	amt := formatAmount(d.m.opts.Amount, d.m.opts.Currency)
 	switch k {
-	case "money.intent", "money.approved", "money.reversed", "money.unknown", "money.declined":
-		return d.m.F(k, amt) + "  (" + t + ")"
+	case "money.intent", "money.approved", "money.reversed", "money.unknown", "money.declined", "money.unresolved", "money.not_booked":
+		return d.m.F(k, amt)
 	}
 	return t
 }

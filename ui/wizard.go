@@ -117,7 +117,7 @@ func (d *diagnosisScreen) View() string {
 			marker = "> "
 			head = th.Selected.Render(head)
 		}
-		b.WriteString(marker + tag + head + "\n")
+		b.WriteString(marker + head + " " + tag + "\n")
 		budget--
 		if i == d.cursor || d.h > 30 {
 			for _, r := range c.For {

@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
+
+	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/fixtures/golden"
+	"github.com/posdoctor/posdoctor/model"
+)
+
+func ansiStrip(s string) string { return ansi.Strip(s) }
+
+// screens builds every screen of the console in a deterministic state.
+var screens = []struct {
+	name  string
+	setup func(m *Model, fb *fakeBackend)
+}{
+	{"connect", func(m *Model, fb *fakeBackend) {}},
+	{"connect-busy", func(m *Model, fb *fakeBackend) { m.startConnect("sim://lost-card") }},
+	{"connect-failed", func(m *Model, fb *fakeBackend) {
+		m.startConnect("tcp://192.168.1.50:20007")
+		m.Update(connectedMsg{gen: m.connGen, target: "tcp://192.168.1.50:20007", err: errRefused})
+	}},
+	{"symptom-offline", func(m *Model, fb *fakeBackend) { press(m, "s") }},
+	{"symptom-connected", func(m *Model, fb *fakeBackend) { connectFake(m, fb, "sim://lost-card") }},
+	{"symptom-unknown", func(m *Model, fb *fakeBackend) {
+		press(m, "s", "/")
+		typeText(m, "99")
+		press(m, "enter")
+	}},
+	{"dashboard-proposed", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "down", "down", "enter")
+	}},
+	{"dashboard-running", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "a", "y")
+		rs := lostCardResults()
+		for _, r := range rs[:3] {
+			r := r
+			m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckStarted, Check: r.ID}})
+			m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckFinished, Check: r.ID, Result: &r}})
+		}
+		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock.Add(-1500 * time.Millisecond), Kind: checks.CheckStarted, Check: model.CheckNetwork}})
+		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckProgress, Check: model.CheckNetwork, Text: "请插卡 / insert card"}})
+	}},
+	{"confirm-transaction", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "a")
+	}},
+	{"dashboard-done", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "a")
+		runFake(m, model.CheckOrder, lostCardResults())
+		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.MoneyEvent, Check: model.CheckTransaction, Text: "intent"}})
+		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.MoneyEvent, Check: model.CheckTransaction, Text: "declined"}})
+	}},
+	{"diagnosis", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "enter") // auth failed
+		runFake(m, model.CheckOrder, lostCardResults())
+		press(m, "d")
+	}},
+	{"wizard-fraud", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "down", "down", "enter")
+		runFake(m, model.CheckOrder, lostCardResults())
+		press(m, "d", "enter", "s") // skipping a fraud step asks for a note
+	}},
+	{"wizard-offline", func(m *Model, fb *fakeBackend) {
+		press(m, "s", "down", "down", "enter", "n", "n")
+	}},
+	{"wizard-verified", func(m *Model, fb *fakeBackend) {
+		fs := connectFake(m, fb, "sim://keys-out-of-sync")
+		st := result(model.CheckStatus, model.StatusFail, 200*time.Millisecond, "needs initialisation (status 83)")
+		fs.results[model.CheckStatus] = st
+		press(m, "a", "n")
+		rs := lostCardResults()
+		rs[1] = st
+		runFake(m, model.CheckOrder[:5], rs[:5])
+		press(m, "d", "down", "enter", "m")
+		typeText(m, "signed in from the terminal menu")
+		press(m, "enter", "f")
+		m.Update(fixDoneMsg{step: "initialise_terminal"})
+		ok := result(model.CheckStatus, model.StatusOK, 210*time.Millisecond, "ready (00)")
+		m.Update(runDoneMsg{gen: m.runGen, ids: []model.CheckID{model.CheckStatus}, results: []checks.Result{ok}, purpose: m.runPurpose})
+	}},
+	{"trace", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		m.show(scrDashboard)
+		runFake(m, model.CheckOrder, lostCardResults())
+		press(m, "t", "/")
+		typeText(m, "insert")
+		press(m, "enter")
+	}},
+	{"export", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		m.show(scrDashboard)
+		runFake(m, model.CheckOrder, lostCardResults())
+		press(m, "e")
+	}},
+	{"report-written", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		m.show(scrDashboard)
+		runFake(m, model.CheckOrder, lostCardResults())
+		press(m, "e")
+		m.Update(exportDoneMsg{path: "/home/op/posdoctor/reports/20261121T100000Z.md"})
+	}},
+	{"help", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "a", "n")
+		press(m, "?")
+	}},
+	{"quit-confirm", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		press(m, "a", "n", "q")
+	}},
+}
+
+// TestGoldenScreens renders every screen in zh and en at 80x24 and 120x40
+// with a fake clock and a fake engine (testdata/screens/*.golden).
+func TestGoldenScreens(t *testing.T) {
+	sizes := [][2]int{{80, 24}, {120, 40}}
+	for _, sc := range screens {
+		for _, lang := range []model.Lang{model.LangEn, model.LangZh} {
+			for _, sz := range sizes {
+				name := fmt.Sprintf("%s_%s_%dx%d", sc.name, lang, sz[0], sz[1])
+				t.Run(name, func(t *testing.T) {
+					m, fb := newTestModel(t, lang, sz[0], sz[1])
+					sc.setup(m, fb)
+					out := m.Render()
+					checkFrame(t, out, sz[0], sz[1])
+					golden.Check(t, filepath.Join("testdata", "screens", name+".golden"), []byte(stripANSI(out)))
+				})
+			}
+		}
+	}
+}
+
+func TestGoldenTooSmall(t *testing.T) {
+	for _, lang := range []model.Lang{model.LangEn, model.LangZh} {
+		m, _ := newTestModel(t, lang, 70, 20)
+		out := m.Render()
+		checkFrame(t, out, 70, 20)
+		s := stripANSI(out)
+		if !strings.Contains(s, "80x24") || !strings.Contains(s, "70x20") {
+			t.Errorf("too-small screen must say the size needed and the current size:\n%s", s)
+		}
+		golden.Check(t, filepath.Join("testdata", "screens", fmt.Sprintf("too-small_%s_70x20.golden", lang)), []byte(s))
+	}
+}
+
+// checkFrame asserts the frame is exactly w x h cells and free of
+// East-Asian-ambiguous glyphs (which terminals draw 1 or 2 cells wide).
+func checkFrame(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Errorf("frame has %d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("line %d is %d cells wide, more than %d: %q", i, n, w, ansi.Strip(l))
+		}
+		for _, r := range ansi.Strip(l) {
+			if runewidth.IsAmbiguousWidth(r) {
+				t.Errorf("line %d has the ambiguous-width glyph %q (U+%04X): %q", i, r, r, ansi.Strip(l))
+			}
+		}
+	}
+}
