@@ -74,10 +74,13 @@ func showBytes(b []byte) string {
 	var out []byte
 	for i := 0; i < len(b); {
 		j := i
+		if !isAlnum(b[i]) {
+			j = len(b) + 1 // a quoted run starts with a letter or digit
+		}
 		for j < len(b) && b[j] >= 0x20 && b[j] < 0x7f && b[j] != '"' {
 			j++
 		}
-		if j-i >= 4 {
+		if j <= len(b) && j-i >= 4 {
 			if len(out) > 0 {
 				out = append(out, ' ')
 			}
@@ -94,4 +97,8 @@ func showBytes(b []byte) string {
 		i++
 	}
 	return string(out)
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
