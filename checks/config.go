@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -45,7 +44,8 @@ type Config struct {
 }
 
 // Baseline is the minimum software version for terminal models matching
-// Model, a path.Match pattern ("*" matches every model).
+// Model, a case-insensitive pattern where * matches any characters
+// ("Ingenico *", "*" for every model).
 type Baseline struct {
 	Model      string `yaml:"model" json:"model"`
 	MinVersion string `yaml:"min_version" json:"min_version"`
@@ -77,11 +77,14 @@ const (
 	DefaultAmount   = 1   // minor units
 )
 
-// DefaultBaselines are the built-in minimum versions. They follow the
-// vendors' published support windows loosely: anything older than the
-// pattern's version is out of support.
+// DefaultBaselines are the built-in minimum software versions per model
+// family (case-insensitive patterns). They are conservative
+// placeholders: set the acquirer's real minimums under baselines in the
+// config file or POSDOCTOR_BASELINES. A model that matches none is a warn.
 var DefaultBaselines = []Baseline{
-	{Model: "*", MinVersion: "2.0.0"},
+	{Model: "Ingenico *", MinVersion: "2.20.0"},
+	{Model: "Verifone *", MinVersion: "2.20.0"},
+	{Model: "PAX *", MinVersion: "2.20.0"},
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -263,8 +266,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: host_scheme %q: valid values are unionpay, iso", c.HostScheme)
 	}
 	for _, b := range c.Baselines {
-		if _, err := path.Match(b.Model, ""); err != nil {
-			return fmt.Errorf("config: baseline model pattern %q: %v", b.Model, err)
+		if strings.TrimSpace(b.Model) == "" || strings.Count(b.Model, "*") > 8 {
+			return fmt.Errorf("config: baseline model pattern %q: want a model name with * wildcards, e.g. \"Ingenico *\"", b.Model)
 		}
 		if _, ok := parseVersion(b.MinVersion); !ok {
 			return fmt.Errorf("config: baseline %q: min_version %q has no version number", b.Model, b.MinVersion)

@@ -328,7 +328,7 @@ func FindSession(dir, idOrPath string) (string, error) {
 // panRun finds runs of 13 to 19 digits, or groups of four separated by a
 // space or dash (6228 4800 1234 5678), which could be a card number. Hex
 // byte dumps ("62 28 48") do not match.
-var panRun = regexp.MustCompile(`\d{13,19}|\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}`)
+var panRun = regexp.MustCompile(`\d{13,19}|\d{4}(?:[ -]\d{3,4}){2,4}`)
 
 // ScrubPAN masks anything in b that looks like a full card number (13–19
 // digits) to its first six and last four digits. Every writer in this
@@ -343,6 +343,9 @@ func ScrubPAN(b []byte) []byte {
 			if c >= '0' && c <= '9' {
 				digits = append(digits, c)
 			}
+		}
+		if len(digits) < 13 || len(digits) > 19 {
+			return m
 		}
 		return []byte(terminal.NewPAN(string(digits)).String())
 	})

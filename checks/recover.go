@@ -145,7 +145,7 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 		if t.approved != nil {
 			state, text = reverseWith(ctx, d, j, base, *t.approved, noMoney, tm)
 		} else {
-			state, text = resolveWith(ctx, d, j, base, noMoney, tm)
+			state, text = resolveWith(ctx, d, j, base, noMoney, tm, 0)
 		}
 		_ = j.Close()
 		rc := t.recovered(state, text)

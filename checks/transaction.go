@@ -69,7 +69,8 @@ func (r *run) transaction(ctx context.Context) Result {
 		return Result{Status: model.StatusError, Summary: "no session journal: a test payment is only sent with a journal (check journal_dir)"}
 	}
 	amount, cur := r.opts.Amount, e.cfg.Currency
-	ref := fmt.Sprintf("%s-%d", e.j.SessionID(), e.now().UnixNano())
+	// Base 36 keeps the reference short and never a 13-digit run.
+	ref := e.j.SessionID() + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	ev := map[string]string{"amount": strconv.FormatInt(amount, 10), "currency": strconv.Itoa(cur), "txn_ref": ref}
 	if r.opts.KnownGoodCard {
 		ev[FactKnownGoodCard] = "true"
@@ -151,7 +152,7 @@ func (r *run) reverse(ctx context.Context, base Entry, p terminal.Payment) (stri
 // resolve finds out, after an unknown outcome, whether the terminal booked
 // the payment, and reverses it if so.
 func (r *run) resolve(ctx context.Context, base Entry, _ int) (string, string) {
-	return resolveWith(ctx, r.e.d, r.e.j, base, r.money, r.e.cfg.Timeouts.Transaction)
+	return resolveWith(ctx, r.e.d, r.e.j, base, r.money, r.e.cfg.Timeouts.Transaction, 0)
 }
 
 func noMoney(string) {}
@@ -206,10 +207,13 @@ func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 	}
 	// The reversal's outcome is unknown: ask the terminal.
 	rec(EntryTxnUnknown, func(en *Entry) { en.Text = "reversal: " + ScrubString(err.Error()) })
-	return resolveWith(ctx, d, j, base, money, t)
+	return resolveWith(ctx, d, j, base, money, t, p.Receipt)
 }
 
-func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, money func(string), t time.Duration) (string, string) {
+// resolveWith asks the terminal for its last transaction and reverses it if
+// it is the approved test payment. known is the payment's receipt when it
+// was heard (0 if not), for the operator's instructions.
+func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, money func(string), t time.Duration, known int) (string, string) {
 	rec := func(kind EntryKind, mod func(*Entry)) {
 		en := base
 		en.Kind = kind
@@ -230,7 +234,7 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 		time.Sleep(200 * time.Millisecond)
 	}
 	if err != nil {
-		instr := unresolvedText(base, 0, "Repeat Receipt failed ("+ScrubString(err.Error())+")")
+		instr := unresolvedText(base, known, "Repeat Receipt failed ("+ScrubString(err.Error())+")")
 		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
 		money(MoneyUnresolved)
 		return TxnUnresolved, instr

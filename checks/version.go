@@ -3,7 +3,6 @@ package checks
 import (
 	"fmt"
 	"net"
-	"path"
 	"strconv"
 	"strings"
 )
@@ -67,11 +66,32 @@ func compareVersions(a, b []int) int {
 func matchBaseline(bs []Baseline, model string) (Baseline, bool) {
 	m := strings.ToLower(strings.TrimSpace(model))
 	for _, b := range bs {
-		if ok, _ := path.Match(strings.ToLower(b.Model), m); ok {
+		if globMatch(strings.ToLower(strings.TrimSpace(b.Model)), m) {
 			return b, true
 		}
 	}
 	return Baseline{}, false
+}
+
+// globMatch matches s against a pattern where * is any run of characters
+// (slashes included, unlike path.Match: "Ingenico *" matches
+// "Ingenico Move/5000") and ? is one character.
+func globMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if globMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && globMatch(pattern[1:], s[1:])
+	}
+	return s != "" && s[0] == pattern[0] && globMatch(pattern[1:], s[1:])
 }
 
 func splitHostPort(addr string) (string, int, error) {
