@@ -3,6 +3,8 @@ package zvt
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/posdoctor/posdoctor/terminal"
 )
 
 // bmpFormat is how a BMP's value is laid out on the wire (spec ch. 13).
@@ -360,10 +362,14 @@ func (f Fields) Uint(id byte) (uint64, bool) {
 }
 
 // Digits returns a BCD BMP as digits, masked digits as '*', padding dropped.
+// BMP 22 comes back masked like [Fields.PAN].
 func (f Fields) Digits(id byte) (string, bool) {
 	fd, ok := f.Get(id)
 	if !ok {
 		return "", false
+	}
+	if id == BMPPAN {
+		return terminal.NewPAN(bcdDigits(fd.Value)).String(), true
 	}
 	return bcdDigits(fd.Value), true
 }
@@ -397,6 +403,16 @@ func (f Fields) Receipt() (int, bool) {
 
 // TID returns BMP 29, the terminal id (8 digits).
 func (f Fields) TID() (string, bool) { return f.Digits(BMPTID) }
+
+// PAN returns BMP 22 as a masked [terminal.PAN]: the full number never
+// leaves this package through an accessor.
+func (f Fields) PAN() (terminal.PAN, bool) {
+	fd, ok := f.Get(BMPPAN)
+	if !ok {
+		return terminal.PAN{}, false
+	}
+	return terminal.NewPAN(bcdDigits(fd.Value)), true
+}
 
 // Expiry returns BMP 0E as YYMM (masked digits as '*').
 func (f Fields) Expiry() (string, bool) { return f.Digits(BMPExpiry) }
