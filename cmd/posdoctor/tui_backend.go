@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+	"github.com/posdoctor/posdoctor/terminal/link"
+	"github.com/posdoctor/posdoctor/terminal/sim"
+	"github.com/posdoctor/posdoctor/ui"
+)
+
+// consoleBackend is the real ui.Backend: serial ports from link, scenarios
+// from sim, connections through dial, checks through checks.Engine, the
+// knowledge base through model.
+type consoleBackend struct {
+	cfg  checks.Config
+	now  func() time.Time
+	open func(ctx context.Context, target string, cfg checks.Config) (terminal.Driver, error)
+
+	mu      sync.Mutex
+	offline *checks.Journal // a journal for reports made without a connection
+	open1   []*consoleSession
+}
+
+func newConsoleBackend(cfg checks.Config, now func() time.Time) *consoleBackend {
+	return &consoleBackend{cfg: cfg, now: now, open: openDriver}
+}
+
+func (b *consoleBackend) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, s := range b.open1 {
+		_ = s.Close()
+	}
+	b.open1 = nil
+	if b.offline != nil {
+		_ = b.offline.Close()
+	}
+}
+
+func (b *consoleBackend) Ports() ([]ui.Port, error) {
+	ps, err := link.Ports()
+	out := make([]ui.Port, 0, len(ps))
+	for _, p := range ps {
+		prod := strings.TrimSpace(strings.TrimSpace(p.Manufacturer + " " + p.Product))
+		out = append(out, ui.Port{Name: p.Name, Product: prod, VID: p.VID, PID: p.PID})
+	}
+	return out, err
+}
+
+func (b *consoleBackend) Scenarios() []ui.Scenario {
+	var out []ui.Scenario
+	for _, s := range sim.Scenarios() {
+		out = append(out, ui.Scenario{Name: s.Name, Description: s.Description})
+	}
+	return out
+}
+
+// recentPath is where recent targets are kept (one per line, newest first).
+func recentPath() string {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "posdoctor", "recent")
+}
+
+const maxRecent = 8
+
+func (b *consoleBackend) Recent() []string {
+	p := recentPath()
+	if p == "" {
+		return nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() && len(out) < maxRecent {
+		if t := strings.TrimSpace(sc.Text()); t != "" && !strings.HasPrefix(t, "sim://") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (b *consoleBackend) remember(target string) {
+	p := recentPath()
+	if p == "" || strings.HasPrefix(target, "sim://") {
+		return
+	}
+	list := []string{target}
+	for _, r := range b.Recent() {
+		if r != target {
+			list = append(list, r)
+		}
+	}
+	if len(list) > maxRecent {
+		list = list[:maxRecent]
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return
+	}
+	_ = os.WriteFile(p, []byte(strings.Join(list, "\n")+"\n"), 0o600)
+}
+
+func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session, error) {
+	d, err := b.open(ctx, target, b.cfg)
+	if err != nil {
+		return nil, err
+	}
+	j, err := checks.OpenJournal(b.cfg.JournalDir, checks.NewSessionID(b.now()))
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	_ = j.Record(checks.Entry{Kind: checks.EntrySessionStart, Target: target, Text: "console"})
+	// A test payment left open by an earlier run is resolved before
+	// anything else (DESIGN.md §Safety).
+	rec, rerr := checks.Recover(ctx, d, b.cfg.JournalDir)
+	e := checks.NewEngine(d, b.cfg, j)
+	s := &consoleSession{b: b, d: d, e: e, j: j, target: target, recovered: rec, recoverErr: rerr}
+	b.remember(target)
+	b.mu.Lock()
+	b.open1 = append(b.open1, s)
+	b.mu.Unlock()
+	return s, nil
+}
+
+func (b *consoleBackend) Symptoms() []model.Symptom { return model.Symptoms() }
+
+func (b *consoleBackend) Resolve(q string) (model.Input, error) { return model.Resolve(q, "") }
+
+func (b *consoleBackend) Diagnose(in model.Input, results []checks.Result) model.Diagnosis {
+	all := append(append([]model.Code(nil), in.Codes...), checks.Codes(results)...)
+	d := model.Diagnose(model.Input{Symptom: in.Symptom, Codes: all, Message: in.Message,
+		Checks: checks.Evidence(results), History: in.History})
+	if d.Symptom == "" {
+		d.Symptom = in.Symptom
+	}
+	return d
+}
+
+// Export records the diagnosis and the operator's steps in the session
+// journal, then renders the journal as a report file next to it (0600).
+func (b *consoleBackend) Export(r ui.Report, format string) (string, error) {
+	j, target, err := b.journalFor(r.Target)
+	if err != nil {
+		return "", err
+	}
+	diag := r.Diagnosis
+	if r.Target == "" {
+		target = "(no connection)"
+		if r.Identity.TID != "" {
+			id := r.Identity
+			_ = j.Record(checks.Entry{Kind: checks.EntryIdentity, Target: target, Identity: &id})
+		}
+	}
+	if len(diag.Causes) > 0 || len(diag.Playbook) > 0 || r.Input.Symptom != "" {
+		_ = j.Record(checks.Entry{Kind: checks.EntryDiagnosis, Target: target, Symptom: r.Input.Symptom, Diagnosis: &diag})
+	}
+	if r.Target == "" {
+		for _, st := range r.Steps {
+			if st.Mark != "" {
+				_ = j.RecordStep(target, st.ID, stepState(st.Mark), st.Note)
+			}
+		}
+	}
+	s, err := checks.ReadSession(j.Path())
+	if err != nil {
+		return "", err
+	}
+	ext := format
+	if ext == "markdown" {
+		ext = "md"
+	}
+	p := strings.TrimSuffix(j.Path(), checks.JournalExt) + "-report." + ext
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	if err := checks.WriteReportLang(f, s, format, langOf(r.Lang)); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	return p, nil
+}
+
+func (b *consoleBackend) journalFor(target string) (*checks.Journal, string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := len(b.open1) - 1; i >= 0; i-- {
+		if s := b.open1[i]; s.target == target && target != "" {
+			return s.j, target, nil
+		}
+	}
+	if b.offline == nil {
+		j, err := checks.OpenJournal(b.cfg.JournalDir, checks.NewSessionID(b.now()))
+		if err != nil {
+			return nil, "", err
+		}
+		_ = j.Record(checks.Entry{Kind: checks.EntrySessionStart, Text: "console, no connection"})
+		b.offline = j
+	}
+	return b.offline, target, nil
+}
+
+func stepState(mark string) string {
+	switch mark {
+	case "done":
+		return checks.StepDone
+	case "skipped":
+		return checks.StepSkipped
+	default:
+		return checks.StepFailed
+	}
+}
+
+// consoleSession is a connected terminal: the driver, its engine and the
+// session journal.
+type consoleSession struct {
+	b          *consoleBackend
+	d          terminal.Driver
+	e          *checks.Engine
+	j          *checks.Journal
+	target     string
+	recovered  []checks.Recovered
+	recoverErr error
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.e.Subscribe() }
+
+func (s *consoleSession) Run(ctx context.Context, ids []model.CheckID, o ui.RunOptions) []checks.Result {
+	return s.e.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
+}
+
+func (s *consoleSession) Identity() terminal.Status { return s.e.Identity() }
+
+func (s *consoleSession) Info() terminal.Info { return s.d.Info() }
+
+func (s *consoleSession) Initialise(ctx context.Context) (terminal.Result, error) {
+	return s.d.Initialise(ctx)
+}
+
+// Record maps the wizard's events onto journal entries: step marks become
+// step_state entries; notes, verifications and fix actions become notes
+// with their fields in Info.
+func (s *consoleSession) Record(kind string, fields map[string]string) error {
+	switch kind {
+	case "step_mark":
+		return s.j.RecordStep(s.target, fields["step"], stepState(fields["mark"]), fields["note"])
+	case "step_note":
+		return s.j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target,
+			Text: fmt.Sprintf("step %s: %s", fields["step"], fields["note"]), Info: fields})
+	default:
+		return s.j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target, Text: kind, Info: fields})
+	}
+}
+
+func (s *consoleSession) Close() error {
+	s.closeOnce.Do(func() {
+		_ = s.j.Record(checks.Entry{Kind: checks.EntrySessionEnd, Target: s.target})
+		s.closeErr = errors.Join(s.d.Close(), s.j.Close())
+	})
+	return s.closeErr
+}
