@@ -1,22 +1,420 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/itchyny/gojq"
+	"github.com/spf13/cobra"
+
+	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+// Check output formats.
+var checkFormats = []string{"text", "json", "junit"}
+
+// Defaults of `posdoctor check`.
+const (
+	defaultCheckFormat  = "text"
+	defaultCheckTimeout = 10 * time.Minute
+	defaultConcurrency  = 16
+)
 
 // CheckOptions holds the flags of `posdoctor check`.
 type CheckOptions struct {
-	IO *IO
+	IO   *IO
+	Now  func() time.Time
+	Open checks.Opener
+
+	Target        string
+	Checks        string
+	WithCard      bool
+	KnownGoodCard bool
+	Amount        int64
+	Symptom       string
+	Format        string
+	JQ            string
+	Timeout       time.Duration
+	ConfigPath    string
+	JournalDir    string
+	Inventory     string
+	Concurrency   int
+	Shard         string
+
+	// Parsed by the command.
+	checkIDs       []model.CheckID
+	shardI, shardN int
+	jq             *gojq.Code
 }
 
 func newCheckCmd(f *factory, runF func(*CheckOptions) error) *cobra.Command {
-	opts := &CheckOptions{IO: f.IO}
-	return &cobra.Command{
-		Use:   "check",
-		Short: "not yet available",
+	opts := &CheckOptions{IO: f.IO, Now: f.Now, Open: openDriver}
+	cmd := &cobra.Command{
+		Use:   "check --target URL | --inventory FILE",
+		Short: "Run the live checks headless (one terminal or a fleet): text, JSON or JUnit",
+		Long: `Run the live checks on a terminal without the console and print the verdict,
+the evidence of each check, the likely causes and the first steps.
+
+Checks run in this order: link, status, version, network, reader, transaction.
+reader and transaction need a card at the terminal and run only with
+--with-card; the transaction check pays a small test amount and reverses it at
+once (the intent is written to the session journal first).
+
+Exit codes: 0 all ok, 1 warnings, 2 a check failed, 3 could not run (bad
+target, no answer, bad input). A fleet sweep exits with the worst of
+fail (2), could not run (3), warn (1), ok (0), in that order.`,
+		Example: `  posdoctor check --target tcp://10.0.0.5:20007
+  posdoctor check --target sim://insufficient-funds --with-card --format json --jq .verdict
+  posdoctor check --target serial:///dev/ttyUSB0 --checks link,status,version
+  posdoctor check --inventory shops.csv --concurrency 50 --shard 1/4 --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return notYet("posdoctor check")
+			return checkRun(cmd.Context(), opts)
 		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Target, "target", "t", "", "terminal `URL`: tcp://HOST:PORT, tls://HOST:PORT, serial:///dev/ttyUSB0, serial://COM3, sim://SCENARIO")
+	fl.StringVar(&opts.Checks, "checks", "", "comma-separated check `IDS` to run (default all): "+checks.CheckList())
+	fl.BoolVar(&opts.WithCard, "with-card", false, "run the checks that need a card at the terminal (reader, transaction)")
+	fl.BoolVar(&opts.KnownGoodCard, "known-good-card", false, "the card at the terminal is known to work elsewhere")
+	fl.Int64Var(&opts.Amount, "amount", 0, "test payment in minor `UNITS` (default from config, 1)")
+	fl.StringVar(&opts.Symptom, "symptom", "", "what the terminal showed, as a symptom `ID`: "+strings.Join(symptomIDs(), ", "))
+	fl.StringVarP(&opts.Format, "format", "f", defaultCheckFormat, "output `FORMAT`: "+strings.Join(checkFormats, ", "))
+	fl.StringVarP(&opts.JQ, "jq", "q", "", "filter JSON output with a jq `EXPRESSION` (needs --format json)")
+	fl.DurationVar(&opts.Timeout, "timeout", defaultCheckTimeout, "give up on a terminal after this `DURATION`")
+	fl.StringVar(&opts.ConfigPath, "config", "", "config `FILE` (default: the user config dir's posdoctor/config.yaml)")
+	fl.StringVar(&opts.JournalDir, "journal-dir", "", "write the session journal to `DIR` (default from config)")
+	fl.StringVar(&opts.Inventory, "inventory", "", "check every terminal of a CSV or YAML inventory `FILE` (JSON Lines with --format json)")
+	fl.IntVar(&opts.Concurrency, "concurrency", defaultConcurrency, "fleet sweep: terminals checked at the same time")
+	fl.StringVar(&opts.Shard, "shard", "", "fleet sweep: check only shard `I/N` of the inventory (1-based)")
+	return cmd
+}
+
+// symptomIDs lists the symptom ids the diagnosis knows.
+func symptomIDs() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for _, s := range []model.SymptomID{model.AuthFailed, model.CardError, model.LostCard, model.WrongPIN,
+		model.AccountFrozen, model.CommsFailure, model.SignInFailure} {
+		add(string(s))
+	}
+	for _, s := range model.Symptoms() {
+		add(string(s.ID))
+	}
+	return out
+}
+
+func (o *CheckOptions) validate() error {
+	if !contains(checkFormats, o.Format) {
+		return flagErrorf("invalid format %q: valid values are %s", o.Format, strings.Join(checkFormats, ", "))
+	}
+	if o.JQ != "" {
+		if o.Format != "json" {
+			return flagErrorf("cannot use --jq without --format json")
+		}
+		q, err := gojq.Parse(o.JQ)
+		if err != nil {
+			return flagErrorf("invalid --jq expression: %v", err)
+		}
+		code, err := gojq.Compile(q)
+		if err != nil {
+			return flagErrorf("invalid --jq expression: %v", err)
+		}
+		o.jq = code
+	}
+	switch {
+	case o.Target == "" && o.Inventory == "":
+		return flagErrorf("no target: give --target tcp://HOST:PORT, serial:///dev/ttyUSB0 or sim://healthy (or --inventory FILE for a fleet)")
+	case o.Target != "" && o.Inventory != "":
+		return flagErrorf("give either --target or --inventory, not both")
+	case o.Target != "":
+		if _, err := terminal.ParseTarget(o.Target); err != nil {
+			return &FlagError{err}
+		}
+		if o.Shard != "" {
+			return flagErrorf("--shard needs --inventory")
+		}
+	}
+	if o.Checks != "" {
+		ids, err := checks.ParseChecks(o.Checks)
+		if err != nil {
+			return &FlagError{err}
+		}
+		if len(ids) == 0 {
+			return flagErrorf("--checks is empty: valid checks are %s", checks.CheckList())
+		}
+		o.checkIDs = ids
+	}
+	if o.Symptom != "" && !contains(symptomIDs(), o.Symptom) {
+		return flagErrorf("unknown symptom %q: valid symptoms are %s", o.Symptom, strings.Join(symptomIDs(), ", "))
+	}
+	if o.Amount < 0 || o.Amount > 999999 {
+		return flagErrorf("invalid amount %d: give minor units from 1 to 999999", o.Amount)
+	}
+	if o.Timeout <= 0 {
+		return flagErrorf("invalid timeout %s: give a positive duration such as 2m", o.Timeout)
+	}
+	if o.Concurrency < 1 || o.Concurrency > 10000 {
+		return flagErrorf("invalid concurrency %d: give a number from 1 to 10000", o.Concurrency)
+	}
+	if o.Shard != "" {
+		i, n, err := checks.ParseShard(o.Shard)
+		if err != nil {
+			return &FlagError{err}
+		}
+		o.shardI, o.shardN = i, n
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cantRun(err error) error { return &ExitError{Code: exitCantRun, Err: err} }
+
+func checkRun(ctx context.Context, opts *CheckOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	cfg, err := checks.LoadConfig(opts.ConfigPath)
+	if err != nil {
+		return cantRun(err)
+	}
+	if opts.Amount > 0 {
+		cfg.Amount = opts.Amount
+	}
+	if opts.JournalDir != "" {
+		cfg.JournalDir = opts.JournalDir
+	}
+	var entries []checks.InventoryEntry
+	if opts.Inventory != "" {
+		entries, err = checks.LoadInventory(opts.Inventory)
+		if err != nil {
+			return cantRun(err)
+		}
+		if opts.shardN > 0 {
+			entries = checks.Shard(entries, opts.shardI, opts.shardN)
+		}
+	} else {
+		entries = []checks.InventoryEntry{{Target: opts.Target}}
+	}
+
+	session := checks.NewSessionID(now())
+	j, jerr := checks.OpenJournal(cfg.JournalDir, session)
+	if jerr != nil {
+		if opts.WithCard {
+			return cantRun(fmt.Errorf("%v: a test payment needs a journal", jerr))
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "posdoctor: warning: no session journal: %v\n", jerr)
+		j = nil
+	}
+	defer j.Close()
+	_ = j.Record(checks.Entry{Kind: checks.EntrySessionStart, Text: "check", Info: map[string]string{
+		"targets": fmt.Sprint(len(entries)), "checks": opts.Checks, "with_card": fmt.Sprint(opts.WithCard)}})
+
+	open := opts.Open
+	if open == nil {
+		open = openDriver
+	}
+	co := checks.CheckOptions{
+		Config:  cfg,
+		Checks:  opts.checkIDs,
+		Run:     checks.RunOptions{WithCard: opts.WithCard, Amount: cfg.Amount, KnownGoodCard: opts.KnownGoodCard},
+		Symptom: model.SymptomID(opts.Symptom),
+		Open:    open,
+		Journal: j,
+		Recover: true,
+		Timeout: opts.Timeout,
+		Now:     opts.Now,
+	}
+	lang := checks.Lang(cfg.Locale)
+	if opts.Inventory == "" {
+		return checkOne(ctx, opts, co, entries[0], lang)
+	}
+	return checkFleet(ctx, opts, co, entries, lang)
+}
+
+func checkOne(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, e checks.InventoryEntry, lang model.Lang) error {
+	io := opts.IO
+	// Open payments that belong to other terminals: tell the operator.
+	if open, err := checks.OpenPayments(co.Config.JournalDir); err == nil {
+		for _, p := range open {
+			if p.Target != e.Target && p.Session != co.Journal.SessionID() {
+				fmt.Fprintf(io.ErrOut, "posdoctor: warning: %s\n", p.Text)
+			}
+		}
+	}
+	if io.ErrTTY {
+		co.Observe = progressPrinter(io.ErrOut)
+	}
+	rep := checks.CheckOne(ctx, e, co)
+	for _, r := range rep.Recovered {
+		fmt.Fprintf(io.ErrOut, "posdoctor: recovered: %s\n", r.Text)
+	}
+	if err := writeReports(opts, []checks.TerminalReport{rep}, lang); err != nil {
+		return cantRun(err)
+	}
+	if rep.Error != "" && rep.ExitCode == exitCantRun {
+		return &ExitError{Code: exitCantRun, Err: errors.New(rep.Error)}
+	}
+	if rep.ExitCode != exitOK {
+		return &ExitError{Code: rep.ExitCode}
+	}
+	return nil
+}
+
+func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, entries []checks.InventoryEntry, lang model.Lang) error {
+	var (
+		all    []checks.TerminalReport
+		outErr error
+		mu     sync.Mutex
+	)
+	emit := func(r checks.TerminalReport) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch opts.Format {
+		case "json":
+			if err := writeJSONOut(opts, r); err != nil && outErr == nil {
+				outErr = err
+			}
+		case "text":
+			fmt.Fprintln(opts.IO.Out, checks.SummaryLine(r))
+		case "junit":
+			r.Results = nil
+			all = append(all, r)
+		}
+	}
+	sum := checks.Sweep(ctx, entries, opts.Concurrency, co, emit)
+	sum.Summary.Shard = opts.Shard
+	switch opts.Format {
+	case "json":
+		if err := writeJSONOut(opts, sum); err != nil && outErr == nil {
+			outErr = err
+		}
+	case "text":
+		fmt.Fprintln(opts.IO.Out, sum.Line())
+	case "junit":
+		outErr = checks.WriteJUnit(opts.IO.Out, all, lang)
+	}
+	if outErr != nil {
+		return cantRun(outErr)
+	}
+	if sum.Summary.ExitCode != exitOK {
+		return &ExitError{Code: sum.Summary.ExitCode}
+	}
+	return nil
+}
+
+func writeReports(opts *CheckOptions, reps []checks.TerminalReport, lang model.Lang) error {
+	switch opts.Format {
+	case "json":
+		for _, r := range reps {
+			if err := writeJSONOut(opts, r); err != nil {
+				return err
+			}
+		}
+	case "junit":
+		return checks.WriteJUnit(opts.IO.Out, reps, lang)
+	default:
+		for _, r := range reps {
+			if err := checks.WriteText(opts.IO.Out, r, lang); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeJSONOut writes v as one JSON line, through --jq when given: strings
+// come out raw, other values as JSON, one per line.
+func writeJSONOut(opts *CheckOptions, v any) error {
+	if opts.jq == nil {
+		return checks.WriteJSON(opts.IO.Out, v)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	iter := opts.jq.Run(generic)
+	for {
+		x, ok := iter.Next()
+		if !ok {
+			break
+		}
+		if err, ok := x.(error); ok {
+			var he *gojq.HaltError
+			if errors.As(err, &he) && he.Value() == nil {
+				break
+			}
+			return fmt.Errorf("--jq: %v", err)
+		}
+		if s, ok := x.(string); ok {
+			out.WriteString(s)
+		} else {
+			jb, err := gojq.Marshal(x)
+			if err != nil {
+				return err
+			}
+			out.Write(jb)
+		}
+		out.WriteByte('\n')
+	}
+	_, err = opts.IO.Out.Write(checks.ScrubPAN(out.Bytes()))
+	return err
+}
+
+// progressPrinter shows what runs on a terminal's stderr.
+func progressPrinter(w io.Writer) func(checks.Event) {
+	return func(ev checks.Event) {
+		switch ev.Kind {
+		case checks.CheckStarted:
+			fmt.Fprintf(w, "… %s\n", ev.Check)
+		case checks.CheckProgress:
+			if ev.Text != "" {
+				fmt.Fprintf(w, "  %s: %s\n", ev.Check, checks.ScrubString(ev.Text))
+			}
+		case checks.CheckFinished:
+			if ev.Result != nil {
+				fmt.Fprintln(w, checks.CheckLine(*ev.Result))
+			}
+		case checks.MoneyEvent:
+			fmt.Fprintf(w, "  test payment: %s\n", ev.Text)
+		}
 	}
 }
