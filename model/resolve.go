@@ -1,0 +1,380 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Suggestion is a close match offered when a query is not understood.
+type Suggestion struct {
+	Input string `json:"input"` // what to type: a code, a message or a symptom id
+	Text  Text   `json:"text"`  // what it means
+}
+
+// ResolveError is returned by Resolve for input it does not understand. It
+// names the closest matches.
+type ResolveError struct {
+	Query       string
+	Scheme      Scheme
+	Reason      string // set when the query has the right shape but is not in the table
+	Suggestions []Suggestion
+}
+
+func (e *ResolveError) Error() string {
+	var b strings.Builder
+	if e.Reason != "" {
+		b.WriteString(e.Reason)
+	} else {
+		fmt.Fprintf(&b, "no code, message or symptom matches %q", e.Query)
+	}
+	if len(e.Suggestions) > 0 {
+		b.WriteString("; closest: ")
+		for i, s := range e.Suggestions {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s (%s)", s.Input, s.Text.En)
+		}
+	}
+	return b.String()
+}
+
+// Resolve reads what an operator typed into an Input:
+//   - a symptom id (auth_failed, lost-card);
+//   - a code: two characters for host codes (41, a0), in scheme (UnionPay when
+//     empty); ZVT codes in hex with scheme zvt, zvt_status or
+//     zvt_intermediate (78, 0x78); 0x78 alone means a ZVT result code;
+//   - a message as the terminal shows it (挂失卡, 密码错误, "MAC校验错"),
+//     matched exactly first, then by the longest message it contains or that
+//     contains it. Code texts of the scheme's table count as messages.
+//
+// Anything else is a *ResolveError naming the closest matches.
+func (kb *KB) Resolve(query string, scheme Scheme) (Input, error) {
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return Input{}, &ResolveError{Query: query, Reason: "nothing to explain: give a code, a message or a symptom id", Suggestions: kb.symptomSuggestions()}
+	}
+	if scheme != "" && !validScheme(scheme) {
+		return Input{}, fmt.Errorf("unknown scheme %q: valid values are %s", scheme, strings.Join(schemeNames(), ", "))
+	}
+	// Symptom id.
+	sid := SymptomID(strings.ReplaceAll(strings.ToLower(q), "-", "_"))
+	if _, ok := kb.symptoms[sid]; ok {
+		return Input{Symptom: sid}, nil
+	}
+	// Code.
+	if scheme == "" && (strings.HasPrefix(q, "0x") || strings.HasPrefix(q, "0X")) {
+		scheme = SchemeZVT
+	}
+	if looksLikeCode(scheme, q) {
+		cs := scheme
+		if cs == "" {
+			cs = SchemeUnionPay
+		}
+		if c, ok := kb.LookupCode(cs, q); ok {
+			return Input{Symptom: c.Symptom, Codes: []Code{c.Code()}}, nil
+		}
+		return Input{}, kb.unknownCode(cs, q)
+	}
+	// Message.
+	if c, ok := kb.matchMessage(q, scheme); ok {
+		in := Input{Symptom: c.Symptom, Codes: []Code{c.Code()}, Message: q}
+		return in, nil
+	}
+	if s, ok := kb.matchSymptomTitle(q); ok {
+		return Input{Symptom: s, Message: q}, nil
+	}
+	return Input{}, &ResolveError{Query: q, Scheme: scheme, Suggestions: kb.closest(q, scheme)}
+}
+
+// looksLikeCode says whether q has the shape of a code in scheme.
+func looksLikeCode(s Scheme, q string) bool {
+	v := normQueryValue(s, q)
+	switch {
+	case isZVTScheme(s):
+		_, err := strconv.ParseUint(v, 16, 8)
+		return err == nil && len(v) <= 2
+	case s == SchemeMessage:
+		return false
+	default:
+		if len(v) != 2 {
+			return false
+		}
+		for _, r := range v {
+			if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z') {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func (kb *KB) unknownCode(s Scheme, q string) error {
+	v := normQueryValue(s, q)
+	e := &ResolveError{Query: q, Scheme: s}
+	switch s {
+	case SchemeISO:
+		e.Reason = fmt.Sprintf("%s is not an ISO 8583:1987 response code", v)
+		if u, ok := kb.LookupCode(SchemeUnionPay, v); ok {
+			e.Reason += fmt.Sprintf(" (UnionPay %s: %s; try --scheme unionpay)", v, u.Display.En)
+		}
+	case SchemeZVT, SchemeZVTStatus, SchemeZVTIntermediate:
+		table := map[Scheme]string{SchemeZVT: "result-code", SchemeZVTStatus: "terminal-status", SchemeZVTIntermediate: "intermediate-status"}[s]
+		e.Reason = fmt.Sprintf("0x%s is not in the ZVT %s table", v, table)
+	default:
+		e.Reason = fmt.Sprintf("%s is not a %s response code", v, s)
+	}
+	// Closest: codes of the same table with a shared character, in table order.
+	for _, c := range kb.Codes {
+		if c.Scheme != s || c.Value == v {
+			continue
+		}
+		if c.Value[0] == v[0] || c.Value[1] == v[1] {
+			e.Suggestions = append(e.Suggestions, Suggestion{Input: c.Value, Text: c.Display})
+		}
+	}
+	sort.SliceStable(e.Suggestions, func(i, j int) bool {
+		return codeDistance(e.Suggestions[i].Input, v) < codeDistance(e.Suggestions[j].Input, v)
+	})
+	if len(e.Suggestions) > 3 {
+		e.Suggestions = e.Suggestions[:3]
+	}
+	return e
+}
+
+// codeDistance orders two-character codes by closeness: same first
+// character first, then by numeric distance.
+func codeDistance(a, b string) int {
+	d := 0
+	if a[0] != b[0] {
+		d += 1000
+	}
+	x, errA := strconv.ParseUint(a, 16, 16)
+	y, errB := strconv.ParseUint(b, 16, 16)
+	if errA == nil && errB == nil {
+		if x > y {
+			d += int(x - y)
+		} else {
+			d += int(y - x)
+		}
+	}
+	return d
+}
+
+// messageSchemes are the tables whose texts Resolve matches as messages.
+func messageSchemes(s Scheme) []Scheme {
+	switch s {
+	case "", SchemeUnionPay, SchemeMessage:
+		return []Scheme{SchemeMessage, SchemeUnionPay}
+	default:
+		return []Scheme{SchemeMessage, s}
+	}
+}
+
+// matchMessage finds the code whose text best matches q.
+func (kb *KB) matchMessage(q string, s Scheme) (CodeInfo, bool) {
+	nq := normText(q)
+	if nq == "" {
+		return CodeInfo{}, false
+	}
+	type cand struct {
+		score, order int
+		idx          int
+	}
+	var best *cand
+	schemes := messageSchemes(s)
+	for i, c := range kb.Codes {
+		rank := -1
+		for r, sc := range schemes {
+			if c.Scheme == sc {
+				rank = r
+			}
+		}
+		if rank < 0 {
+			continue
+		}
+		keys := []string{c.Display.Zh, c.Display.En}
+		if c.Scheme == SchemeMessage {
+			keys = append(keys, c.Value)
+			keys = append(keys, c.Match...)
+		}
+		score := 0
+		for _, k := range keys {
+			if sc := matchScore(nq, normText(k)); sc > score {
+				score = sc
+			}
+		}
+		if score == 0 {
+			continue
+		}
+		cd := cand{score: score, order: rank*100000 + i, idx: i}
+		if best == nil || cd.score > best.score || cd.score == best.score && cd.order < best.order {
+			best = &cd
+		}
+	}
+	if best == nil {
+		return CodeInfo{}, false
+	}
+	return kb.Codes[best.idx], true
+}
+
+// matchScore rates how well a query matches a text, both normalised: 0 no
+// match; exact 10000; the text inside the query by its length; the query
+// inside the text by how much of it the query covers.
+func matchScore(q, text string) int {
+	if q == "" || text == "" {
+		return 0
+	}
+	if q == text {
+		return 10000
+	}
+	ql, tl := utf8.RuneCountInString(q), utf8.RuneCountInString(text)
+	minLen := 2
+	if isASCII(q) {
+		minLen = 4
+	}
+	if tl >= minLen && strings.Contains(q, text) {
+		return 5000 + tl*10
+	}
+	if ql >= minLen && strings.Contains(text, q) {
+		return 1000 + ql*1000/tl
+	}
+	return 0
+}
+
+func (kb *KB) matchSymptomTitle(q string) (SymptomID, bool) {
+	nq := normText(q)
+	best, bestScore := SymptomID(""), 0
+	for _, s := range kb.Symptoms {
+		for _, t := range []string{s.Title.Zh, s.Title.En} {
+			if sc := matchScore(nq, normText(t)); sc > bestScore {
+				best, bestScore = s.ID, sc
+			}
+		}
+	}
+	return best, bestScore > 0
+}
+
+// normText lower-cases, folds full-width ASCII and drops spaces and
+// punctuation, so "MAC校验错，请重新签到" matches "mac校验错请重新签到".
+func normText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
+			r -= 0xFEE0
+		}
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func (kb *KB) symptomSuggestions() []Suggestion {
+	var out []Suggestion
+	for _, s := range kb.Symptoms {
+		out = append(out, Suggestion{Input: string(s.ID), Text: s.Title})
+	}
+	return out
+}
+
+// closest ranks symptom ids, codes and messages by similarity to q.
+func (kb *KB) closest(q string, s Scheme) []Suggestion {
+	type scored struct {
+		sug   Suggestion
+		sim   float64
+		order int
+	}
+	nq := normText(q)
+	var all []scored
+	add := func(sug Suggestion, keys ...string) {
+		best := 0.0
+		for _, k := range keys {
+			if sim := similarity(nq, normText(k)); sim > best {
+				best = sim
+			}
+		}
+		all = append(all, scored{sug, best, len(all)})
+	}
+	for _, sy := range kb.Symptoms {
+		add(Suggestion{Input: string(sy.ID), Text: sy.Title}, string(sy.ID), sy.Title.Zh, sy.Title.En)
+	}
+	schemes := messageSchemes(s)
+	for _, c := range kb.Codes {
+		if !contains(schemes, c.Scheme) || c.Outcome != OutcomeDeclined {
+			continue
+		}
+		keys := []string{c.Display.Zh, c.Display.En}
+		if c.Scheme == SchemeMessage {
+			keys = append(keys, c.Match...)
+		} else {
+			keys = append(keys, c.Value)
+		}
+		add(Suggestion{Input: c.Value, Text: c.Display}, keys...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].sim != all[j].sim {
+			return all[i].sim > all[j].sim
+		}
+		return all[i].order < all[j].order
+	})
+	if len(all) == 0 || all[0].sim == 0 {
+		// Nothing alike: offer the symptoms to start from.
+		return kb.symptomSuggestions()
+	}
+	var out []Suggestion
+	for _, a := range all {
+		if len(out) == 3 || a.sim == 0 {
+			break
+		}
+		out = append(out, a.sug)
+	}
+	return out
+}
+
+// similarity is the Dice coefficient on character bigrams (single runes
+// for one-rune strings), in [0, 1].
+func similarity(a, b string) float64 {
+	ga, gb := bigrams(a), bigrams(b)
+	if len(ga) == 0 || len(gb) == 0 {
+		return 0
+	}
+	count := map[string]int{}
+	for _, g := range ga {
+		count[g]++
+	}
+	common := 0
+	for _, g := range gb {
+		if count[g] > 0 {
+			count[g]--
+			common++
+		}
+	}
+	return 2 * float64(common) / float64(len(ga)+len(gb))
+}
+
+func bigrams(s string) []string {
+	r := []rune(s)
+	if len(r) == 1 {
+		return []string{s}
+	}
+	var out []string
+	for i := 0; i+1 < len(r); i++ {
+		out = append(out, string(r[i:i+2]))
+	}
+	return out
+}
