@@ -68,6 +68,10 @@ func (e *NotZVTError) Error() string {
 // Is matches [ErrNotZVT].
 func (e *NotZVTError) Is(target error) bool { return target == ErrNotZVT }
 
+// NotProtocol reports true: the peer does not speak ZVT. terminal/zvt looks
+// for this method, since it does not import this package.
+func (e *NotZVTError) NotProtocol() bool { return true }
+
 // showBytes renders b as hex, with printable ASCII runs of 4 or more shown
 // quoted, e.g. 00 00 00 3E "VER|APP 19.46".
 func showBytes(b []byte) string {

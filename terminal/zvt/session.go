@@ -186,6 +186,11 @@ func abortable(c Command) bool {
 // may have acted on the command. Errors are *terminal.Error with Op set to
 // the command's name.
 func (s *Session) Run(ctx context.Context, m ECRMessage) (*Outcome, error) {
+	return s.run(ctx, m, s.opts.T4)
+}
+
+// run is Run with T4 given (Read Card waits as long as its own timeout).
+func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Outcome, error) {
 	cmd := m.Command()
 	out := &Outcome{Command: cmd}
 	op := cmd.Name()
@@ -220,7 +225,6 @@ func (s *Session) Run(ctx context.Context, m ECRMessage) (*Outcome, error) {
 	}
 
 	// T4: the PT is master until Completion or Abort.
-	t4 := s.opts.T4
 	deadline := s.opts.Now().Add(t4)
 	pending := first // a PT message that came instead of 80 00
 	for {
@@ -379,7 +383,7 @@ func (s *Session) cancel(op string, cmd Command, out *Outcome, cause error) erro
 			return kerr
 		}
 		s.frame(terminal.FromTerminal, b, cmd)
-		if len(b) >= 2 && b[0] == 0x80 || b[0] == 0x84 {
+		if len(b) >= 1 && (b[0] == 0x80 || b[0] == 0x84) {
 			continue // the answer to our abort
 		}
 		msg, derr := decodePT(b, cmd, 0)
