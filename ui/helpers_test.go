@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -113,3 +114,5 @@ func stripANSI(s string) string {
 	}
 	return b.String()
 }
+
+func fmtType(v any) string { return fmt.Sprintf("%T", v) }

@@ -300,8 +300,10 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 		m.finish(r)
 	}
 	m.running = false
-	m.cancelRun()
-	m.cancelRun = nil
+	if m.cancelRun != nil {
+		m.cancelRun()
+		m.cancelRun = nil
+	}
 	m.dash.endRun()
 	m.rediagnose()
 	var cmds []tea.Cmd
