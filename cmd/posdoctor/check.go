@@ -93,7 +93,7 @@ fail (2), could not run (3), warn (1), ok (0), in that order.`,
 	fl.BoolVar(&opts.WithCard, "with-card", false, "run the checks that need a card at the terminal (reader, transaction)")
 	fl.BoolVar(&opts.KnownGoodCard, "known-good-card", false, "the card at the terminal is known to work elsewhere")
 	fl.Int64Var(&opts.Amount, "amount", 0, "test payment in minor `UNITS` (default from config, 1)")
-	fl.StringVar(&opts.Symptom, "symptom", "", "what the terminal showed, as a symptom `ID`: "+strings.Join(symptomIDs(), ", "))
+	fl.StringVar(&opts.Symptom, "symptom", "", "what the terminal showed, as a symptom `ID` (auth_failed, card_error, lost_card, wrong_pin, account_frozen, …)")
 	fl.StringVarP(&opts.Format, "format", "f", defaultCheckFormat, "output `FORMAT`: "+strings.Join(checkFormats, ", "))
 	fl.StringVarP(&opts.JQ, "jq", "q", "", "filter JSON output with a jq `EXPRESSION` (needs --format json)")
 	fl.DurationVar(&opts.Timeout, "timeout", defaultCheckTimeout, "give up on a terminal after this `DURATION`")
