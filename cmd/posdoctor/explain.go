@@ -1,22 +1,529 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/cobra"
+
+	"github.com/posdoctor/posdoctor/model"
+)
+
+// Explain output: the width text is wrapped to, and how many causes get
+// their reasons and steps printed (the rest are listed by title; --json and
+// `posdoctor kb` have everything).
+const (
+	explainWidth        = 80
+	explainDetailCauses = 4
+)
+
+// explainSchemes are the values of --scheme.
+var explainSchemes = []string{"unionpay", "iso", "zvt", "zvt_status", "zvt_intermediate"}
 
 // ExplainOptions holds the flags of `posdoctor explain`.
 type ExplainOptions struct {
-	IO *IO
+	IO     *IO
+	Getenv func(string) string // the locale variables, for the default --lang
+
+	Query  string
+	Scheme string
+	Lang   string
+	JSON   bool
 }
 
 func newExplainCmd(f *factory, runF func(*ExplainOptions) error) *cobra.Command {
-	opts := &ExplainOptions{IO: f.IO}
-	return &cobra.Command{
-		Use:   "explain",
-		Short: "not yet available",
+	opts := &ExplainOptions{IO: f.IO, Getenv: os.Getenv}
+	cmd := &cobra.Command{
+		Use:   "explain CODE|MESSAGE|SYMPTOM",
+		Short: "Explain a response code, a terminal message or a symptom, with the playbook",
+		Long: `Explain what a terminal shows: the symptom, the likely causes and the steps
+to take, in order. Works without a terminal, for the helpdesk on the phone.
+
+Accepts a host response code (41, 55, 05, A0; UnionPay unless --scheme iso),
+a ZVT code in hex with --scheme zvt (78, 0x78; zvt_status and
+zvt_intermediate for the status bytes), a message as the terminal shows it
+(挂失卡, 密码错误, or part of one), or a symptom id:
+auth_failed, card_error, lost_card, wrong_pin, account_frozen,
+comms_failure, sign_in_failure.
+
+Unknown input names the closest matches and exits 3.`,
+		Example: `  posdoctor explain 55
+  posdoctor explain 挂失卡 --lang en
+  posdoctor explain 0x78 --scheme zvt
+  posdoctor explain wrong_pin --json`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Query = strings.Join(args, " ")
+			if opts.Scheme != "" && !inList(explainSchemes, opts.Scheme) {
+				return flagErrorf("invalid --scheme %q: valid values are %s", opts.Scheme, strings.Join(explainSchemes, ", "))
+			}
+			lang, err := resolveLang(opts.Lang, opts.Getenv)
+			if err != nil {
+				return err
+			}
+			opts.Lang = lang
 			if runF != nil {
 				return runF(opts)
 			}
-			return notYet("posdoctor explain")
+			return explainRun(opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Scheme, "scheme", "", "code table: "+strings.Join(explainSchemes, ", ")+" (default unionpay for two-character host codes)")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "output language: zh or en (default from LC_ALL, LC_MESSAGES, LANG)")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON: the input as read, the code, the diagnosis and prevention tips")
+	return cmd
 }
+
+// resolveLang checks --lang, or picks the language from the locale: zh* is
+// Chinese, anything else English.
+func resolveLang(flag string, getenv func(string) string) (string, error) {
+	switch flag {
+	case "zh", "en":
+		return flag, nil
+	case "":
+	default:
+		return "", flagErrorf("invalid --lang %q: valid values are zh, en", flag)
+	}
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "zh") {
+				return "zh", nil
+			}
+			return "en", nil
+		}
+	}
+	return "en", nil
+}
+
+func inList(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// explainJSON is the --json document. Field names are the contract.
+type explainJSON struct {
+	Query      string          `json:"query"`
+	Input      model.Input     `json:"input"`
+	Code       *model.CodeInfo `json:"code,omitempty"`
+	Symptom    *model.Symptom  `json:"symptom,omitempty"`
+	Diagnosis  model.Diagnosis `json:"diagnosis"`
+	Prevention []model.Tip     `json:"prevention"`
+}
+
+func explainRun(opts *ExplainOptions) error {
+	lang := model.Lang(opts.Lang)
+	kb := model.Knowledge()
+	in, err := kb.Resolve(opts.Query, model.Scheme(opts.Scheme))
+	if err != nil {
+		return &ExitError{Code: exitCantRun, Err: explainError(err, lang)}
+	}
+	d := kb.Diagnose(in)
+	var code *model.CodeInfo
+	if len(in.Codes) > 0 {
+		if c, ok := kb.LookupCode(in.Codes[0].Scheme, in.Codes[0].Value); ok {
+			code = &c
+		}
+	}
+	var sym *model.Symptom
+	if s, ok := kb.Symptom(d.Symptom); ok {
+		sym = &s
+	}
+	tips := explainTips(kb, d)
+	if opts.JSON {
+		doc := explainJSON{Query: opts.Query, Input: in, Code: code, Symptom: sym, Diagnosis: d, Prevention: tips}
+		if doc.Prevention == nil {
+			doc.Prevention = []model.Tip{}
+		}
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(doc)
+	}
+	w := &textWriter{w: opts.IO.Out, width: explainWidth}
+	writeExplain(w, lang, code, sym, d, tips)
+	return w.err
+}
+
+// explainError words a resolve error for the operator, in their language.
+func explainError(err error, lang model.Lang) error {
+	var re *model.ResolveError
+	if !errors.As(err, &re) {
+		return err
+	}
+	if lang != model.LangZh {
+		return re
+	}
+	var b strings.Builder
+	if re.Reason != "" && re.Query != "" {
+		fmt.Fprintf(&b, "无法识别 %q（%s）", re.Query, re.Reason)
+	} else {
+		fmt.Fprintf(&b, "无法识别 %q：不是已知的代码、提示信息或症状", re.Query)
+	}
+	if len(re.Suggestions) > 0 {
+		b.WriteString("；最接近的：")
+		for i, s := range re.Suggestions {
+			if i > 0 {
+				b.WriteString("、")
+			}
+			fmt.Fprintf(&b, "%s（%s）", s.Input, s.Text.Zh)
+		}
+	}
+	return errors.New(b.String())
+}
+
+// explainTips are the prevention tips of the causes that are still likely,
+// in ranking order, each once.
+func explainTips(kb *model.KB, d model.Diagnosis) []model.Tip {
+	var out []model.Tip
+	seen := map[string]bool{}
+	for i, rc := range d.Causes {
+		if i >= explainDetailCauses || rc.Score <= 0 {
+			break
+		}
+		c, _ := kb.Cause(rc.ID)
+		for _, id := range c.Prevention {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if t, ok := kb.Tip(id); ok {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// Labels in both languages.
+var explainLabels = map[string]model.Text{
+	"code":        {Zh: "代码", En: "Code"},
+	"shows":       {Zh: "终端显示", En: "Terminal shows"},
+	"meaning":     {Zh: "含义", En: "Meaning"},
+	"fix":         {Zh: "谁能处理", En: "Who can fix it"},
+	"note":        {Zh: "注意", En: "Note"},
+	"symptom":     {Zh: "症状", En: "Symptom"},
+	"causes":      {Zh: "可能原因", En: "Likely causes"},
+	"playbook":    {Zh: "处理步骤", En: "Playbook"},
+	"ruled":       {Zh: "已排除", En: "Ruled out"},
+	"prevention":  {Zh: "预防", En: "Prevention"},
+	"more":        {Zh: "其余原因的步骤：posdoctor explain --json 或 posdoctor kb", En: "Steps for the other causes: posdoctor explain --json, or posdoctor kb"},
+	"who":         {Zh: "谁来做", En: "who"},
+	"check":       {Zh: "检查", En: "check"},
+	"approved":    {Zh: "交易成功，无需处理。", En: "Approved: nothing to fix."},
+	"info":        {Zh: "提示信息，不是错误。", En: "A progress message, not an error."},
+	"private":     {Zh: "收单机构私有代码，只适用于该收单机构", En: "acquirer-private code, valid for that acquirer only"},
+	"fraudmarker": {Zh: "!! FRAUD 欺诈", En: "!! FRAUD"},
+}
+
+func label(k string, l model.Lang) string { return explainLabels[k].In(l) }
+
+var schemeNames = map[model.Scheme]model.Text{
+	model.SchemeUnionPay:        {Zh: "银联", En: "UnionPay"},
+	model.SchemeISO:             {Zh: "ISO 8583", En: "ISO 8583"},
+	model.SchemeZVT:             {Zh: "ZVT 结果码", En: "ZVT result"},
+	model.SchemeZVTStatus:       {Zh: "ZVT 终端状态", En: "ZVT terminal status"},
+	model.SchemeZVTIntermediate: {Zh: "ZVT 中间状态", En: "ZVT intermediate status"},
+	model.SchemeMessage:         {Zh: "终端提示", En: "terminal message"},
+}
+
+var fixNames = map[model.FixClass]model.Text{
+	model.FixOperator:   {Zh: "操作员现场处理（签到、重读卡、重输密码、重试）", En: "the operator, on the spot (sign in, re-read, re-enter, retry)"},
+	model.FixWait:       {Zh: "主机或网络侧：稍等后重试，持续则找收单机构", En: "host or network side: wait, then retry; escalate if it persists"},
+	model.FixCardholder: {Zh: "持卡人联系发卡行；不要反复重试这张卡", En: "the cardholder, with the issuing bank; stop retrying this card"},
+	model.FixFraud:      {Zh: "欺诈处理：不要重试，按没收卡规定处理", En: "fraud handling: do not retry, follow the card-retention policy"},
+	model.FixAcquirer:   {Zh: "终端或商户配置：联系收单机构或装机人员", En: "terminal or merchant setup: escalate to the acquirer or installer"},
+}
+
+var actorNames = map[model.Actor]model.Text{
+	model.ActorOperator:   {Zh: "操作员", En: "operator"},
+	model.ActorMerchant:   {Zh: "商户", En: "merchant"},
+	model.ActorCardholder: {Zh: "持卡人（找发卡行）", En: "cardholder, with the issuer"},
+	model.ActorAcquirer:   {Zh: "收单机构/服务商", En: "acquirer or service provider"},
+	model.ActorFraud:      {Zh: "欺诈处理", En: "fraud handling"},
+}
+
+var stateNames = map[model.StepState]model.Text{
+	model.StepNeedsCheck: {Zh: "待检查", En: "needs check"},
+	model.StepRuledOut:   {Zh: "已排除", En: "ruled out"},
+}
+
+func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.Symptom, d model.Diagnosis, tips []model.Tip) {
+	colon := ": "
+	if l == model.LangZh {
+		colon = "："
+	}
+	if code != nil {
+		head := code.Display.In(l)
+		if code.Scheme == model.SchemeMessage {
+			w.para("", fmt.Sprintf("%s「%s」%s%s", schemeNames[code.Scheme].In(l), code.Value, colon, code.Display.En))
+		} else {
+			open, closing := " (", ")"
+			if l == model.LangZh {
+				open, closing = "（", "）"
+			}
+			value := code.Value
+			if code.Scheme == model.SchemeZVT || code.Scheme == model.SchemeZVTStatus || code.Scheme == model.SchemeZVTIntermediate {
+				value = "0x" + value
+			}
+			w.para("", fmt.Sprintf("%s %s%s%s%s%s%s", label("code", l), value, open, schemeNames[code.Scheme].In(l), closing, colon, head))
+			if l == model.LangEn {
+				w.para("  ", label("shows", l)+colon+code.Display.Zh)
+			}
+		}
+		if code.Meaning.En != "" || code.Meaning.Zh != "" {
+			w.para("  ", label("meaning", l)+colon+code.Meaning.In(l))
+		}
+		switch code.Outcome {
+		case model.OutcomeApproved:
+			w.para("  ", label("approved", l))
+		case model.OutcomeInfo:
+			w.para("  ", label("info", l))
+		default:
+			w.para("  ", label("fix", l)+colon+fixNames[code.Fix].In(l))
+		}
+		if code.Private {
+			w.para("  ", label("note", l)+colon+label("private", l))
+		}
+		if code.Note.En != "" || code.Note.Zh != "" {
+			w.para("  ", label("note", l)+colon+code.Note.In(l))
+		}
+		w.blank()
+	}
+	if sym != nil {
+		w.para("", fmt.Sprintf("%s%s%s [%s]", label("symptom", l), colon, sym.Title.In(l), sym.ID))
+		w.para("  ", sym.Summary.In(l))
+		w.blank()
+	}
+	if len(d.Causes) == 0 {
+		return
+	}
+	w.para("", label("causes", l))
+	for i, c := range d.Causes {
+		title := c.Title.In(l)
+		if c.Fraud {
+			title = label("fraudmarker", l) + " " + title
+		}
+		w.hang(fmt.Sprintf("%3d. ", i+1), fmt.Sprintf("%s [%s]", title, actorNames[c.Actor].In(l)))
+		if i >= explainDetailCauses {
+			continue
+		}
+		for _, r := range c.For {
+			w.hang("       + ", r.Text.In(l))
+		}
+		for _, r := range c.Against {
+			w.hang("       - ", r.Text.In(l))
+		}
+	}
+	w.blank()
+
+	// Playbook: the steps of the first causes; ruled-out steps last.
+	detail := map[string]bool{}
+	for i, c := range d.Causes {
+		if i < explainDetailCauses {
+			detail[c.ID] = true
+		}
+	}
+	w.para("", label("playbook", l))
+	n, more := 0, 0
+	var ruled []model.PlayStep
+	for _, s := range d.Playbook {
+		if !detail[s.Cause] {
+			more++
+			continue
+		}
+		if s.State == model.StepRuledOut {
+			ruled = append(ruled, s)
+			continue
+		}
+		n++
+		writeStep(w, l, n, s)
+	}
+	if len(ruled) > 0 {
+		w.para("  ", label("ruled", l))
+		for _, s := range ruled {
+			n++
+			writeStep(w, l, n, s)
+		}
+	}
+	if more > 0 {
+		w.para("  ", label("more", l))
+	}
+	if len(tips) > 0 {
+		w.blank()
+		w.para("", label("prevention", l))
+		for _, t := range tips {
+			w.hang("  - ", t.Text.In(l))
+		}
+	}
+}
+
+func writeStep(w *textWriter, l model.Lang, n int, s model.PlayStep) {
+	text := s.Text.In(l)
+	if s.Fraud {
+		text = label("fraudmarker", l) + " " + text
+	}
+	w.hang(fmt.Sprintf("%3d. ", n), text)
+	colon, open, closing := ": ", " (", ")"
+	if l == model.LangZh {
+		colon, open, closing = "：", "（", "）"
+	}
+	meta := label("who", l) + colon + actorNames[s.Actor].In(l)
+	if s.Verify != "" {
+		meta += " · " + label("check", l) + colon + string(s.Verify)
+	}
+	if name, ok := stateNames[s.State]; ok {
+		meta += " · " + name.In(l)
+	}
+	if s.Why.En != "" {
+		meta += open + s.Why.In(l) + closing
+	}
+	w.hang("       ", meta)
+}
+
+// textWriter writes wrapped paragraphs, measuring display width so CJK
+// (two columns a character) wraps correctly.
+type textWriter struct {
+	w     io.Writer
+	width int
+	err   error
+}
+
+func (t *textWriter) line(s string) {
+	if t.err != nil {
+		return
+	}
+	_, t.err = io.WriteString(t.w, strings.TrimRight(s, " ")+"\n")
+}
+
+func (t *textWriter) blank() { t.line("") }
+
+// para writes s wrapped with every line indented by indent.
+func (t *textWriter) para(indent, s string) { t.hang(indent, s) }
+
+// hang writes s wrapped after first; later lines are indented by the width
+// of first.
+func (t *textWriter) hang(first, s string) {
+	pad := strings.Repeat(" ", ansi.StringWidth(first))
+	for i, ln := range wrapText(s, t.width-ansi.StringWidth(first)) {
+		if i == 0 {
+			t.line(first + ln)
+		} else {
+			t.line(pad + ln)
+		}
+	}
+}
+
+// wrapText breaks s into lines of at most width display columns. It breaks
+// at spaces between words and between any two wide (CJK) characters, keeps
+// closing punctuation off the start of a line, and hard-breaks a word that is
+// longer than a line.
+func wrapText(s string, width int) []string {
+	if width < 10 {
+		width = 10
+	}
+	type tok struct {
+		s     string
+		space bool // a space comes before it
+	}
+	var toks []tok
+	space := false
+	for _, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' {
+			space = true
+			continue
+		}
+		join := false
+		if len(toks) > 0 && !space {
+			last := lastRune(toks[len(toks)-1].s)
+			switch {
+			case isWide(r):
+				join = noLineStart(r) || noLineEnd(last)
+			default:
+				join = !isWide(last) || noLineEnd(last) || strings.ContainsRune(",.;:!?)]}%", r)
+			}
+		}
+		if join {
+			toks[len(toks)-1].s += string(r)
+		} else {
+			toks = append(toks, tok{string(r), space})
+		}
+		space = false
+	}
+
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	for _, t := range toks {
+		tw := ansi.StringWidth(t.s)
+		sep := 0
+		if t.space && curW > 0 {
+			sep = 1
+		}
+		if curW > 0 && curW+sep+tw > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			curW, sep = 0, 0
+		}
+		for curW+sep+tw > width { // a word longer than a line
+			head, rest := cutWidth(t.s, width-curW-sep)
+			if sep == 1 {
+				cur.WriteByte(' ')
+			}
+			cur.WriteString(head)
+			lines = append(lines, cur.String())
+			cur.Reset()
+			curW, sep = 0, 0
+			t.s, tw = rest, ansi.StringWidth(rest)
+		}
+		if sep == 1 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(t.s)
+		curW += sep + tw
+	}
+	if cur.Len() > 0 || len(lines) == 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
+
+func lastRune(s string) rune {
+	r := []rune(s)
+	return r[len(r)-1]
+}
+
+// cutWidth splits s after at most w display columns (at least one rune).
+func cutWidth(s string, w int) (string, string) {
+	n := 0
+	for i, r := range s {
+		rw := ansi.StringWidth(string(r))
+		if n+rw > w && i > 0 {
+			return s[:i], s[i:]
+		}
+		n += rw
+	}
+	return s, ""
+}
+
+func isWide(r rune) bool {
+	return r >= 0x1100 && (unicode.Is(unicode.Han, r) || ansi.StringWidth(string(r)) == 2)
+}
+
+// noLineStart is CJK punctuation that must not begin a line.
+func noLineStart(r rune) bool { return strings.ContainsRune("，。、；：！？）」』】》〉”’…", r) }
+
+// noLineEnd is CJK punctuation that must not end a line.
+func noLineEnd(r rune) bool { return strings.ContainsRune("（「『【《〈“‘", r) }
