@@ -523,7 +523,9 @@ func isWide(r rune) bool {
 }
 
 // noLineStart is CJK punctuation that must not begin a line.
-func noLineStart(r rune) bool { return strings.ContainsRune("，。、；：！？）」』】》〉”’…", r) }
+func noLineStart(r rune) bool {
+	return strings.ContainsRune("，。、；：！？）」』】》〉”’…", r)
+}
 
 // noLineEnd is CJK punctuation that must not end a line.
 func noLineEnd(r rune) bool { return strings.ContainsRune("（「『【《〈“‘", r) }
