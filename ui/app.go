@@ -48,6 +48,7 @@ type Options struct {
 	Now      func() time.Time // clock; time.Now when nil
 	Amount   int64            // test transaction amount, minor units (default 1)
 	Currency int              // ISO 4217 numeric (default 156, CNY)
+	Hint     string           // a one-line hint shown at start (e.g. use Windows Terminal)
 }
 
 type screenID int
@@ -186,6 +187,9 @@ func (m *Model) Init() tea.Cmd {
 	}
 	if m.opts.Target != "" {
 		cmds = append(cmds, m.startConnect(m.opts.Target))
+	}
+	if m.opts.Hint != "" && m.toast == "" {
+		m.setToast(m.opts.Hint, false)
 	}
 	return tea.Batch(cmds...)
 }
@@ -449,6 +453,10 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeNone
 	v.WindowTitle = "posdoctor"
+	if m.Busy() {
+		// Windows Terminal shows this as tab and taskbar progress (OSC 9;4).
+		v.ProgressBar = tea.NewProgressBar(tea.ProgressBarIndeterminate, 0)
+	}
 	return v
 }
 

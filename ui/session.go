@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -137,6 +138,13 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	m.sess, m.events, m.unsub = msg.sess, msg.events, msg.unsub
 	m.identity = msg.sess.Identity()
 	m.setToast(m.F("toast.connected", msg.target), false)
+	// Something the backend did on connecting that the operator must know
+	// (e.g. an open test payment from an earlier session was resolved).
+	if n, ok := msg.sess.(interface{ Notices() []string }); ok {
+		if ns := n.Notices(); len(ns) > 0 {
+			m.setToast(strings.Join(ns, "  "), true)
+		}
+	}
 	m.history = nil
 	if m.haveInput {
 		m.active = scrDashboard

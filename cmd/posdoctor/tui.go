@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -110,6 +111,7 @@ func newConsole(opts *TUIOptions) (*consoleSetup, error) {
 		Now:      now,
 		Amount:   cfg.Amount,
 		Currency: cfg.Currency,
+		Hint:     terminalHint(getenv),
 	})
 	return &consoleSetup{model: m, backend: b}, nil
 }
@@ -144,6 +146,15 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	}
 	_ = cerr
 	return nil
+}
+
+// terminalHint suggests Windows Terminal on Windows consoles without it
+// (research/tui.md §4.5: legacy conhost draws CJK and redraws badly).
+func terminalHint(getenv func(string) string) string {
+	if runtime.GOOS == "windows" && getenv("WT_SESSION") == "" {
+		return "建议使用 Windows Terminal / use Windows Terminal for best results"
+	}
+	return ""
 }
 
 // langOf is the report language for a console language.

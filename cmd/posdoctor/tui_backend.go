@@ -246,6 +246,19 @@ type consoleSession struct {
 	closeErr   error
 }
 
+// Notices says what happened to open test payments from earlier sessions
+// (resolved before anything else on connecting, DESIGN.md §Safety).
+func (s *consoleSession) Notices() []string {
+	var out []string
+	if s.recoverErr != nil {
+		out = append(out, "could not check for open test payments: "+s.recoverErr.Error())
+	}
+	for _, r := range s.recovered {
+		out = append(out, fmt.Sprintf("earlier test payment %s: %s", r.TxnRef, r.Text))
+	}
+	return out
+}
+
 func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.e.Subscribe() }
 
 func (s *consoleSession) Run(ctx context.Context, ids []model.CheckID, o ui.RunOptions) []checks.Result {
