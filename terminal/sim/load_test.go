@@ -141,3 +141,35 @@ func FuzzLoadScenario(f *testing.F) {
 		_ = sim.New(sc, sim.Options{})
 	})
 }
+
+// TestReadmeExample: the documented example in fixtures/README.md loads.
+func TestReadmeExample(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../fixtures/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, "```yaml\n")
+	j := strings.Index(s[i+8:], "```")
+	if i < 0 || j < 0 {
+		t.Fatal("no yaml example in fixtures/README.md")
+	}
+	sc, err := sim.Parse("README.md", []byte(s[i+8:i+8+j]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Name != "wrong-pin" || len(sc.Host) != 1 || sc.Host[0].HostCode != "55" || len(sc.Faults) != 1 {
+		t.Errorf("example: %+v", sc)
+	}
+	for _, name := range sim.Required {
+		if !strings.Contains(s, "| "+name+" |") {
+			t.Errorf("fixtures/README.md does not list %s", name)
+		}
+	}
+	for _, f := range sim.FaultNames() {
+		if !strings.Contains(s, "`"+f) {
+			t.Errorf("fixtures/README.md does not document fault %s", f)
+		}
+	}
+}
