@@ -39,7 +39,12 @@ func (e *SerialError) Unwrap() error { return e.Err }
 // Errors are a [*SerialError] naming the fix: the ports that exist when the
 // port is not found, the dialout group on permission denied, another program
 // when the port is busy.
-func OpenSerial(ctx context.Context, t terminal.Target, opts SerialOptions) (Conn, error) {
+// opts, at most one, tunes the transport (T1, T2, repeats, notices).
+func OpenSerial(ctx context.Context, t terminal.Target, opts ...SerialOptions) (Conn, error) {
+	var o SerialOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -51,7 +56,7 @@ func OpenSerial(ctx context.Context, t terminal.Target, opts SerialOptions) (Con
 	if err != nil {
 		return nil, serialOpenError(t.Device, err)
 	}
-	return NewSerial(p, opts), nil
+	return NewSerial(p, o), nil
 }
 
 func serialMode(t terminal.Target) (*serial.Mode, error) {
