@@ -305,3 +305,41 @@ func ExampleOpen() {
 	fmt.Println(st.TID, st.Model, st.DeviceState)
 	// Output: 52500001 Verifone VX820 ready
 }
+
+func TestSerialSimOverPTY(t *testing.T) {
+	t.Parallel()
+	if !sim.PTYSupported {
+		t.Skip("no pseudo-terminals on this platform")
+	}
+	term := simWith(t, "healthy")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	path, done, err := term.ServePTY(ctx)
+	if err != nil {
+		t.Skipf("ServePTY: %v", err)
+	}
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Error("simulator did not stop within 5 s")
+		}
+	}()
+	d, rec := open(t, "serial://"+path, dial.Options{})
+	if d.Info().Link != "serial" {
+		t.Errorf("Info = %+v", d.Info())
+	}
+	st, err := d.Status(ctxT(t))
+	if err != nil || st.TID != "52500001" {
+		t.Fatalf("Status = %+v, %v", st, err)
+	}
+	p, err := d.Authorize(ctxT(t), 250)
+	if err != nil || !p.Approved {
+		t.Fatalf("Authorize = %+v, %v", p, err)
+	}
+	if strings.Contains(rec.dump(), healthyPAN) {
+		t.Error("the full PAN appears in the events")
+	}
+	d.Close()
+}

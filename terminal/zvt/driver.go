@@ -391,8 +391,8 @@ func (d *Driver) txTime(f Fields) time.Time {
 // result applies the host-code rules of the team contract ("Host response
 // codes on the ZVT wire"): Code is the ZVT result code (BMP 27 of the last
 // 04 0F, else the 06 1E code); HostCode is TLV 13, else BMP 27 01–63 as two
-// decimal digits; Text is TLV 1F17, else BMP 3C, else the last intermediate
-// status text.
+// decimal digits; Text is TLV 1F17, else BMP 3C, else (for a non-zero code)
+// the last intermediate status text.
 func (d *Driver) result(out *Outcome) terminal.Result {
 	var r terminal.Result
 	var lists []Fields
@@ -430,7 +430,9 @@ func (d *Driver) result(out *Outcome) terminal.Result {
 			r.Text = t
 		}
 	}
-	if r.Text == "" {
+	if r.Text == "" && r.Code != 0 {
+		// Only for a failure: after success the last prompt is usually
+		// "waiting for FEP response", which would mislead.
 		r.Text = out.LastPromptText(cs)
 	}
 	return r
