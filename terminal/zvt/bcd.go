@@ -33,9 +33,9 @@ func checkBCD(b []byte) int {
 	return -1
 }
 
-// bcdDigits returns the digits of b: 0–9 as themselves, E as '*' (masked),
+// digitString returns the digits of b: 0–9 as themselves, E as '*' (masked),
 // F padding dropped, anything else as '?'.
-func bcdDigits(b []byte) string {
+func digitString(b []byte) string {
 	out := make([]byte, 0, 2*len(b))
 	for _, c := range b {
 		for _, n := range [2]byte{c >> 4, c & 15} {

@@ -146,10 +146,23 @@ var bmps = map[byte]bmpSpec{
 	0xFD: {"control_fd", fmtBin, 1, kindByte},
 }
 
+// bmpFieldNames are the field names in errors ("BMP 27"), made once;
+// bmpIndex is the table as an array for the decode loop.
+var (
+	bmpFieldNames [256]string
+	bmpIndex      [256]*bmpSpec
+)
+
 func init() {
+	for i := range bmpFieldNames {
+		bmpFieldNames[i] = fmt.Sprintf("BMP %02X", i)
+	}
 	for i := byte(1); i <= 8; i++ {
 		bmps[0xE0+i] = bmpSpec{"text2_line_" + strconv.Itoa(int(i)), fmtLL, 0, kindText}
 		bmps[0xF0+i] = bmpSpec{"text1_line_" + strconv.Itoa(int(i)), fmtLL, 0, kindText}
+	}
+	for id, spec := range bmps {
+		bmpIndex[id] = &spec
 	}
 }
 
@@ -171,11 +184,12 @@ func KnownBMP(id byte) bool { _, ok := bmps[id]; return ok }
 func scanBMPs(b []byte, off int, fn func(tag byte, spec bmpSpec, val, end int) error) (int, error) {
 	for off < len(b) {
 		tag := b[off]
-		spec, ok := bmps[tag]
-		if !ok {
+		sp := bmpIndex[tag]
+		if sp == nil {
 			return off, nil
 		}
-		field := fmt.Sprintf("BMP %02X", tag)
+		spec := *sp
+		field := bmpFieldNames[tag]
 		val, n := off+1, spec.size
 		var err error
 		switch spec.format {
@@ -215,8 +229,8 @@ func nibble(b []byte, i int) byte {
 }
 
 // Field is one BMP: its id and its value without the length prefix. For BMP
-// 06, TLV holds the decoded data objects and Encode writes TLV (Value is the
-// raw TLV data as received and is only written when TLV is nil).
+// 06, TLV holds the decoded data objects (Value is nil after Decode); Encode
+// writes TLV, or Value as raw TLV data when TLV is nil.
 //
 // After Decode, Value points into the decoded APDU.
 type Field struct {
@@ -242,6 +256,11 @@ type Fields struct {
 // the start of b.
 func decodeFields(b []byte, off int) (Fields, error) {
 	var f Fields
+	// A BMP takes at least two bytes; the capacity comes from the bytes
+	// present, never from a length field, and is capped.
+	if n := min((len(b)-off)/2, 16); n > 0 {
+		f.List = make([]Field, 0, n)
+	}
 	rest, err := scanBMPs(b, off, func(tag byte, spec bmpSpec, val, end int) error {
 		fd := Field{BMP: tag, Value: b[val:end:end]}
 		if spec.format == fmtTLV {
@@ -252,7 +271,7 @@ func decodeFields(b []byte, off int) (Fields, error) {
 			if l == nil {
 				l = TLVList{}
 			}
-			fd.TLV = l
+			fd.TLV, fd.Value = l, nil
 		}
 		f.List = append(f.List, fd)
 		return nil
@@ -369,9 +388,9 @@ func (f Fields) Digits(id byte) (string, bool) {
 		return "", false
 	}
 	if id == BMPPAN {
-		return terminal.NewPAN(bcdDigits(fd.Value)).String(), true
+		return terminal.NewPAN(digitString(fd.Value)).String(), true
 	}
-	return bcdDigits(fd.Value), true
+	return digitString(fd.Value), true
 }
 
 // Amount returns BMP 04 in minor units (cents).
@@ -411,7 +430,7 @@ func (f Fields) PAN() (terminal.PAN, bool) {
 	if !ok {
 		return terminal.PAN{}, false
 	}
-	return terminal.NewPAN(bcdDigits(fd.Value)), true
+	return terminal.NewPAN(digitString(fd.Value)), true
 }
 
 // Expiry returns BMP 0E as YYMM (masked digits as '*').

@@ -88,7 +88,7 @@ func tidText(v []byte) string {
 	if printable {
 		return string(v)
 	}
-	return bcdDigits(v)
+	return digitString(v)
 }
 
 // Decode reads a Completion APDU in the form c.Open selects. Open and

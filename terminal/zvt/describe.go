@@ -76,6 +76,9 @@ func Explain(apdu []byte, opts ViewOptions) (View, error) {
 	if a, _, rerr := ReadAPDU(apdu); rerr == nil {
 		view.Command, view.Name, view.Length = a.Command().Hex(), a.Command().Name(), len(a.Data)
 		view.Dir = dirOf(a.Command())
+	} else if len(apdu) >= 2 {
+		c := Command(uint16(apdu[0])<<8 | uint16(apdu[1]))
+		view.Command, view.Name, view.Dir = c.Hex(), c.Name(), dirOf(c)
 	}
 	if err != nil {
 		view.Type = "malformed"
@@ -174,7 +177,7 @@ func (v *viewer) field(fd Field) Item {
 		}
 		return it
 	case kindPAN:
-		digits := bcdDigits(fd.Value)
+		digits := digitString(fd.Value)
 		if v.unmask {
 			it.Hex, it.Value = Hex(fd.Value), digits
 		} else {
@@ -182,7 +185,7 @@ func (v *viewer) field(fd Field) Item {
 		}
 		return it
 	case kindPassword:
-		it.Value = v.password(bcdDigits(fd.Value)).Value
+		it.Value = v.password(digitString(fd.Value)).Value
 		return it
 	}
 	it.Hex = Hex(fd.Value)
@@ -200,7 +203,7 @@ func (v *viewer) field(fd Field) Item {
 	case kindNumber:
 		if n, ok := bcdUint(fd.Value); ok {
 			it.Value = n
-		} else if d := bcdDigits(fd.Value); d != "" {
+		} else if d := digitString(fd.Value); d != "" {
 			it.Value = d
 		}
 	case kindAmount:
@@ -208,10 +211,10 @@ func (v *viewer) field(fd Field) Item {
 			it.Value = n
 			it.Text = fmt.Sprintf("%d.%02d", n/100, n%100)
 		} else {
-			it.Value = bcdDigits(fd.Value)
+			it.Value = digitString(fd.Value)
 		}
 	case kindDigits:
-		it.Value = bcdDigits(fd.Value)
+		it.Value = digitString(fd.Value)
 	case kindText:
 		it.Value = trimText(v.cs.DecodeText(fd.Value))
 	}
@@ -241,7 +244,7 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 			c := Command(uint16(o.Value[0])<<8 | uint16(o.Value[1]))
 			it.Hex, it.Text = Hex(o.Value), c.Name()
 		case o.Tag == TagDate || o.Tag == TagTime:
-			it.Hex, it.Value = Hex(o.Value), bcdDigits(o.Value)
+			it.Hex, it.Value = Hex(o.Value), digitString(o.Value)
 		default:
 			it.Hex = Hex(o.Value)
 		}

@@ -15,6 +15,9 @@ type Message interface {
 	Command() Command
 	Encode(dst []byte) ([]byte, error)
 	Decode(apdu []byte) error
+	// MarshalJSON writes the decoded fields with a "type" key, card data
+	// masked.
+	MarshalJSON() ([]byte, error)
 	// typeName is the JSON "type" and items the decoded fields for Trace,
 	// Describe and JSON.
 	typeName() string
@@ -89,19 +92,22 @@ func (r *reader) u8(field string) byte {
 	return v[0]
 }
 
-// bcd reads n BCD bytes and returns them as digits.
+// bcd reads n BCD bytes that must hold plain digits (no masking, no
+// padding) and returns them as a digit string.
 func (r *reader) bcd(field string, n int) string {
 	off := r.off
 	v := r.take(field, n)
 	if v == nil {
 		return ""
 	}
-	if i := checkBCD(v); i >= 0 {
-		r.err = errAt(field, off+i/2, ErrBCD, "nibble %X is not a digit", nibble(v, i))
-		r.off = len(r.b)
-		return ""
+	for i := range 2 * n {
+		if d := nibble(v, i); d > 9 {
+			r.err = errAt(field, off+i/2, ErrBCD, "nibble %X is not a digit", d)
+			r.off = len(r.b)
+			return ""
+		}
 	}
-	return bcdDigits(v)
+	return digitString(v)
 }
 
 func (r *reader) lllvar(field string) []byte {

@@ -52,25 +52,32 @@ const (
 	TagTime            Tag = 0x1F0F
 )
 
-// tagBytes returns the tag's bytes.
-func (t Tag) bytes() []byte {
-	var b []byte
-	for s := 24; s >= 0; s -= 8 {
-		if c := byte(t >> s); c != 0 || len(b) > 0 || s == 0 {
-			b = append(b, c)
-		}
+// appendTag appends the tag's bytes (without leading zero bytes) to dst.
+func appendTag(dst []byte, t Tag) []byte {
+	switch {
+	case t > 0xFFFFFF:
+		return append(dst, byte(t>>24), byte(t>>16), byte(t>>8), byte(t))
+	case t > 0xFFFF:
+		return append(dst, byte(t>>16), byte(t>>8), byte(t))
+	case t > 0xFF:
+		return append(dst, byte(t>>8), byte(t))
 	}
-	return b
+	return append(dst, byte(t))
 }
 
-func (t Tag) first() byte { return t.bytes()[0] }
+func (t Tag) first() byte {
+	for t > 0xFF {
+		t >>= 8
+	}
+	return byte(t)
+}
 
 // Constructed reports whether the tag's first byte has the constructed bit
 // (0x20): its value is more data objects.
 func (t Tag) Constructed() bool { return t.first()&0x20 != 0 }
 
 // String returns the tag as hex, e.g. "1F44".
-func (t Tag) String() string { return strings.ReplaceAll(Hex(t.bytes()), " ", "") }
+func (t Tag) String() string { return strings.ReplaceAll(Hex(appendTag(nil, t)), " ", "") }
 
 // Name returns the tag's snake_case name or "tag_XXXX".
 func (t Tag) Name() string {
@@ -145,6 +152,9 @@ func decodeTLV(b []byte, depth int) (TLVList, error) {
 		return nil, errAt("TLV", 0, ErrDepth, "more than %d levels", MaxTLVDepth)
 	}
 	var l TLVList
+	if n := countTLV(b); n > 1 {
+		l = make(TLVList, 0, n) // objects actually present, not a length from the wire
+	}
 	off := 0
 	for off < len(b) {
 		start := off
@@ -152,13 +162,14 @@ func decodeTLV(b []byte, depth int) (TLVList, error) {
 		if err != nil {
 			return nil, err
 		}
-		field := "TLV " + tag.String()
-		size, val, err := readTLVLen(b, off+n, field)
+		size, val, err := readTLVLen(b, off+n, "")
 		if err != nil {
+			err.(*DecodeError).Field = "TLV " + tag.String() + " length"
 			return nil, err
 		}
+		field := "" // built only on the error paths: this loop is hot
 		if len(b)-val < size {
-			return nil, errShort(field, val, size, len(b)-val)
+			return nil, errShort("TLV "+tag.String(), val, size, len(b)-val)
 		}
 		o := TLV{Tag: tag}
 		content := b[val : val+size : val+size]
@@ -181,10 +192,29 @@ func decodeTLV(b []byte, depth int) (TLVList, error) {
 		l = append(l, o)
 		off = val + size
 		if off <= start { // cannot happen (tag takes a byte); keeps the loop provably forward
-			return nil, errAt(field, start, ErrFormat, "no progress")
+			return nil, errAt("TLV "+tag.String()+field, start, ErrFormat, "no progress")
 		}
 	}
 	return l, nil
+}
+
+// countTLV counts the data objects at the top level of b, stopping at the
+// first one that does not fit. Each step moves forward by at least two bytes.
+func countTLV(b []byte) int {
+	n, off := 0, 0
+	for off < len(b) {
+		_, tn, err := readTag(b, off)
+		if err != nil {
+			break
+		}
+		size, val, err := readTLVLen(b, off+tn, "")
+		if err != nil || len(b)-val < size {
+			break
+		}
+		n++
+		off = val + size
+	}
+	return n
 }
 
 func knownTag(t Tag) bool { _, ok := tlvNames[t]; return ok }
@@ -260,10 +290,7 @@ func appendTLV(dst []byte, l TLVList, depth int) ([]byte, error) {
 		return dst, fmt.Errorf("%w: more than %d levels", ErrDepth, MaxTLVDepth)
 	}
 	for _, o := range l {
-		if o.Tag == 0 {
-			return dst, fmt.Errorf("%w: TLV tag 00", ErrFormat)
-		}
-		dst = append(dst, o.Tag.bytes()...)
+		dst = appendTag(dst, o.Tag)
 		value := o.Value
 		if o.Children != nil {
 			var err error

@@ -1,0 +1,55 @@
+package zvt_test
+
+import (
+	"testing"
+
+	"github.com/posdoctor/posdoctor/terminal/zvt"
+)
+
+// BenchmarkDecodePrintTextBlock4K decodes a Print Text-Block of about 4 KB
+// (the size of Feig's system-configuration receipt, research/zvt.md §5 V5).
+func BenchmarkDecodePrintTextBlock4K(b *testing.B) {
+	apdu := bigTextBlock(b, 97)
+	if len(apdu) < 4000 || len(apdu) > 4096 {
+		b.Fatalf("block is %d bytes, want about 4 KB", len(apdu))
+	}
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	var m zvt.PrintTextBlock
+	for b.Loop() {
+		if err := m.Decode(apdu); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeStatusInfo decodes the Feig status information of V7.
+func BenchmarkDecodeStatusInfo(b *testing.B) {
+	apdu := vector(b, "v07-status-info-feig-auth.hex")
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	var m zvt.StatusInfo
+	for b.Loop() {
+		if err := m.Decode(apdu); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEncodePrintTextBlock4K encodes the same 4 KB block.
+func BenchmarkEncodePrintTextBlock4K(b *testing.B) {
+	apdu := bigTextBlock(b, 97)
+	var m zvt.PrintTextBlock
+	if err := m.Decode(apdu); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	buf := make([]byte, 0, 8192)
+	for b.Loop() {
+		var err error
+		if buf, err = m.Encode(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
