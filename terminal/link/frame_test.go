@@ -138,6 +138,10 @@ func FuzzDeframeSerial(f *testing.F) {
 		f.Add(unhex(f, v.frame))
 	}
 	f.Add([]byte{0x10, 0x02, 0x10})
+	serial, raw := vectorSeeds(f, true)
+	for _, b := range append(serial, raw...) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		apdu, n, err := link.Unframe(b)
 		if n < 0 || n > len(b) {

@@ -365,6 +365,10 @@ func FuzzReassembleTCP(f *testing.F) {
 	f.Add(extLen(300), uint8(7))
 	f.Add([]byte{0x06, 0xD3, 0xFF, 0xFF, 0xFF}, uint8(2))
 	f.Add([]byte{0x00, 0x00, 0x00, 0x3E, 'V', 'E', 'R'}, uint8(3))
+	_, raw := vectorSeeds(f, false)
+	for i, b := range raw {
+		f.Add(b, uint8(i))
+	}
 	f.Fuzz(func(t *testing.T, stream []byte, step uint8) {
 		// Oracle: feeding the stream in pieces of any size yields the same
 		// APDUs as feeding it at once, and no APDU is longer than allowed.
