@@ -38,23 +38,6 @@ func ptyPair(t *testing.T) (master *os.File, device string) {
 	return m, s.Name()
 }
 
-type notes struct {
-	mu  sync.Mutex
-	msg []string
-}
-
-func (n *notes) add(s string) { n.mu.Lock(); n.msg = append(n.msg, s); n.mu.Unlock() }
-func (n *notes) has(sub string) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	for _, m := range n.msg {
-		if strings.Contains(m, sub) {
-			return true
-		}
-	}
-	return false
-}
-
 func openECR(t *testing.T, device string, opts link.SerialOptions) link.Conn {
 	t.Helper()
 	tgt, err := terminal.ParseTarget("serial://" + device)
@@ -86,12 +69,6 @@ func (c *corruptFirstFrame) Write(p []byte) (int, error) {
 		})
 	}
 	return c.ReadWriteCloser.Write(p)
-}
-
-func ctxT(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
 }
 
 func TestSerialPTYCorruptedFrameIsNAKedAndRepeated(t *testing.T) {
