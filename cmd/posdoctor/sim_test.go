@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/posdoctor/posdoctor/terminal/link"
 	"github.com/posdoctor/posdoctor/terminal/sim"
 	"github.com/spf13/cobra"
 )
@@ -178,4 +180,93 @@ func everyOther(s []string) []string {
 		out = append(out, s[i])
 	}
 	return out
+}
+
+// TestSimRunPTY starts `posdoctor sim --pty`, opens the printed serial path
+// and runs a Status Enquiry in the ZVT serial framing.
+func TestSimRunPTY(t *testing.T) {
+	t.Parallel()
+	if !sim.PTYSupported {
+		t.Skip("no pty on this platform")
+	}
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- simRun(&SimOptions{IO: &IO{Out: out, ErrOut: errOut}, Ctx: ctx, PTY: true, Scenario: "noisy-line", Count: 1})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.HasSuffix(out.String(), "\n") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no serial path printed: %q %q", out, errOut)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	path := strings.TrimPrefix(strings.TrimSpace(out.String()), "serial://")
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Status Enquiry 05 01 00, framed.
+	if _, err := f.Write(link.AppendFrame(nil, []byte{0x05, 0x01, 0x00})); err != nil {
+		t.Fatal(err)
+	}
+	var buf []byte
+	chunks := make(chan []byte)
+	go func() {
+		b := make([]byte, 512)
+		for {
+			n, err := f.Read(b)
+			if n > 0 {
+				chunks <- append([]byte(nil), b[:n]...)
+			}
+			if err != nil {
+				close(chunks)
+				return
+			}
+		}
+	}()
+	var got [][]byte
+	for len(got) < 2 {
+		select {
+		case c, ok := <-chunks:
+			if !ok {
+				t.Fatalf("pty closed; got %v", got)
+			}
+			buf = append(buf, c...)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no answer; buffer % X", buf)
+		}
+		for {
+			i := bytes.Index(buf, []byte{0x10, 0x02})
+			if i < 0 {
+				break
+			}
+			apdu, n, err := link.Unframe(buf[i:])
+			if err != nil && n == 0 {
+				break // incomplete
+			}
+			buf = buf[i+n:]
+			if err != nil {
+				f.Write([]byte{0x15}) // noisy-line: bad CRC, ask again
+				continue
+			}
+			f.Write([]byte{0x06})
+			got = append(got, apdu)
+			if len(got) == 2 {
+				f.Write(link.AppendFrame(nil, []byte{0x80, 0x00, 0x00}))
+			}
+		}
+	}
+	if !bytes.Equal(got[0], []byte{0x80, 0x00, 0x00}) || got[1][0] != 0x06 || got[1][1] != 0x0F {
+		t.Errorf("status enquiry over pty: got % X", got)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("sim --pty did not stop")
+	}
 }
