@@ -422,7 +422,9 @@ func (d *diag) applyChecks() {
 			case f["host_reachable"] == "true" || ev.Status == StatusOK:
 				x := r("网络检查通过：主机可达", "network check passed: the host is reachable")
 				d.byArea(-30, x, AreaNetwork)
-				d.byArea(scoreSomeAgainst, x, AreaHost)
+				// The acquirer's host answering does not prove the issuer
+				// behind it is up, so host causes drop only a little.
+				d.byArea(-10, r("网络检查通过：收单主机可达（发卡行仍可能在维护）", "network check passed: the acquirer's host answers (the issuer may still be down)"), AreaHost)
 			}
 		case CheckStatus:
 			switch f["device_state"] {

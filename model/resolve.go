@@ -143,6 +143,9 @@ func (kb *KB) unknownCode(s Scheme, q string) error {
 	if len(e.Suggestions) > 3 {
 		e.Suggestions = e.Suggestions[:3]
 	}
+	if len(e.Suggestions) == 0 {
+		e.Suggestions = kb.closest(q, s)
+	}
 	return e
 }
 
