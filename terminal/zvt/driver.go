@@ -82,7 +82,7 @@ func (d *Driver) Info() terminal.Info { return d.opts.Info }
 
 // Close sends Log-Off (06 02), which has no Completion, and closes the link.
 func (d *Driver) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), d.s.opts.T3)
+	ctx, cancel := context.WithTimeout(context.Background(), min(d.s.opts.T3, 2*time.Second))
 	defer cancel()
 	_, _ = d.s.Run(ctx, &LogOff{})
 	return d.s.Close()

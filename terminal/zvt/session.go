@@ -225,7 +225,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 	}
 
 	// T4: the PT is master until Completion or Abort.
-	deadline := s.opts.Now().Add(t4)
+	deadline := time.Now().Add(t4) // real time: opts.Now may be a test clock
 	pending := first // a PT message that came instead of 80 00
 	for {
 		var b []byte
@@ -249,6 +249,18 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 		s.frame(terminal.FromTerminal, b, cmd)
 		msg, derr := decodePT(b, cmd, service)
 		if err := s.ackPT(ctx, cmd); err != nil {
+			// A Completion or Abort is the end anyway: the outcome is known
+			// even if our 80 00 00 to it was lost.
+			switch v := msg.(type) {
+			case *Completion:
+				out.Completion = v
+				s.Notice("could not answer the completion: " + err.Error())
+				return out, nil
+			case *AbortPT:
+				out.Abort = v
+				s.Notice("could not answer the abort: " + err.Error())
+				return out, nil
+			}
 			return out, s.linkError(ctx, op, err)
 		}
 		if derr != nil {
@@ -265,11 +277,11 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 			if d, ok := v.T4(); ok && d > 0 {
 				t4 = d
 			}
-			deadline = s.opts.Now().Add(t4)
+			deadline = time.Now().Add(t4)
 			s.emit(terminal.Event{Kind: terminal.EventPrompt, Code: int(v.Code), Text: v.Text(s.opts.Charset)})
 		case *StatusInfo:
 			out.StatusInfos = append(out.StatusInfos, v)
-			deadline = s.opts.Now().Add(t4)
+			deadline = time.Now().Add(t4)
 			if cmd == CmdReadCard {
 				return out, nil // Read Card ends with its 04 0F (no Completion)
 			}
