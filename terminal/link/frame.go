@@ -61,16 +61,24 @@ func CRC16Kermit(b []byte) uint16 {
 	return crc
 }
 
-func crcUpdate(crc uint16, c byte) uint16 {
-	crc ^= uint16(c)
-	for range 8 {
-		if crc&1 != 0 {
-			crc = crc>>1 ^ 0x8408
-		} else {
-			crc >>= 1
+// crcTable is CRC-16/KERMIT for each byte value (reflected poly 0x8408).
+var crcTable = func() (t [256]uint16) {
+	for i := range t {
+		crc := uint16(i)
+		for range 8 {
+			if crc&1 != 0 {
+				crc = crc>>1 ^ 0x8408
+			} else {
+				crc >>= 1
+			}
 		}
+		t[i] = crc
 	}
-	return crc
+	return t
+}()
+
+func crcUpdate(crc uint16, c byte) uint16 {
+	return crc>>8 ^ crcTable[byte(crc)^c]
 }
 
 // AppendFrame appends apdu as one ZVT serial frame to dst and returns the
