@@ -68,6 +68,7 @@ type Timeouts struct {
 	Probe       time.Duration `yaml:"probe,omitempty" json:"probe"`             // each console network probe
 	ClockSkew   time.Duration `yaml:"clock_skew,omitempty" json:"clock_skew"`   // warn above this terminal clock skew
 	CertExpiry  time.Duration `yaml:"cert_expiry,omitempty" json:"cert_expiry"` // warn when a certificate expires sooner
+	SlowHost    time.Duration `yaml:"slow_host,omitempty" json:"slow_host"`     // warn when the terminal's host check takes longer
 }
 
 // Defaults.
@@ -104,6 +105,7 @@ func DefaultConfig() Config {
 			Probe:       5 * time.Second,
 			ClockSkew:   5 * time.Minute,
 			CertExpiry:  14 * 24 * time.Hour,
+			SlowHost:    2 * time.Second,
 		},
 	}
 }
@@ -207,7 +209,7 @@ func (c *Config) merge(o Config) {
 	}{
 		{&t.Connect, d.Connect}, {&t.Command, d.Command}, {&t.Card, d.Card},
 		{&t.Transaction, d.Transaction}, {&t.Probe, d.Probe}, {&t.ClockSkew, d.ClockSkew},
-		{&t.CertExpiry, d.CertExpiry},
+		{&t.CertExpiry, d.CertExpiry}, {&t.SlowHost, d.SlowHost},
 	} {
 		if p.v != 0 {
 			*p.dst = p.v
@@ -241,7 +243,7 @@ func (c *Config) fill() {
 	}{
 		{&t.Connect, dt.Connect}, {&t.Command, dt.Command}, {&t.Card, dt.Card},
 		{&t.Transaction, dt.Transaction}, {&t.Probe, dt.Probe}, {&t.ClockSkew, dt.ClockSkew},
-		{&t.CertExpiry, dt.CertExpiry},
+		{&t.CertExpiry, dt.CertExpiry}, {&t.SlowHost, dt.SlowHost},
 	} {
 		if *p.dst <= 0 {
 			*p.dst = p.v

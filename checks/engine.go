@@ -213,6 +213,13 @@ func (e *Engine) takeTrace() []terminal.Frame {
 	return t
 }
 
+// current is the check running now.
+func (e *Engine) current() model.CheckID {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.running
+}
+
 // progress publishes a progress text of the engine's own.
 func (e *Engine) progress(id model.CheckID, text string) {
 	e.publish(Event{Kind: CheckProgress, Check: id, Text: text})
@@ -295,6 +302,7 @@ type run struct {
 	probes  chan []ProbeResult
 	linkErr error // set when the link check failed: terminal checks are skipped
 	linkRan bool
+	needReg bool // a command failed: register again before the next one
 }
 
 func (r *run) tid() string {

@@ -148,7 +148,7 @@ func TestRunOutcomeUnknownResolves(t *testing.T) {
 	if tx.Status != model.StatusFail || tx.Evidence["resolution"] != TxnReversed {
 		t.Fatalf("transaction %s %q %v", tx.Status, tx.Summary, tx.Evidence)
 	}
-	if got := d.Calls(); !strings.HasSuffix(got, "authorize,repeat,reverse:9") {
+	if got := d.Calls(); !strings.HasSuffix(got, "authorize,register,repeat,reverse:9") {
 		t.Errorf("calls %s", got)
 	}
 	open, _ := OpenPayments(filepath.Dir(j.Path()))
@@ -194,8 +194,8 @@ func TestRunUnresolvedStaysOpenThenRecovers(t *testing.T) {
 	if err != nil || len(rec) != 1 || rec[0].State != TxnReversed {
 		t.Fatalf("recover: %+v %v", rec, err)
 	}
-	if d2.Calls() != "reverse:7" {
-		t.Errorf("recover calls %s, want reverse:7", d2.Calls())
+	if d2.Calls() != "register,reverse:7" {
+		t.Errorf("recover calls %s, want register,reverse:7", d2.Calls())
 	}
 	if open, _ := OpenPayments(dir); len(open) != 0 {
 		t.Errorf("still open after recovery: %+v", open)

@@ -142,6 +142,9 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 		base.Text = "recovered"
 		var state, text string
 		tm := 90 * time.Second
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		_, _ = d.Register(rctx) // a fresh link: the terminal expects Registration first
+		cancel()
 		if t.approved != nil {
 			state, text = reverseWith(ctx, d, j, base, *t.approved, noMoney, tm)
 		} else {

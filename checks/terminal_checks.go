@@ -132,7 +132,7 @@ func (r *run) link(ctx context.Context) Result {
 		resultEvidence(ev, reg.Result)
 		r.linkErr = fmt.Errorf("registration refused with code %02X", reg.Result.Code)
 		return Result{Status: model.StatusError, Evidence: ev, Codes: r.resultCodes(reg.Result),
-			Summary: fmt.Sprintf("the terminal refused registration with %s: check the terminal password (password in the config file or POSDOCTOR_PASSWORD)", resultText(reg.Result))}
+			Summary: fmt.Sprintf("the terminal refused registration with %s: check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal", resultText(reg.Result))}
 	}
 	sum := "registered"
 	if reg.TID != "" {
@@ -151,7 +151,7 @@ func (r *run) link(ctx context.Context) Result {
 func linkHint(err error) string {
 	switch {
 	case errors.Is(err, terminal.ErrRejected):
-		return ": check the terminal password (password in the config file or POSDOCTOR_PASSWORD)"
+		return ": check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal"
 	case errors.Is(err, terminal.ErrNoAnswer), errors.Is(err, context.DeadlineExceeded):
 		return ": check the cable or address and that the terminal's ECR interface is on"
 	}
@@ -169,15 +169,47 @@ func statusSeverity(code byte) model.Status {
 	return model.StatusWarn
 }
 
+// noteErr remembers that a command failed: the link may have dropped and
+// been reopened, so the next command registers again first.
+func (r *run) noteErr(err error) error {
+	if err != nil {
+		r.needReg = true
+	}
+	return err
+}
+
+// ready registers again after an earlier command failed (a reconnected
+// link is a new session for many terminals).
+func (r *run) ready(ctx context.Context) error {
+	if !r.needReg || !r.linkRan {
+		return nil
+	}
+	cctx, cancel := r.cmdCtx(ctx, r.e.cfg.Timeouts.Command)
+	defer cancel()
+	r.e.progress(r.e.current(), "registering again after the earlier error")
+	reg, err := r.e.d.Register(cctx)
+	if err == nil && reg.Result.Code != 0 {
+		err = fmt.Errorf("registration refused with code %02X", reg.Result.Code)
+	}
+	if err != nil {
+		return fmt.Errorf("could not register again after the earlier error: %w", err)
+	}
+	r.needReg = false
+	return nil
+}
+
 func (r *run) fetchStatus(ctx context.Context) (terminal.Status, error) {
 	if s, ok := r.e.knownIdentity(); ok {
 		return s, nil
+	}
+	if err := r.ready(ctx); err != nil {
+		return terminal.Status{}, err
 	}
 	cctx, cancel := r.cmdCtx(ctx, r.e.cfg.Timeouts.Command)
 	defer cancel()
 	s, err := r.e.d.Status(cctx)
 	if err != nil {
-		return s, err
+		return s, r.noteErr(err)
 	}
 	s.TID, s.Model, s.Serial = ScrubString(s.TID), ScrubString(s.Model), ScrubString(s.Serial)
 	r.e.setIdentity(s)
@@ -324,11 +356,16 @@ func (r *run) network(ctx context.Context) Result {
 	var notes []string
 	if r.linkErr == nil {
 		t := r.e.cfg.Timeouts.Command
-		cctx, cancel := r.cmdCtx(ctx, t)
 		r.e.progress(model.CheckNetwork, "terminal is checking its host connection")
 		start := r.e.now()
-		hc, err := r.e.d.Diagnose(cctx)
-		cancel()
+		var hc terminal.HostCheck
+		err := r.ready(ctx)
+		if err == nil {
+			cctx, cancel := r.cmdCtx(ctx, t)
+			hc, err = r.e.d.Diagnose(cctx)
+			cancel()
+			r.noteErr(err)
+		}
 		lat := r.e.now().Sub(start)
 		switch {
 		case err != nil:
@@ -342,9 +379,9 @@ func (r *run) network(ctx context.Context) Result {
 			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
 			ev[FactZVTResult] = "00"
 			notes = append(notes, fmt.Sprintf("terminal reached its host in %s", lat.Round(time.Millisecond)))
-			if lat > r.e.cfg.Timeouts.Command/3 {
+			if lat > r.e.cfg.Timeouts.SlowHost {
 				st = model.StatusWarn
-				notes[len(notes)-1] += " (slow)"
+				notes[len(notes)-1] += fmt.Sprintf(" (slow: above %s)", r.e.cfg.Timeouts.SlowHost)
 			}
 		default:
 			resultEvidence(ev, hc.Result)
@@ -385,10 +422,14 @@ func (r *run) network(ctx context.Context) Result {
 
 func (r *run) reader(ctx context.Context) Result {
 	t := r.e.cfg.Timeouts.Card
+	if err := r.ready(ctx); err != nil {
+		return Result{Status: model.StatusError, Summary: err.Error()}
+	}
 	r.e.progress(model.CheckReader, fmt.Sprintf("present a card at the terminal (within %s)", t))
 	cctx, cancel := r.cmdCtx(ctx, t+r.e.cfg.Timeouts.Command)
 	card, err := r.e.d.ReadCard(cctx, t)
 	cancel()
+	r.noteErr(err)
 	// Remove the card prompt whatever happened.
 	defer r.abort(ctx)
 	ev := map[string]string{}

@@ -88,6 +88,10 @@ func (r *run) transaction(ctx context.Context) Result {
 	if err := rec(EntryTxnIntent, nil); err != nil {
 		return Result{Status: model.StatusError, Evidence: ev, Summary: "could not write the payment intent to the journal, so no payment was sent: " + err.Error()}
 	}
+	if err := r.ready(ctx); err != nil {
+		_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotSent })
+		return Result{Status: model.StatusError, Evidence: ev, Summary: err.Error() + "; no payment was sent"}
+	}
 	r.money(MoneyIntent)
 	e.progress(model.CheckTransaction, "test payment of "+formatAmount(amount, cur)+": present the card at the terminal")
 
@@ -190,9 +194,10 @@ func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 		return TxnUnresolved, instr
 	}
 	if errors.Is(err, terminal.ErrNoAnswer) || errors.Is(err, terminal.ErrRejected) {
-		// The reversal was not taken; try once more after a pause.
+		// The reversal was not taken; register again and retry once.
 		time.Sleep(200 * time.Millisecond)
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(t, resolveTimeout))
+		_, _ = d.Register(rctx)
 		rv, err2 := d.Reverse(rctx, p.Receipt, base.Amount)
 		cancel()
 		if err2 == nil && rv.Approved {
@@ -225,7 +230,9 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 	var last terminal.Payment
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
+		// The link may have been reopened: register first (best effort).
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(t, resolveTimeout))
+		_, _ = d.Register(rctx)
 		last, err = d.RepeatReceipt(rctx)
 		cancel()
 		if err == nil {
