@@ -155,12 +155,24 @@ func kindName(n *yaml.Node) string {
 	return "nothing"
 }
 
+// maxText is the longest text a scenario field may hold: every text goes
+// into one BMP or TLV value (BMP 8B is LLVAR, at most 99 bytes).
+const maxText = 99
+
 func (p *parser) str(n *yaml.Node, field string) string {
 	if n == nil {
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode {
 		p.fail(n, field, "want a text value, got "+kindName(n), "write `"+lastPart(field)+": some text`")
+		return ""
+	}
+	limit := maxText
+	if field == "description" || field == "source" {
+		limit = 2000
+	}
+	if len(n.Value) > limit {
+		p.fail(n, field, fmt.Sprintf("too long: %d bytes, at most %d", len(n.Value), limit), "shorten it; terminals send short texts")
 		return ""
 	}
 	return n.Value
@@ -408,6 +420,9 @@ func (p *parser) card(n *yaml.Node, path string) Card {
 	}
 	if v := f["card_name"]; v != nil {
 		c.CardName = p.str(v, path+".card_name")
+		if len(c.CardName) > 40 {
+			p.fail(v, path+".card_name", "too long: at most 40 bytes", "use the scheme name, e.g. UnionPay")
+		}
 	}
 	return c
 }

@@ -138,7 +138,14 @@ func FuzzLoadScenario(f *testing.F) {
 		if len(sc.Cards) == 0 || sc.Name == "" {
 			t.Fatalf("loaded scenario without cards or name: %+v", sc)
 		}
-		_ = sim.New(sc, sim.Options{})
+		// Every command can be answered for any scenario that loads.
+		term := sim.New(sc, sim.Options{})
+		for _, c := range [][]byte{cmdRegister, cmdStatus, cmdReadCard, cmdDiagnosis, cmdAuth(100), cmdAuth(9900),
+			cmdReversal(1), cmdRepeat, cmdInit, cmdAuth(100), {0x06, 0x50, 0x03, 0x00, 0x00, 0x00}} {
+			if sim.Handle(term, c) == 0 {
+				t.Fatalf("no answer to % X", c)
+			}
+		}
 	})
 }
 

@@ -44,21 +44,24 @@ const (
 func ackAPDU() []byte           { return []byte{0x80, 0x00, 0x00} }
 func nackAPDU(code byte) []byte { return []byte{0x84, code, 0x00} }
 
+// systemError is what the PT sends when it cannot build a message (a value
+// too long for its field): 06 1E FF, system error.
+var systemError = []byte{0x06, 0x1E, 0x01, rcSystemError}
+
 // apdu builds a PT→ECR APDU from a command and raw data.
 func apdu(cmd zvt.Command, data []byte) []byte {
 	b, err := zvt.AppendAPDU(nil, cmd.Class(), cmd.Instr(), data)
 	if err != nil {
-		// Only a body over 65535 bytes fails; the simulator never builds one.
-		panic("sim: " + err.Error())
+		return systemError // only a body over 65535 bytes fails
 	}
 	return b
 }
 
-// bmps builds an APDU whose data is f.
+// bmpAPDU builds an APDU whose data is prefix followed by the BMPs of f.
 func bmpAPDU(cmd zvt.Command, prefix []byte, f zvt.Fields) []byte {
 	data, err := zvt.AppendBMPs(append([]byte(nil), prefix...), f)
 	if err != nil {
-		panic("sim: " + err.Error())
+		return systemError
 	}
 	return apdu(cmd, data)
 }
@@ -279,10 +282,8 @@ func (t *Terminal) statusEnquiry(r request) []Step {
 		}
 		var f zvt.Fields
 		f.SetTLV(l)
-		var err error
-		data, err = zvt.AppendBMPs(data, f)
-		if err != nil {
-			panic("sim: " + err.Error())
+		if d, err := zvt.AppendBMPs(data, f); err == nil {
+			data = d
 		}
 	}
 	return []Step{Delay(t.latency("status_enquiry")), Send(ackAPDU()), Send(apdu(zvt.CmdCompletion, data)), Expect(zvt.CmdAck)}
@@ -524,10 +525,12 @@ func (t *Terminal) authorization(r request) ([]Step, *Txn) {
 	return append(steps, Send(apdu(zvt.CmdCompletion, nil)), Expect(zvt.CmdAck)), txn
 }
 
+// mustBCD packs digits the simulator produced itself (dates, validated
+// expiry); anything else packs as zeros.
 func mustBCD(digits string) []byte {
 	b, err := packBCD(digits)
 	if err != nil {
-		panic("sim: " + err.Error())
+		return make([]byte, (len(digits)+1)/2)
 	}
 	return b
 }
