@@ -1,22 +1,254 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/posdoctor/posdoctor/terminal/link"
+	"github.com/posdoctor/posdoctor/terminal/zvt"
+)
+
+// maxDecodeInput bounds what decode reads from stdin: a trace of a whole
+// day is a few MB; anything bigger is not a paste.
+const maxDecodeInput = 64 << 20
 
 // DecodeOptions holds the flags of `posdoctor decode`.
 type DecodeOptions struct {
 	IO *IO
+
+	Args    []string // hex given as arguments; empty reads stdin
+	Serial  bool     // force serial framing (DLE STX … DLE ETX CRC)
+	JSON    bool
+	Charset string // cp437, iso8859-1, utf8
+	Open    string // hex command a Completion answers, e.g. 0501
+	Unmask  bool   // show PAN, track data and passwords in full
 }
 
 func newDecodeCmd(f *factory, runF func(*DecodeOptions) error) *cobra.Command {
 	opts := &DecodeOptions{IO: f.IO}
-	return &cobra.Command{
-		Use:   "decode",
-		Short: "not yet available",
+	cmd := &cobra.Command{
+		Use:   "decode [HEX...]",
+		Short: "Decode ZVT messages from hex into named fields",
+		Long: `Decode ZVT APDUs or serial frames given as hex, as copied from a terminal's
+log or a capture, into named fields.
+
+Hex comes from the arguments or, with none, from stdin. Spaces, colons,
+commas, dashes, newlines and 0x prefixes are allowed, and "#" starts a
+comment. Several messages may follow each other. Input that starts with
+10 02 is read as ZVT serial frames (DLE STX … DLE ETX CRC) and each CRC is
+checked; --serial forces this. Lone 06/15 bytes between frames are shown as
+ACK/NAK.
+
+A Completion (06 0F) after a Status Enquiry has its own layout: the command
+it answers is taken from the messages before it, or from --open.
+
+PAN and track data are masked unless --unmask is given. Malformed input
+ends with one line naming the message and byte offset, exit status 3.`,
+		Example: `  posdoctor decode 06 0F 00
+  posdoctor decode --open 0501 "06 0F 07 F0 F0 F3 62 6C 61 00"
+  echo "10 02 80 00 00 10 03 F5 1F" | posdoctor decode --json
+  posdoctor decode --charset iso8859-1 < trace.hex`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			if _, err := zvt.ParseCharset(opts.Charset); err != nil {
+				return &FlagError{fmt.Errorf("--charset: %w", err)}
+			}
+			if opts.Open != "" {
+				if _, err := zvt.ParseCommand(opts.Open); err != nil {
+					return &FlagError{fmt.Errorf("--open: %w", err)}
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return notYet("posdoctor decode")
+			return decodeRun(opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Serial, "serial", false, "read serial frames (DLE STX … DLE ETX CRC) even without a leading 10 02")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per message")
+	cmd.Flags().StringVar(&opts.Charset, "charset", "cp437", "text encoding: cp437, iso8859-1, utf8")
+	cmd.Flags().StringVar(&opts.Open, "open", "", "the command a Completion answers, as hex (e.g. 0501); default: the preceding message")
+	cmd.Flags().BoolVar(&opts.Unmask, "unmask", false, "show PAN, track data and passwords in full (never paste the output anywhere)")
+	return cmd
+}
+
+// decodedMessage is one element of the --json array: where the message was
+// in the input and its decoded view.
+type decodedMessage struct {
+	Index  int    `json:"index"`            // 1-based
+	Offset int    `json:"offset"`           // byte offset in the input
+	Link   string `json:"link"`             // "serial", "raw", or "control" for a lone ACK/NAK
+	CRC    string `json:"crc,omitempty"`    // serial frames: the CRC as received, low byte first
+	Signal string `json:"signal,omitempty"` // "ack" or "nak" for lone control bytes
+	zvt.View
+}
+
+func decodeRun(opts *DecodeOptions) error {
+	cs, err := zvt.ParseCharset(opts.Charset)
+	if err != nil {
+		return &FlagError{fmt.Errorf("--charset: %w", err)}
+	}
+	text := strings.Join(opts.Args, " ")
+	if len(opts.Args) == 0 {
+		if opts.IO.In == nil {
+			return &FlagError{errors.New("no input: give hex as arguments or on stdin")}
+		}
+		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1))
+		if err != nil {
+			return &ExitError{Code: exitCantRun, Err: fmt.Errorf("reading stdin: %w", err)}
+		}
+		if len(b) > maxDecodeInput {
+			return &ExitError{Code: exitCantRun, Err: fmt.Errorf("input is larger than %d MB: split it", maxDecodeInput>>20)}
+		}
+		text = string(b)
+	}
+	data, err := zvt.ParseHex(text)
+	if err != nil {
+		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("input is not hex: %w", err)}
+	}
+	if len(data) == 0 {
+		return &FlagError{errors.New("no input: give hex as arguments or on stdin, e.g. posdoctor decode 06 0F 00")}
+	}
+
+	tr := zvt.Trace(opts.IO.Out, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
+	if opts.JSON {
+		tr = zvt.Trace(io.Discard, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
+	}
+	if opts.Open != "" {
+		c, err := zvt.ParseCommand(opts.Open)
+		if err != nil {
+			return &FlagError{fmt.Errorf("--open: %w", err)}
+		}
+		tr.SetOpen(c, 0)
+	}
+
+	d := &decoder{opts: opts, tr: tr}
+	serial := opts.Serial || len(data) >= 2 && data[0] == link.DLE && data[1] == link.STX
+	var stop error
+	if serial {
+		stop = d.serial(data)
+	} else {
+		stop = d.raw(data)
+	}
+	if opts.JSON {
+		out := d.json
+		if out == nil {
+			out = []decodedMessage{}
+		}
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	}
+	if stop == nil {
+		stop = d.firstErr
+	}
+	if stop != nil {
+		return &ExitError{Code: exitCantRun, Err: stop}
+	}
+	return nil
+}
+
+// decoder walks the input and prints each message.
+type decoder struct {
+	opts     *DecodeOptions
+	tr       *zvt.Tracer
+	n        int
+	json     []decodedMessage
+	firstErr error // the first message that did not decode; later ones still print
+}
+
+// raw decodes consecutive APDUs.
+func (d *decoder) raw(data []byte) error {
+	off := 0
+	for off < len(data) {
+		_, n, err := zvt.ReadAPDU(data[off:])
+		if err != nil {
+			return fmt.Errorf("message %d at input byte %d: %w", d.n+1, off, err)
+		}
+		d.message(data[off:off+n], off, "raw", "")
+		off += n
+	}
+	return nil
+}
+
+// serial unframes consecutive serial frames; lone ACK/NAK bytes are shown.
+func (d *decoder) serial(data []byte) error {
+	off := 0
+	for off < len(data) {
+		switch data[off] {
+		case link.ACK, link.NAK:
+			d.control(data[off], off)
+			off++
+			continue
+		}
+		apdu, n, err := link.Unframe(data[off:])
+		if err != nil {
+			var crc *link.CRCError
+			var fe *link.FrameError
+			switch {
+			case errors.As(err, &crc):
+				return fmt.Errorf("frame %d at input byte %d: bad CRC at byte %d: expected %02X %02X, received %02X %02X (CRC-16/KERMIT, low byte first)",
+					d.n+1, off, off+crc.Offset, byte(crc.Want), byte(crc.Want>>8), byte(crc.Got), byte(crc.Got>>8))
+			case errors.As(err, &fe):
+				return fmt.Errorf("frame %d at input byte %d: byte %d: %s", d.n+1, off, off+fe.Offset, fe.Msg)
+			}
+			return fmt.Errorf("frame %d at input byte %d: %w", d.n+1, off, err)
+		}
+		end := off + n
+		crc := fmt.Sprintf("%02X %02X", data[end-2], data[end-1])
+		if _, an, err := zvt.ReadAPDU(apdu); err != nil || an != len(apdu) {
+			if err == nil {
+				err = fmt.Errorf("frame holds %d bytes after the APDU", len(apdu)-an)
+			}
+			return fmt.Errorf("frame %d at input byte %d: %w", d.n+1, off, err)
+		}
+		d.message(apdu, off, "serial", crc)
+		off = end
+	}
+	return nil
+}
+
+func (d *decoder) message(apdu []byte, off int, linkName, crc string) {
+	d.n++
+	if d.opts.JSON {
+		view, err := d.tr.Explain("", apdu)
+		d.note(err, off)
+		d.json = append(d.json, decodedMessage{Index: d.n, Offset: off, Link: linkName, CRC: crc, View: view})
+		return
+	}
+	if crc != "" {
+		fmt.Fprintf(d.opts.IO.Out, "# frame %d at byte %d, CRC %s ok\n", d.n, off, crc)
+	}
+	err := d.tr.Message(time.Time{}, "", apdu)
+	var de *zvt.DecodeError
+	if err != nil && !errors.As(err, &de) {
+		d.note(err, off) // a write error
+		return
+	}
+	d.note(err, off)
+}
+
+func (d *decoder) note(err error, off int) {
+	if err != nil && d.firstErr == nil {
+		d.firstErr = fmt.Errorf("message %d at input byte %d: %w", d.n, off, err)
+	}
+}
+
+func (d *decoder) control(c byte, off int) {
+	name := map[byte]string{link.ACK: "ack", link.NAK: "nak"}[c]
+	if d.opts.JSON {
+		d.json = append(d.json, decodedMessage{Offset: off, Link: "control", Signal: name,
+			View: zvt.View{Type: name, Hex: fmt.Sprintf("%02X", c), Fields: []zvt.Item{}}})
+		return
+	}
+	fmt.Fprintf(d.opts.IO.Out, "# %s (%02X) at byte %d\n", strings.ToUpper(name), c, off)
 }

@@ -38,6 +38,14 @@ func (a APDU) Append(dst []byte) ([]byte, error) { return AppendAPDU(dst, a.Clas
 // writes into b). When b ends before the APDU does, the error wraps
 // [ErrShort]: a stream reader waits for more bytes and tries again.
 func ReadAPDU(b []byte) (APDU, int, error) {
+	a, n, err := readAPDU(b)
+	if err != nil && len(b) >= 2 {
+		err = withMsg(err, msgName(Command(uint16(b[0])<<8|uint16(b[1]))))
+	}
+	return a, n, err
+}
+
+func readAPDU(b []byte) (APDU, int, error) {
 	if len(b) < 3 {
 		return APDU{}, 0, errShort("header", 0, 3, len(b))
 	}

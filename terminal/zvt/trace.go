@@ -52,11 +52,12 @@ func (t *Tracer) SetOpen(c Command, service byte) { t.open, t.service = c, servi
 // Open returns the command the tracer takes as running.
 func (t *Tracer) Open() Command { return t.open }
 
-// Message traces apdu sent in direction dir ("" infers it from the command)
-// at time now. It returns the decode error, after tracing the message as
-// malformed, or the write error.
-func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) error {
-	view, derr := Explain(apdu, ViewOptions{Charset: t.opts.Charset, Unmask: t.opts.Unmask,
+// Explain decodes apdu as the next message of the conversation, the way
+// Message does, without writing anything: the view's Dir is filled in (from
+// dir, the command, or the opposite of the previous message) and the open
+// command follows. posdoctor decode --json uses it.
+func (t *Tracer) Explain(dir terminal.Direction, apdu []byte) (View, error) {
+	view, err := Explain(apdu, ViewOptions{Charset: t.opts.Charset, Unmask: t.opts.Unmask,
 		Open: t.open, NoVersion: t.open == CmdStatusEnquiry && t.service&ServiceNoVersion != 0})
 	if dir == "" {
 		dir = terminal.Direction(view.Dir)
@@ -69,12 +70,21 @@ func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) err
 			}
 		}
 	}
+	view.Dir = string(dir)
 	t.follow(apdu, dir)
+	return view, err
+}
+
+// Message traces apdu sent in direction dir ("" infers it from the command)
+// at time now. It returns the decode error, after tracing the message as
+// malformed, or the write error.
+func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) error {
+	view, derr := t.Explain(dir, apdu)
 	var sb strings.Builder
 	if !t.opts.SuppressTimestamps && !t.opts.Regress {
 		sb.WriteString(now.Format("2006-01-02 15:04:05.000000") + "  ")
 	}
-	d := string(dir)
+	d := view.Dir
 	if d == "" {
 		d = "?"
 	}
@@ -82,7 +92,11 @@ func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) err
 	if view.Type == "status_completion" {
 		name += " (Status Enquiry)"
 	}
-	fmt.Fprintf(&sb, "%-7s  %s  %s  (%d bytes)\n", d, view.Command, name, view.Length)
+	cmd := view.Command
+	if cmd == "" {
+		cmd = "?? ??"
+	}
+	fmt.Fprintf(&sb, "%-7s  %s  %s  (%d bytes)\n", d, cmd, name, view.Length)
 	if derr != nil {
 		sb.WriteString("  error: " + derr.Error() + "\n")
 	} else {
