@@ -157,3 +157,32 @@ func TestNeverAckSerial(t *testing.T) {
 		t.Errorf("never-ack: got % X, want the PT's frame without an ACK first", w.buf)
 	}
 }
+
+// TestCrashedClientAutoReversesSerial: the ECR receives the 04 0F frame and
+// dies before answering 80 00 00; the PT gives up and auto-reverses.
+func TestCrashedClientAutoReversesSerial(t *testing.T) {
+	t.Parallel()
+	sc, _ := sim.Load("healthy")
+	term := sim.New(sc, sim.Options{})
+	sim.SetTimeouts(term, 300*time.Millisecond, 100*time.Millisecond)
+	e, _ := startPTY(t, term)
+	w := e.w.(*serialWire)
+	_, err := e.try(cmdAuth(800), func(msg []byte) []byte {
+		if msg[0] == 0x04 && msg[1] == 0x0F {
+			w.noAck = true // later frames get no ACK either: the ECR is gone
+			w.close()
+			return nil
+		}
+		return []byte{0x80, 0x00, 0x00}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := waitJournal(t, term, func(j []sim.Txn) bool { return len(j) == 1 && j[0].State != "pending" })
+	if j[0].State != sim.StateAutoReversed {
+		t.Errorf("journal: %+v", j)
+	}
+	if u := term.Unreversed(); len(u) != 0 {
+		t.Errorf("unreversed: %+v", u)
+	}
+}

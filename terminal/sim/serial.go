@@ -42,10 +42,11 @@ type serialConn struct {
 	msgs  int    // APDUs sent
 	rerr  error
 	rerrM sync.Mutex
+	t2    time.Duration
 }
 
-func newSerialConn(ctx context.Context, rw io.ReadWriteCloser, f *faultSet) *serialConn {
-	c := &serialConn{rw: rw, f: f, in: make(chan []byte, 16), done: make(chan struct{})}
+func newSerialConn(rw io.ReadWriteCloser, f *faultSet, t2 time.Duration) *serialConn {
+	c := &serialConn{rw: rw, f: f, in: make(chan []byte, 16), done: make(chan struct{}), t2: t2}
 	go c.readLoop()
 	return c
 }
@@ -215,7 +216,7 @@ func (c *serialConn) Send(ctx context.Context, apdu []byte) error {
 
 // waitAck returns ack, nak, or 0 after T2.
 func (c *serialConn) waitAck(ctx context.Context) (byte, error) {
-	deadline := time.Now().Add(serialT2)
+	deadline := time.Now().Add(c.t2)
 	for {
 		for i, b := range c.buf {
 			if b == ack || b == nak {

@@ -102,7 +102,7 @@ func (t *Terminal) run(ctx context.Context, c ptConn, steps []Step) error {
 				return &StepError{Index: i, At: t.sc.at(s.Line), Want: "send " + cmdOf(s.APDU).String(), Err: err}
 			}
 		case opExpect:
-			rctx, cancel := context.WithTimeout(ctx, answerTimeout)
+			rctx, cancel := context.WithTimeout(ctx, t.answerWait)
 			got, err := c.Receive(rctx)
 			cancel()
 			ok := err == nil && len(got) >= 2 && (got[0] == 0x80 && got[1] == 0x00 || got[0] == 0x84 && got[1] == 0x00)

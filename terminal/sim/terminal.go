@@ -37,6 +37,10 @@ type Terminal struct {
 	cs     zvt.Charset
 	bad    error // first invalid fault in Options
 
+	// answerWait is how long the PT waits for the ECR's 80 00 to one of its
+	// messages; t2 how long for a serial ACK. Tests shorten them.
+	answerWait, t2 time.Duration
+
 	cmdMu sync.Mutex // one command at a time
 
 	mu         sync.Mutex // state below
@@ -61,7 +65,7 @@ func New(sc *Scenario, opts Options) *Terminal {
 		opts.Now = time.Now
 	}
 	t := &Terminal{sc: sc, opts: opts, status: sc.Identity.Status, device: sc.Identity.DeviceState,
-		ruleUsed: make([]int, len(sc.Host)), start: opts.Now(), trace: 0, receipt: 0}
+		ruleUsed: make([]int, len(sc.Host)), start: opts.Now(), answerWait: answerTimeout, t2: serialT2}
 	for _, f := range sc.Faults {
 		t.faults.add(f)
 	}
@@ -130,7 +134,7 @@ func (t *Terminal) ServeSerial(ctx context.Context, rw io.ReadWriteCloser) error
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	c := newSerialConn(ctx, rw, &t.faults)
+	c := newSerialConn(rw, &t.faults, t.t2)
 	go func() { <-ctx.Done(); c.Close() }()
 	return t.serve(ctx, c, true)
 }
