@@ -52,11 +52,35 @@ func OpenSerial(ctx context.Context, t terminal.Target, opts ...SerialOptions) (
 	if err != nil {
 		return nil, &SerialError{Port: t.Device, Msg: err.Error(), Err: err}
 	}
-	p, err := serial.Open(t.Device, mode)
-	if err != nil {
-		return nil, serialOpenError(t.Device, err)
+	// Opening can block (a macOS tty.* port waits for carrier), so it runs
+	// aside and ctx bounds the wait.
+	type result struct {
+		p   serial.Port
+		err error
 	}
-	return NewSerial(p, o), nil
+	res := make(chan result, 1)
+	go func() {
+		p, err := serial.Open(t.Device, mode)
+		res <- result{p, err}
+	}()
+	var r result
+	select {
+	case r = <-res:
+	case <-ctx.Done():
+		go func() {
+			if r := <-res; r.err == nil {
+				r.p.Close()
+			}
+		}()
+		return nil, &SerialError{Port: t.Device, Msg: "open did not finish: " + ctx.Err().Error(),
+			Hint: "on macOS use the /dev/cu.* port rather than /dev/tty.*", Err: ctx.Err()}
+	}
+	if r.err != nil {
+		return nil, serialOpenError(t.Device, r.err)
+	}
+	// Drop bytes left over from before we opened (a half frame, line noise).
+	_ = r.p.ResetInputBuffer()
+	return NewSerial(r.p, o), nil
 }
 
 func serialMode(t terminal.Target) (*serial.Mode, error) {
