@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
+	"strconv"
 	"testing"
 	"time"
 
@@ -391,4 +393,40 @@ func TestFleet(t *testing.T) {
 			t.Fatal("fleet did not answer")
 		}
 	}
+}
+
+// TestFleetConsecutivePorts: with a fixed port the terminals listen on
+// consecutive ports.
+func TestFleetConsecutivePorts(t *testing.T) {
+	t.Parallel()
+	sc, _ := sim.Load("healthy")
+	var lastErr error
+	for try := 0; try < 5; try++ {
+		probe, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := probe.Addr().(*net.TCPAddr).Port
+		probe.Close()
+		f, err := sim.ListenTCP(context.Background(), net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), sc, sim.Options{}, 3)
+		if err != nil {
+			lastErr = err // a port was taken meanwhile: try another base
+			continue
+		}
+		defer f.Close()
+		for i, a := range f.Addrs() {
+			if want := net.JoinHostPort("127.0.0.1", strconv.Itoa(port+i)); a != want {
+				t.Errorf("terminal %d on %s, want %s", i, a, want)
+			}
+		}
+		tids := map[string]bool{}
+		for _, term := range f.Terminals() {
+			tids[term.TID()] = true
+		}
+		if len(tids) != 3 {
+			t.Errorf("TIDs not distinct: %v", tids)
+		}
+		return
+	}
+	t.Skipf("no 3 free consecutive ports: %v", lastErr)
 }
