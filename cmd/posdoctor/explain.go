@@ -63,11 +63,9 @@ Unknown input names the closest matches and exits 3.`,
 			if opts.Scheme != "" && !inList(explainSchemes, opts.Scheme) {
 				return flagErrorf("invalid --scheme %q: valid values are %s", opts.Scheme, strings.Join(explainSchemes, ", "))
 			}
-			lang, err := resolveLang(opts.Lang, opts.Getenv)
-			if err != nil {
+			if _, err := resolveLang(opts.Lang, nil); err != nil {
 				return err
 			}
-			opts.Lang = lang
 			if runF != nil {
 				return runF(opts)
 			}
@@ -80,8 +78,9 @@ Unknown input names the closest matches and exits 3.`,
 	return cmd
 }
 
-// resolveLang checks --lang, or picks the language from the locale: zh* is
-// Chinese, anything else English.
+// resolveLang checks --lang, or when it is empty picks the language from the
+// locale (LC_ALL, then LC_MESSAGES, then LANG): zh* is Chinese, anything else
+// English. A nil getenv reads the process environment.
 func resolveLang(flag string, getenv func(string) string) (string, error) {
 	switch flag {
 	case "zh", "en":
@@ -124,7 +123,11 @@ type explainJSON struct {
 }
 
 func explainRun(opts *ExplainOptions) error {
-	lang := model.Lang(opts.Lang)
+	l, err := resolveLang(opts.Lang, opts.Getenv)
+	if err != nil {
+		return err
+	}
+	lang := model.Lang(l)
 	kb := model.Knowledge()
 	in, err := kb.Resolve(opts.Query, model.Scheme(opts.Scheme))
 	if err != nil {
@@ -431,8 +434,8 @@ func (t *textWriter) hang(first, s string) {
 // closing punctuation off the start of a line, and hard-breaks a word that is
 // longer than a line.
 func wrapText(s string, width int) []string {
-	if width < 10 {
-		width = 10
+	if width < 4 {
+		width = 4 // room for a wide character and its punctuation
 	}
 	type tok struct {
 		s     string

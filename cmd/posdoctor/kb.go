@@ -38,11 +38,9 @@ Markdown (the default) is a printable handbook in one language (--lang);
   posdoctor kb --json | jq '.codes[] | select(.value == "55")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lang, err := resolveLang(opts.Lang, opts.Getenv)
-			if err != nil {
+			if _, err := resolveLang(opts.Lang, nil); err != nil {
 				return err
 			}
-			opts.Lang = lang
 			if runF != nil {
 				return runF(opts)
 			}
@@ -55,6 +53,10 @@ Markdown (the default) is a printable handbook in one language (--lang);
 }
 
 func kbRun(opts *KBOptions) error {
+	lang, err := resolveLang(opts.Lang, opts.Getenv)
+	if err != nil {
+		return err
+	}
 	kb := model.Knowledge()
 	if opts.JSON {
 		enc := json.NewEncoder(opts.IO.Out)
@@ -63,7 +65,7 @@ func kbRun(opts *KBOptions) error {
 		return enc.Encode(kb)
 	}
 	ew := &errWriter{w: opts.IO.Out}
-	writeHandbook(ew, kb, model.Lang(opts.Lang))
+	writeHandbook(ew, kb, model.Lang(lang))
 	return ew.err
 }
 
