@@ -14,6 +14,7 @@ import (
 	"github.com/posdoctor/posdoctor/terminal"
 	"github.com/posdoctor/posdoctor/terminal/dial"
 	"github.com/posdoctor/posdoctor/terminal/sim"
+	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
 
 // healthyPAN is the default card of fixtures/scenarios/healthy.yaml; tests
@@ -342,4 +343,26 @@ func TestSerialSimOverPTY(t *testing.T) {
 		t.Error("the full PAN appears in the events")
 	}
 	d.Close()
+}
+
+func TestSimAdminCommands(t *testing.T) {
+	t.Parallel()
+	d, _ := open(t, "sim://healthy", dial.Options{})
+	zd, ok := d.(*zvt.Driver)
+	if !ok {
+		t.Fatalf("driver is %T, want *zvt.Driver", d)
+	}
+	lines, r, err := zd.PrintSystemConfig(ctxT(t))
+	if err != nil || !r.OK() || len(lines) == 0 || !strings.Contains(strings.Join(lines, "\n"), "52500001") {
+		t.Errorf("PrintSystemConfig = %q, %+v, %v", lines, r, err)
+	}
+	if r, err := zd.SetDateTime(ctxT(t), time.Date(2026, 11, 21, 17, 0, 0, 0, time.UTC)); err != nil || !r.OK() {
+		t.Errorf("SetDateTime = %+v, %v", r, err)
+	}
+	if _, err := d.Authorize(ctxT(t), 100); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := zd.EndOfDay(ctxT(t)); err != nil || !r.OK() {
+		t.Errorf("EndOfDay = %+v, %v", r, err)
+	}
 }

@@ -437,3 +437,32 @@ func (d *Driver) result(out *Outcome) terminal.Result {
 	}
 	return r
 }
+
+// EndOfDay closes the batch (06 50). Not part of terminal.Driver.
+func (d *Driver) EndOfDay(ctx context.Context) (terminal.Result, error) {
+	out, err := d.s.Run(ctx, &EndOfDay{Password: d.opts.Password})
+	if err != nil {
+		return terminal.Result{}, err
+	}
+	return d.result(out), nil
+}
+
+// PrintSystemConfig asks the PT for its configuration printout (06 1A) and
+// returns the printed lines (they arrive as print lines with the default
+// config byte). Not part of terminal.Driver.
+func (d *Driver) PrintSystemConfig(ctx context.Context) ([]string, terminal.Result, error) {
+	out, err := d.s.Run(ctx, &PrintSystemConfig{})
+	if err != nil {
+		return out.Lines, terminal.Result{}, err
+	}
+	return out.Lines, d.result(out), nil
+}
+
+// SetDateTime sets the PT's clock (06 91). Not part of terminal.Driver.
+func (d *Driver) SetDateTime(ctx context.Context, t time.Time) (terminal.Result, error) {
+	out, err := d.s.Run(ctx, NewSetDateTime(d.opts.Password, t))
+	if err != nil {
+		return terminal.Result{}, err
+	}
+	return d.result(out), nil
+}
