@@ -132,7 +132,7 @@ func simRun(opts *SimOptions) error {
 
 	fleet, err := sim.ListenTCP(ctx, opts.Listen, sc, so, opts.Count)
 	if err != nil {
-		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("could not listen: %w", err)}
+		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("could not listen on %s: %w (is another simulator running? try --listen 127.0.0.1:0)", opts.Listen, err)}
 	}
 	defer fleet.Close()
 	addrs, terms := fleet.Addrs(), fleet.Terminals()
