@@ -133,7 +133,8 @@ func (c *serialConn) parseLoop(chunks <-chan []byte) {
 	var (
 		data []byte
 		crc  uint16
-		crcB []byte
+		crcB    []byte
+		ignored []byte
 	)
 	t1 := time.NewTimer(time.Hour)
 	t1.Stop()
@@ -184,7 +185,7 @@ func (c *serialConn) parseLoop(chunks <-chan []byte) {
 					case DLE:
 						state = stDLE
 					default:
-						c.notify("serial: ignored byte %02X outside a frame", b)
+						ignored = append(ignored, b)
 					}
 				case stDLE:
 					switch b {
@@ -193,7 +194,7 @@ func (c *serialConn) parseLoop(chunks <-chan []byte) {
 					case DLE:
 						// stay: the second DLE may start the frame
 					default:
-						c.notify("serial: ignored DLE %02X outside a frame", b)
+						ignored = append(ignored, DLE, b)
 						state = stIdle
 					}
 				case stData:
@@ -247,6 +248,13 @@ func (c *serialConn) parseLoop(chunks <-chan []byte) {
 					c.writeCtrl(NAK)
 					state = stOverlong
 				}
+			}
+			if len(ignored) > 0 {
+				// One notice per read, not per byte: line noise must not
+				// flood the trace.
+				show := ignored[:min(len(ignored), 16)]
+				c.notify("serial: ignored %d bytes outside a frame: % X", len(ignored), show)
+				ignored = ignored[:0]
 			}
 			if state != stIdle {
 				t1.Reset(c.opts.T1)
