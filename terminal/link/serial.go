@@ -131,8 +131,8 @@ const (
 func (c *serialConn) parseLoop(chunks <-chan []byte) {
 	state := stIdle
 	var (
-		data []byte
-		crc  uint16
+		data    []byte
+		crc     uint16
 		crcB    []byte
 		ignored []byte
 	)
