@@ -82,6 +82,10 @@ func TestDecodeRunGolden(t *testing.T) {
 		{"decode-v07-status-info", []string{"--charset", "cp437"}, "v07-status-info-feig-auth.hex"},
 		{"decode-v06-open-0501", []string{"--open", "0501"}, "v06-status-completion-feig-cvend.hex"},
 		{"decode-v13-iso8859-1", []string{"--charset", "iso8859-1"}, "v13-print-line-trailing-tlv.hex"},
+		// The documented --json schema (README "posdoctor decode"); JSON has
+		// no room for a header line.
+		{"decode-v07-status-info.json", []string{"--json"}, "v07-status-info-feig-auth.hex"},
+		{"decode-v12-intermediate.json", []string{"--json", "--charset", "iso8859-1"}, "v12-intermediate-tlv.hex"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,12 +93,16 @@ func TestDecodeRunGolden(t *testing.T) {
 			f, out, errOut := testFactory()
 			f.IO.In = strings.NewReader(decodeVector(t, tt.vector))
 			args := append([]string{"decode"}, tt.args...)
-			out.WriteString("# " + strings.Join(args, " ") + " < fixtures/vectors/" + tt.vector + " (made by cmd/posdoctor TestDecodeRunGolden)\n")
+			path := "../../fixtures/traces/" + tt.name
+			if !strings.HasSuffix(path, ".json") {
+				path += ".txt"
+				out.WriteString("# " + strings.Join(args, " ") + " < fixtures/vectors/" + tt.vector + " (made by cmd/posdoctor TestDecodeRunGolden)\n")
+			}
 			code := run(context.Background(), args, f)
 			if code != exitOK || errOut.Len() != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
-			golden.Check(t, "../../fixtures/traces/"+tt.name+".txt", out.Bytes())
+			golden.Check(t, path, out.Bytes())
 		})
 	}
 }

@@ -9,7 +9,10 @@ type AbortPT struct {
 	Fields     Fields
 }
 
-func (*AbortPT) PT()              {}
+// PT marks AbortPT as a message the PT sends.
+func (*AbortPT) PT() {}
+
+// Command returns the command AbortPT is sent with.
 func (*AbortPT) Command() Command { return CmdAbortPT }
 func (*AbortPT) typeName() string { return "abort" }
 
@@ -60,7 +63,10 @@ type AbortECR struct {
 	Fields Fields
 }
 
-func (*AbortECR) ECR()             {}
+// ECR marks AbortECR as a message the ECR sends.
+func (*AbortECR) ECR() {}
+
+// Command returns the command AbortECR is sent with.
 func (*AbortECR) Command() Command { return CmdAbortECR }
 func (*AbortECR) typeName() string { return "abort_ecr" }
 

@@ -7,8 +7,13 @@ type Ack struct {
 	Fields Fields
 }
 
-func (*Ack) PT()              {}
-func (*Ack) ECR()             {}
+// PT marks Ack as a message the PT sends.
+func (*Ack) PT() {}
+
+// ECR marks Ack as a message the ECR sends.
+func (*Ack) ECR() {}
+
+// Command returns the command Ack is sent with.
 func (*Ack) Command() Command { return CmdAck }
 func (*Ack) typeName() string { return "ack" }
 
@@ -36,8 +41,13 @@ type Nack struct {
 	Data []byte
 }
 
-func (*Nack) PT()                {}
-func (*Nack) ECR()               {}
+// PT marks Nack as a message the PT sends.
+func (*Nack) PT() {}
+
+// ECR marks Nack as a message the ECR sends.
+func (*Nack) ECR() {}
+
+// Command returns the command Nack is sent with.
 func (m *Nack) Command() Command { return CmdNack | Command(m.Code) }
 func (*Nack) typeName() string   { return "nack" }
 
@@ -80,8 +90,13 @@ type RawAPDU struct {
 	Data         []byte
 }
 
-func (*RawAPDU) PT()                {}
-func (*RawAPDU) ECR()               {}
+// PT marks RawAPDU as a message the PT sends.
+func (*RawAPDU) PT() {}
+
+// ECR marks RawAPDU as a message the ECR sends.
+func (*RawAPDU) ECR() {}
+
+// Command returns the command RawAPDU is sent with.
 func (m *RawAPDU) Command() Command { return Command(uint16(m.Class)<<8 | uint16(m.Instr)) }
 func (*RawAPDU) typeName() string   { return "raw" }
 

@@ -11,7 +11,10 @@ type RepeatReceipt struct {
 	Fields   Fields
 }
 
-func (*RepeatReceipt) ECR()             {}
+// ECR marks RepeatReceipt as a message the ECR sends.
+func (*RepeatReceipt) ECR() {}
+
+// Command returns the command RepeatReceipt is sent with.
 func (*RepeatReceipt) Command() Command { return CmdRepeatReceipt }
 func (*RepeatReceipt) typeName() string { return "repeat_receipt" }
 
@@ -41,7 +44,10 @@ type EndOfDay struct {
 	Fields   Fields
 }
 
-func (*EndOfDay) ECR()             {}
+// ECR marks EndOfDay as a message the ECR sends.
+func (*EndOfDay) ECR() {}
+
+// Command returns the command EndOfDay is sent with.
 func (*EndOfDay) Command() Command { return CmdEndOfDay }
 func (*EndOfDay) typeName() string { return "end_of_day" }
 
@@ -72,7 +78,10 @@ type Initialisation struct {
 	Fields   Fields
 }
 
-func (*Initialisation) ECR()             {}
+// ECR marks Initialisation as a message the ECR sends.
+func (*Initialisation) ECR() {}
+
+// Command returns the command Initialisation is sent with.
 func (*Initialisation) Command() Command { return CmdInitialisation }
 func (*Initialisation) typeName() string { return "initialisation" }
 
@@ -103,7 +112,10 @@ type SetDateTime struct {
 	Fields   Fields
 }
 
-func (*SetDateTime) ECR()             {}
+// ECR marks SetDateTime as a message the ECR sends.
+func (*SetDateTime) ECR() {}
+
+// Command returns the command SetDateTime is sent with.
 func (*SetDateTime) Command() Command { return CmdSetDateTime }
 func (*SetDateTime) typeName() string { return "set_date_time" }
 
@@ -134,7 +146,10 @@ type PrintSystemConfig struct {
 	Fields Fields
 }
 
-func (*PrintSystemConfig) ECR()             {}
+// ECR marks PrintSystemConfig as a message the ECR sends.
+func (*PrintSystemConfig) ECR() {}
+
+// Command returns the command PrintSystemConfig is sent with.
 func (*PrintSystemConfig) Command() Command { return CmdPrintSystemConfig }
 func (*PrintSystemConfig) typeName() string { return "print_system_config" }
 
@@ -162,7 +177,10 @@ type Selftest struct {
 	Fields Fields
 }
 
-func (*Selftest) ECR()             {}
+// ECR marks Selftest as a message the ECR sends.
+func (*Selftest) ECR() {}
+
+// Command returns the command Selftest is sent with.
 func (*Selftest) Command() Command { return CmdSelftest }
 func (*Selftest) typeName() string { return "selftest" }
 
@@ -190,7 +208,10 @@ type SetTimeECR struct {
 	Fields Fields
 }
 
-func (*SetTimeECR) PT()              {}
+// PT marks SetTimeECR as a message the PT sends.
+func (*SetTimeECR) PT() {}
+
+// Command returns the command SetTimeECR is sent with.
 func (*SetTimeECR) Command() Command { return CmdSetTimeECR }
 func (*SetTimeECR) typeName() string { return "set_time" }
 

@@ -31,7 +31,10 @@ func NewAuthorization(amount int64, currency int) *Authorization {
 	return m
 }
 
-func (*Authorization) ECR()             {}
+// ECR marks Authorization as a message the ECR sends.
+func (*Authorization) ECR() {}
+
+// Command returns the command Authorization is sent with.
 func (*Authorization) Command() Command { return CmdAuthorization }
 func (*Authorization) typeName() string { return "authorization" }
 

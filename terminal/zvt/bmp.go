@@ -1,8 +1,10 @@
 package zvt
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/posdoctor/posdoctor/terminal"
 )
@@ -346,6 +348,33 @@ func appendTLVObject(dst []byte, l TLVList) ([]byte, error) {
 	return append(dst, body...), nil
 }
 
+// String shows the field with card data masked, e.g. "22 pan=559883******8074".
+func (f Field) String() string {
+	var sb strings.Builder
+	writeItems(&sb, []Item{(&viewer{}).field(f)}, -1)
+	return strings.TrimSpace(sb.String())
+}
+
+// MarshalJSON writes the field as decoded, card data masked.
+func (f Field) MarshalJSON() ([]byte, error) { return json.Marshal((&viewer{}).field(f)) }
+
+// String shows the fields one per line with card data masked.
+func (f Fields) String() string {
+	var sb strings.Builder
+	writeItems(&sb, (&viewer{}).fields(f), -1)
+	return strings.TrimRight(sb.String(), "\n")
+}
+
+// MarshalJSON writes the fields as decoded items, card data masked, so a
+// Fields inside any logged struct never leaks a PAN.
+func (f Fields) MarshalJSON() ([]byte, error) {
+	items := (&viewer{}).fields(f)
+	if items == nil {
+		items = []Item{}
+	}
+	return json.Marshal(items)
+}
+
 // Get returns the first field with the BMP id.
 func (f Fields) Get(id byte) (Field, bool) {
 	for _, fd := range f.List {
@@ -485,6 +514,9 @@ func (f *Fields) Set(id byte, value []byte) {
 	for i := range f.List {
 		if f.List[i].BMP == id {
 			f.List[i].Value = value
+			if id == BMPTLV {
+				f.List[i].TLV = nil // raw TLV data from now on
+			}
 			return
 		}
 	}

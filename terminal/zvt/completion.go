@@ -25,7 +25,10 @@ type Completion struct {
 	Fields Fields // BMPs (in the status form: what follows the status byte, usually 06 TLV)
 }
 
-func (*Completion) PT()              {}
+// PT marks Completion as a message the PT sends.
+func (*Completion) PT() {}
+
+// Command returns the command Completion is sent with.
 func (*Completion) Command() Command { return CmdCompletion }
 func (c *Completion) typeName() string {
 	if c.StatusForm() {

@@ -26,7 +26,10 @@ func NewDiagnosis(typ byte) *Diagnosis {
 	return m
 }
 
-func (*Diagnosis) ECR()             {}
+// ECR marks Diagnosis as a message the ECR sends.
+func (*Diagnosis) ECR() {}
+
+// Command returns the command Diagnosis is sent with.
 func (*Diagnosis) Command() Command { return CmdDiagnosis }
 func (*Diagnosis) typeName() string { return "diagnosis" }
 

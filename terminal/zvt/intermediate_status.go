@@ -16,7 +16,10 @@ type IntermediateStatus struct {
 	Fields     Fields
 }
 
-func (*IntermediateStatus) PT()              {}
+// PT marks IntermediateStatus as a message the PT sends.
+func (*IntermediateStatus) PT() {}
+
+// Command returns the command IntermediateStatus is sent with.
 func (*IntermediateStatus) Command() Command { return CmdIntermediate }
 func (*IntermediateStatus) typeName() string { return "intermediate_status" }
 

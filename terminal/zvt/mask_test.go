@@ -3,6 +3,7 @@ package zvt_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -99,8 +100,11 @@ func TestNoFullPANInOutput(t *testing.T) {
 	var tr bytes.Buffer
 	_ = zvt.Trace(&tr, zvt.TraceOptions{}).Message(time.Now(), terminal.FromTerminal, in)
 	p, _ := si.Fields.PAN()
+	fj, _ := json.Marshal(struct{ F zvt.Fields }{si.Fields})
+	fd, _ := si.Fields.Get(zvt.BMPPAN)
 	for name, out := range map[string]string{
 		"json": string(js), "summary": sum, "detail": detail, "view": string(vj), "trace": tr.String(), "pan": p.String(),
+		"fields json": string(fj), "%v": fmt.Sprintf("%v %+v", si, &si), "field": fd.String(),
 	} {
 		for _, leak := range []string{testPAN, "0123458074", "01 23 45", "TEST/CARD", "D2 51"} {
 			if strings.Contains(out, leak) {

@@ -13,7 +13,10 @@ type PrintLine struct {
 	TLV       TLVList
 }
 
-func (*PrintLine) PT()              {}
+// PT marks PrintLine as a message the PT sends.
+func (*PrintLine) PT() {}
+
+// Command returns the command PrintLine is sent with.
 func (*PrintLine) Command() Command { return CmdPrintLine }
 func (*PrintLine) typeName() string { return "print_line" }
 
@@ -97,7 +100,10 @@ type PrintTextBlock struct {
 	Fields Fields
 }
 
-func (*PrintTextBlock) PT()              {}
+// PT marks PrintTextBlock as a message the PT sends.
+func (*PrintTextBlock) PT() {}
+
+// Command returns the command PrintTextBlock is sent with.
 func (*PrintTextBlock) Command() Command { return CmdPrintTextBlock }
 func (*PrintTextBlock) typeName() string { return "print_text_block" }
 

@@ -11,7 +11,10 @@ type ReadCard struct {
 	Fields     Fields
 }
 
-func (*ReadCard) ECR()             {}
+// ECR marks ReadCard as a message the ECR sends.
+func (*ReadCard) ECR() {}
+
+// Command returns the command ReadCard is sent with.
 func (*ReadCard) Command() Command { return CmdReadCard }
 func (*ReadCard) typeName() string { return "read_card" }
 

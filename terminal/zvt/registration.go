@@ -24,7 +24,10 @@ type Registration struct {
 	Fields   Fields // BMPs after the currency: 03 service byte, 06 TLV
 }
 
-func (*Registration) ECR()             {}
+// ECR marks Registration as a message the ECR sends.
+func (*Registration) ECR() {}
+
+// Command returns the command Registration is sent with.
 func (*Registration) Command() Command { return CmdRegistration }
 func (*Registration) typeName() string { return "registration" }
 
@@ -102,7 +105,10 @@ func configText(c byte) string {
 // Completion.
 type LogOff struct{}
 
-func (*LogOff) ECR()             {}
+// ECR marks LogOff as a message the ECR sends.
+func (*LogOff) ECR() {}
+
+// Command returns the command LogOff is sent with.
 func (*LogOff) Command() Command { return CmdLogOff }
 func (*LogOff) typeName() string { return "log_off" }
 

@@ -19,7 +19,10 @@ func NewReversal(password string, receipt int, amount int64) *Reversal {
 	return m
 }
 
-func (*Reversal) ECR()             {}
+// ECR marks Reversal as a message the ECR sends.
+func (*Reversal) ECR() {}
+
+// Command returns the command Reversal is sent with.
 func (*Reversal) Command() Command { return CmdReversal }
 func (*Reversal) typeName() string { return "reversal" }
 
@@ -52,7 +55,10 @@ type Refund struct {
 	Fields   Fields
 }
 
-func (*Refund) ECR()             {}
+// ECR marks Refund as a message the ECR sends.
+func (*Refund) ECR() {}
+
+// Command returns the command Refund is sent with.
 func (*Refund) Command() Command { return CmdRefund }
 func (*Refund) typeName() string { return "refund" }
 

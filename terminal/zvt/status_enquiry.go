@@ -17,7 +17,10 @@ type StatusEnquiry struct {
 	Fields   Fields
 }
 
-func (*StatusEnquiry) ECR()             {}
+// ECR marks StatusEnquiry as a message the ECR sends.
+func (*StatusEnquiry) ECR() {}
+
+// Command returns the command StatusEnquiry is sent with.
 func (*StatusEnquiry) Command() Command { return CmdStatusEnquiry }
 func (*StatusEnquiry) typeName() string { return "status_enquiry" }
 

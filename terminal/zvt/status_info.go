@@ -9,7 +9,10 @@ type StatusInfo struct {
 	Fields Fields
 }
 
-func (*StatusInfo) PT()              {}
+// PT marks StatusInfo as a message the PT sends.
+func (*StatusInfo) PT() {}
+
+// Command returns the command StatusInfo is sent with.
 func (*StatusInfo) Command() Command { return CmdStatusInfo }
 func (*StatusInfo) typeName() string { return "status_info" }
 
