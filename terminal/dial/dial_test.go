@@ -366,3 +366,29 @@ func TestSimAdminCommands(t *testing.T) {
 		t.Errorf("EndOfDay = %+v, %v", r, err)
 	}
 }
+
+func TestSerialSimNoisyLine(t *testing.T) {
+	t.Parallel()
+	if !sim.PTYSupported {
+		t.Skip("no pseudo-terminals on this platform")
+	}
+	term := simWith(t, "noisy-line")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	path, done, err := term.ServePTY(ctx)
+	if err != nil {
+		t.Skipf("ServePTY: %v", err)
+	}
+	defer func() { cancel(); <-done }()
+	d, rec := open(t, "serial://"+path, dial.Options{})
+	// Every third frame from the terminal arrives with a bad CRC: the link
+	// NAKs it, the terminal repeats it, and the payment still goes through.
+	p, err := d.Authorize(ctxT(t), 990)
+	if err != nil || !p.Approved {
+		t.Fatalf("Authorize = %+v, %v", p, err)
+	}
+	if !rec.has(terminal.EventNotice, "bad CRC") {
+		t.Errorf("no bad-CRC notice: %s", rec.dump())
+	}
+	d.Close()
+}
