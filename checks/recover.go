@@ -103,7 +103,7 @@ func (t *openTxn) recovered(state, text string) Recovered {
 		r.Receipt = t.approved.Receipt
 	}
 	if text == "" {
-		r.Text = unresolvedText(t.base, r.Receipt, "the session that sent it ended before the payment was closed")
+		r.Text = unresolvedText(t.base, r.Receipt, "it is still open in the journal of session "+t.session)
 	}
 	return r
 }
