@@ -149,14 +149,14 @@ func TestSessionT3Expires(t *testing.T) {
 
 func TestSessionT4ResetByIntermediateStatus(t *testing.T) {
 	t.Parallel()
-	s, p := newSession(t, zvt.SessionOptions{T3: time.Second, T4: 300 * time.Millisecond})
+	s, p := newSession(t, zvt.SessionOptions{T3: time.Second, T4: 600 * time.Millisecond})
 	done, out, err := runAsync(context.Background(), s, zvt.NewAuthorization(100, 978))
 	p.expect("06 01")
 	p.send("80 00 00")
-	// Four 04 FF 200 ms apart: 800 ms in all, far beyond a T4 of 300 ms that
+	// Four 04 FF 300 ms apart: 1.2 s in all, far beyond a T4 of 600 ms that
 	// each of them starts again.
 	for range 4 {
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 		p.exchange("04 FF 01 0A")
 	}
 	p.exchange("04 0F 02 27 00")
