@@ -87,13 +87,23 @@ type diag struct {
 func (d *diag) collect() {
 	seen := map[Code]bool{}
 	addCode := func(c Code) {
-		if c.Value == "" || seen[c] {
+		if c.Value == "" {
 			return
 		}
-		seen[c] = true
-		if info, ok := d.kb.LookupCode(c.Scheme, c.Value); ok {
-			d.codes = append(d.codes, info)
+		info, ok := d.kb.LookupCode(c.Scheme, c.Value)
+		if !ok {
+			return
 		}
+		// A host code seen both as ZVT 0x37 and as "55" counts once.
+		key := info.Code()
+		if h := hostCode(info); h != "" && info.Scheme == SchemeZVT {
+			key = Code{Scheme: SchemeUnionPay, Value: h}
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		d.codes = append(d.codes, info)
 	}
 	for _, c := range d.in.Codes {
 		addCode(c)
@@ -215,6 +225,22 @@ func (d *diag) sorted() []*cand {
 
 func codeRef(c CodeInfo) *Code { x := c.Code(); return &x }
 
+// hostCode is the host (field 39) code a code carries: the value of a
+// UnionPay or ISO code, the decimal host code of a ZVT result code
+// 0x01–0x63, else "".
+func hostCode(c CodeInfo) string {
+	switch c.Scheme {
+	case SchemeUnionPay, SchemeISO:
+		return c.Value
+	case SchemeZVT:
+		var n int
+		if _, err := fmt.Sscanf(c.Value, "%02X", &n); err == nil && n >= 0x01 && n <= 0x63 {
+			return fmt.Sprintf("%02d", n)
+		}
+	}
+	return ""
+}
+
 func codeLabel(c CodeInfo) Text {
 	if c.Scheme == SchemeMessage {
 		return Text{Zh: "「" + c.Value + "」", En: "\"" + c.Display.En + "\""}
@@ -248,7 +274,7 @@ func (d *diag) applyCodes() {
 				Code: codeRef(c),
 			}, AreaCardholder)
 		}
-		if (c.Scheme == SchemeUnionPay || c.Scheme == SchemeISO) && (c.Value == "99" || c.Value == "A0" || c.Value == "A7") {
+		if h := hostCode(c); h == "99" || h == "A0" || h == "A7" {
 			d.byArea(scoreSomeAgainst, Reason{
 				Text: Text{Zh: l.Zh + "是终端密钥错误，不是持卡人或卡的问题", En: l.En + " is a terminal key error, not the cardholder's or the card's"},
 				Code: codeRef(c),
@@ -319,7 +345,7 @@ func (d *diag) applyHistory() {
 				codeOrder = append(codeOrder, k)
 			}
 			cardsBy[k][h.card] = true
-			if (h.info.Scheme == SchemeUnionPay || h.info.Scheme == SchemeISO) && keyCodes[h.info.Value] {
+			if keyCodes[hostCode(h.info)] {
 				keyCards[h.card] = true
 			}
 		}
@@ -337,7 +363,7 @@ func (d *diag) applyHistory() {
 		parts := strings.SplitN(k, " ", 2)
 		info, _ := d.kb.LookupCode(Scheme(parts[0]), parts[1])
 		n := len(cardsBy[k])
-		if n < 2 || info.Fix == FixFraud || keyCodes[info.Value] && (info.Scheme == SchemeUnionPay || info.Scheme == SchemeISO) {
+		if n < 2 || info.Fix == FixFraud || keyCodes[hostCode(info)] {
 			continue
 		}
 		l := codeLabel(info)
@@ -370,7 +396,7 @@ func (d *diag) only05() bool {
 		if c.Outcome != OutcomeDeclined {
 			continue
 		}
-		if c.Scheme != SchemeUnionPay || c.Value != "05" {
+		if hostCode(c) != "05" || c.Scheme == SchemeISO {
 			return false
 		}
 		n++

@@ -205,6 +205,22 @@ func TestMultiCardKeyRule(t *testing.T) {
 			t.Errorf("%v: terminal_keys does not give the multi-card reason: %+v", codes, d.Causes[0].For)
 		}
 	}
+	// ZVT carries host 55 as 0x37 and the driver may report both forms.
+	zvt := Input{Codes: []Code{{SchemeZVT, "37"}, up("55")}, History: []CardOutcome{{Card: "a", Code: Code{SchemeZVT, "37"}}, {Card: "b", Code: up("55")}}}
+	d = Diagnose(zvt)
+	checkInvariants(t, zvt, d)
+	if d.Symptom != WrongPIN || d.Causes[0].ID != "terminal_keys" {
+		t.Errorf("ZVT 0x37 and 55 on two cards: %s top %s", d.Symptom, d.Causes[0].ID)
+	}
+	n := 0
+	for _, r := range causeOf(d, "pinpad_fault").For {
+		if r.Code != nil {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("host code 55 seen as 0x37 and 55 counted %d times, want once", n)
+	}
 	// Same card twice is not several cards.
 	same := Input{Symptom: WrongPIN, Codes: []Code{up("55")}, History: []CardOutcome{{Card: "a", Code: up("55")}, {Card: "a", Code: up("55")}}}
 	if d := Diagnose(same); d.Causes[0].ID != "pin_mistyped" {

@@ -286,7 +286,7 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 				w.para("  ", label("shows", l)+colon+code.Display.Zh)
 			}
 		}
-		if code.Meaning.En != "" || code.Meaning.Zh != "" {
+		if code.Meaning.In(l) != "" && code.Meaning.In(l) != code.Display.In(l) {
 			w.para("  ", label("meaning", l)+colon+code.Meaning.In(l))
 		}
 		switch code.Outcome {
