@@ -31,6 +31,7 @@ type SimOptions struct {
 	List     bool
 	Latency  time.Duration
 	Faults   []string
+	Trace    bool
 }
 
 func newSimCmd(f *factory, runF func(*SimOptions) error) *cobra.Command {
@@ -96,6 +97,7 @@ Faults (--fault NAME[=ARG], repeatable):
 	fl.BoolVar(&opts.List, "list", false, "list the built-in scenarios and exit")
 	fl.DurationVar(&opts.Latency, "latency", 0, "add `duration` before every answer, e.g. 100ms")
 	fl.StringArrayVar(&opts.Faults, "fault", nil, "switch on a fault `NAME[=ARG]` (repeatable; see above)")
+	fl.BoolVar(&opts.Trace, "trace", false, "print every APDU (decoded, card data masked) on stderr")
 	return cmd
 }
 
@@ -113,6 +115,9 @@ func simRun(opts *SimOptions) error {
 		return &ExitError{Code: exitCantRun, Err: err}
 	}
 	so := sim.Options{Faults: opts.Faults, Latency: opts.Latency}
+	if opts.Trace {
+		so.Trace = errOut
+	}
 	ctx := opts.Ctx
 
 	if opts.PTY {

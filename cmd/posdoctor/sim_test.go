@@ -29,7 +29,7 @@ func TestNewSimCmd(t *testing.T) {
 		{"all flags", "--listen 127.0.0.1:0 --scenario wrong-pin --count 3 --latency 100ms --fault never-ack --fault drop-after=2",
 			SimOptions{Listen: "127.0.0.1:0", Scenario: "wrong-pin", Count: 3, Latency: 100 * time.Millisecond,
 				Faults: []string{"never-ack", "drop-after=2"}}, ""},
-		{"pty", "--pty --scenario noisy-line", SimOptions{Listen: defaultSimListen, Scenario: "noisy-line", Count: 1, PTY: true}, ""},
+		{"pty", "--pty --scenario noisy-line --trace", SimOptions{Listen: defaultSimListen, Scenario: "noisy-line", Count: 1, PTY: true, Trace: true}, ""},
 		{"list", "--list", SimOptions{Listen: defaultSimListen, Scenario: defaultSimScenario, Count: 1, List: true}, ""},
 		{"bad count", "--count 0", SimOptions{}, "invalid --count 0"},
 		{"pty and count", "--pty --count 2", SimOptions{}, "--pty serves one terminal"},
@@ -125,7 +125,7 @@ func TestSimRunServes(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- simRun(&SimOptions{IO: &IO{Out: out, ErrOut: errOut}, Ctx: ctx, Listen: "127.0.0.1:0",
-			Scenario: "wrong-pin", Count: 3, Faults: []string{"latency=1ms"}})
+			Scenario: "wrong-pin", Count: 3, Faults: []string{"latency=1ms"}, Trace: true})
 	}()
 	var lines []string
 	deadline := time.Now().Add(10 * time.Second)
@@ -160,7 +160,7 @@ func TestSimRunServes(t *testing.T) {
 	if len(tids) != 3 {
 		t.Errorf("TIDs: %v, want 3 distinct", tids)
 	}
-	if !strings.Contains(errOut.String(), "simulating 3 terminals of scenario wrong-pin") {
+	if !strings.Contains(errOut.String(), "simulating 3 terminals of scenario wrong-pin") || !strings.Contains(errOut.String(), "ECR→PT 05 01") {
 		t.Errorf("stderr: %q", errOut)
 	}
 	cancel()

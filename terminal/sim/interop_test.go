@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -429,4 +431,45 @@ func TestFleetConsecutivePorts(t *testing.T) {
 		return
 	}
 	t.Skipf("no 3 free consecutive ports: %v", lastErr)
+}
+
+// lockedBuffer is a bytes.Buffer the simulator's goroutines may write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestTraceMasksPAN: the trace shows every APDU, never the full PAN.
+func TestTraceMasksPAN(t *testing.T) {
+	t.Parallel()
+	sc, _ := sim.Load("healthy")
+	var buf lockedBuffer
+	e, _, _ := startTCP(t, sc, sim.Options{Trace: &buf})
+	e.do(cmdReadCard)
+	e.do(cmdAuth(100))
+	e.w.close()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(buf.String(), "PT→ECR") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	out := buf.String()
+	t.Log(out)
+	if !strings.Contains(out, "52500001 ECR→PT 06 C0") || !strings.Contains(out, "PT→ECR") {
+		t.Errorf("trace: %q", out)
+	}
+	if strings.Contains(out, sc.Cards[0].PAN) || strings.Contains(out, sc.Cards[0].PAN[6:15]) {
+		t.Errorf("trace shows the full PAN: %q", out)
+	}
 }

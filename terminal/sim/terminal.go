@@ -24,6 +24,9 @@ type Options struct {
 	Latency time.Duration
 	// Now is the real clock (default time.Now).
 	Now func() time.Time
+	// Trace, when set, gets one line per APDU in either direction, decoded
+	// with card data masked ("posdoctor sim --trace").
+	Trace io.Writer
 }
 
 // Terminal is one simulated ZVT payment terminal (the PT side). Its state
@@ -122,7 +125,7 @@ func (t *Terminal) ServeConn(ctx context.Context, nc net.Conn) error {
 	defer cancel()
 	go func() { <-ctx.Done(); nc.Close() }()
 	c := &tcpConn{nc: nc, f: &t.faults}
-	return t.serve(ctx, c, false)
+	return t.serve(ctx, t.traced(c), false)
 }
 
 // ServeSerial speaks ZVT serial framing (DLE STX … DLE ETX CRC, ACK/NAK, 2
@@ -136,7 +139,7 @@ func (t *Terminal) ServeSerial(ctx context.Context, rw io.ReadWriteCloser) error
 	defer cancel()
 	c := newSerialConn(rw, &t.faults, t.t2)
 	go func() { <-ctx.Done(); c.Close() }()
-	return t.serve(ctx, c, true)
+	return t.serve(ctx, t.traced(c), true)
 }
 
 // banner is what a Worldline Yomani sent on port 5001 (research/zvt.md §7.5).
