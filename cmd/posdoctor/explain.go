@@ -239,7 +239,7 @@ var schemeNames = map[model.Scheme]model.Text{
 	model.SchemeZVT:             {Zh: "ZVT 结果码", En: "ZVT result"},
 	model.SchemeZVTStatus:       {Zh: "ZVT 终端状态", En: "ZVT terminal status"},
 	model.SchemeZVTIntermediate: {Zh: "ZVT 中间状态", En: "ZVT intermediate status"},
-	model.SchemeMessage:         {Zh: "终端提示", En: "terminal message"},
+	model.SchemeMessage:         {Zh: "终端提示", En: "Terminal message"},
 }
 
 var fixNames = map[model.FixClass]model.Text{
@@ -271,7 +271,11 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 	if code != nil {
 		head := code.Display.In(l)
 		if code.Scheme == model.SchemeMessage {
-			w.para("", fmt.Sprintf("%s「%s」%s%s", schemeNames[code.Scheme].In(l), code.Value, colon, code.Display.En))
+			quoted := "「" + code.Value + "」"
+			if l == model.LangEn {
+				quoted = " \"" + code.Value + "\""
+			}
+			w.para("", schemeNames[code.Scheme].In(l)+quoted+colon+code.Display.En)
 		} else {
 			open, closing := " (", ")"
 			if l == model.LangZh {
