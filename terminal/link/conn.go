@@ -11,6 +11,9 @@ import (
 // the next whole APDU arrives or ctx ends; the returned slice is fresh and
 // owned by the caller. A Conn is used by one sender and one receiver at a
 // time; Send and Receive may run in different goroutines.
+//
+// The serial and TCP/TLS Conns also have a Reset() error method that drops
+// what is buffered (TCP: the connection too, reconnecting on the next Send).
 type Conn interface {
 	Send(ctx context.Context, apdu []byte) error
 	Receive(ctx context.Context) ([]byte, error)

@@ -390,6 +390,18 @@ func (c *serialConn) Receive(ctx context.Context) ([]byte, error) {
 	}
 }
 
+// Reset drops frames received but not yet taken, so that a late answer to
+// an abandoned command cannot be taken for the answer to the next one.
+func (c *serialConn) Reset() error {
+	for {
+		select {
+		case <-c.frames:
+		default:
+			return nil
+		}
+	}
+}
+
 // Close closes the underlying port.
 func (c *serialConn) Close() error {
 	var err error

@@ -401,6 +401,21 @@ func (s *streamConn) moreBanner(conn net.Conn, err error) error {
 	return nz
 }
 
+// Reset drops the connection and anything buffered from it; the next Send
+// connects again. The session calls it when T3 or T4 expires, so that a late
+// answer to the abandoned command cannot be taken for the answer to the next
+// one (PA00P016 §5.2.5: on T3 expiry close the socket).
+func (s *streamConn) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn != nil && !s.dead {
+		s.conn.Close()
+		s.dead = true
+	}
+	s.ras.Reset()
+	return nil
+}
+
 // Close closes the connection. Send and Receive fail with ErrClosed after it.
 func (s *streamConn) Close() error {
 	s.mu.Lock()

@@ -410,3 +410,27 @@ func FuzzReassembleTCP(f *testing.F) {
 		}
 	})
 }
+
+func TestTCPResetDropsLateAnswer(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	ctx := ctxT(t, 10*time.Second)
+	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	first := srv.accept(t)
+	first.Write(unhex(t, "80 00")) // half of a late answer
+	time.Sleep(20 * time.Millisecond)
+	c.(interface{ Reset() error }).Reset()
+	if err := c.Send(ctx, unhex(t, "05 01 00")); err != nil {
+		t.Fatal(err)
+	}
+	second := srv.accept(t)
+	second.Write(unhex(t, "84 83 00"))
+	got, err := c.Receive(ctx)
+	if err != nil || !bytes.Equal(got, unhex(t, "84 83 00")) {
+		t.Fatalf("Receive = % X, %v; want the new connection's 84 83 00", got, err)
+	}
+}

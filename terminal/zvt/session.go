@@ -226,7 +226,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 
 	// T4: the PT is master until Completion or Abort.
 	deadline := time.Now().Add(t4) // real time: opts.Now may be a test clock
-	pending := first // a PT message that came instead of 80 00
+	pending := first               // a PT message that came instead of 80 00
 	for {
 		var b []byte
 		if pending != nil {
@@ -240,6 +240,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 					return out, s.cancel(op, cmd, out, ctx.Err())
 				}
 				if errors.Is(err, context.DeadlineExceeded) {
+					s.reset()
 					return out, &terminal.Error{Op: op, Kind: terminal.KindNoAnswer,
 						Err: fmt.Errorf("no completion within T4 (%v) after the terminal accepted the command", t4)}
 				}
@@ -321,6 +322,7 @@ func (s *Session) awaitAck(ctx context.Context, cmd Command, out *Outcome) ([]by
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
 		case errors.Is(err, context.DeadlineExceeded):
+			s.reset()
 			return nil, &noAnswerError{fmt.Sprintf("no answer within T3 (%v): the terminal did not acknowledge %s", s.opts.T3, cmd)}
 		}
 		return nil, err
@@ -357,6 +359,17 @@ func (s *Session) awaitAck(ctx context.Context, cmd Command, out *Outcome) ([]by
 		return b, nil
 	}
 	return nil, &notProtocolError{b}
+}
+
+// reset drops what the transport has buffered after a command was given up
+// (T3 or T4 expired), when the transport can (link.Conn's Reset): on TCP this
+// closes the socket as PA00P016 §5.2.5 asks, and a late answer cannot be
+// mistaken for the answer to the next command.
+func (s *Session) reset() {
+	if r, ok := s.t.(interface{ Reset() error }); ok {
+		_ = r.Reset()
+		s.Notice("reset the link after a timeout: late answers to the abandoned command are dropped (TCP reconnects on the next command)")
+	}
 }
 
 // ackPT answers a PT message with 80 00 00, as the ECR must for every one
