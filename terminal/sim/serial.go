@@ -32,17 +32,15 @@ var errNoAck = errors.New("serial: no ACK from the ECR after 2 repeats")
 // own small implementation on top of link.AppendFrame/link.Unframe, so the
 // faults (never ACK, corrupted frames) can sit inside it.
 type serialConn struct {
-	rw    io.ReadWriteCloser
-	f     *faultSet
-	in    chan []byte // chunks from the reader goroutine
-	done  chan struct{}
-	once  sync.Once
-	buf   []byte // received bytes not yet used
-	sent  int    // frames sent, for corrupt-byte and drop-after
-	msgs  int    // APDUs sent
-	rerr  error
-	rerrM sync.Mutex
-	t2    time.Duration
+	rw   io.ReadWriteCloser
+	f    *faultSet
+	in   chan []byte // chunks from the reader goroutine
+	done chan struct{}
+	once sync.Once
+	buf  []byte // received bytes not yet used
+	sent int    // frames sent, for corrupt-byte and drop-after
+	msgs int    // APDUs sent
+	t2   time.Duration
 }
 
 func newSerialConn(rw io.ReadWriteCloser, f *faultSet, t2 time.Duration) *serialConn {
@@ -64,10 +62,7 @@ func (c *serialConn) readLoop() {
 			}
 		}
 		if err != nil {
-			c.rerrM.Lock()
-			c.rerr = err
-			c.rerrM.Unlock()
-			close(c.in)
+			close(c.in) // Receive reports errSerialClosed
 			return
 		}
 	}

@@ -59,7 +59,6 @@ type Terminal struct {
 	ruleUsed   []int
 	offset     time.Duration
 	start      time.Time
-	conns      int
 }
 
 // New returns a terminal playing sc with opts. sc is not modified.
