@@ -3,8 +3,10 @@ package zvt
 // Mask returns a copy of apdu with card data masked, for traces and frame
 // events: BMP 22 PAN digits other than the first six and last four become E
 // nibbles (with ten digits or fewer only the last four stay, as
-// terminal.NewPAN does), track data (23, 24, 2D), CVV (3A) and PIN data (D1)
-// are overwritten completely. Bytes it cannot parse are copied unchanged.
+// terminal.NewPAN does), track data (23, 24, 2D), CVV (3A), PIN data (D1)
+// and the ECR password (the 3 bytes that start Registration, Reversal,
+// Status Enquiry, …, and BMP 3D) are overwritten completely. The masked
+// APDU still decodes (masked digits read as '*'). Bytes it cannot parse are copied unchanged.
 // The input is never modified.
 func Mask(apdu []byte) []byte { return maskOpen(apdu, 0, false) }
 
@@ -17,6 +19,11 @@ func maskOpen(apdu []byte, open Command, noVersion bool) []byte {
 	}
 	msg := out[:n]
 	start := n - len(a.Data)
+	if hasPassword(a) {
+		for i := start; i < start+3; i++ {
+			msg[i] = 0xEE
+		}
+	}
 	off, ok := bmpStart(a, start, open, noVersion)
 	if !ok {
 		return out
@@ -58,12 +65,23 @@ func bmpStart(a APDU, start int, open Command, noVersion bool) (int, bool) {
 	return 0, false
 }
 
+// hasPassword reports whether the APDU starts its data with the 3-byte
+// password.
+func hasPassword(a APDU) bool {
+	switch a.Command() {
+	case CmdRegistration, CmdReversal, CmdRefund, CmdRepeatReceipt, CmdEndOfDay, CmdInitialisation,
+		CmdSetDateTime, CmdStatusEnquiry, CmdPreAuthReversal:
+		return len(a.Data) >= 3
+	}
+	return false
+}
+
 // maskValue overwrites sensitive values in place.
 func maskValue(tag byte, v []byte) {
 	switch tag {
 	case BMPPAN:
 		copy(v, maskPANBytes(v))
-	case BMPTrack2, BMPTrack3, BMPCVV, 0xD1:
+	case BMPTrack2, BMPTrack3, BMPCVV, BMPPassword, 0xD1:
 		for i := range v {
 			v[i] = 0xEE
 		}

@@ -152,13 +152,32 @@ func (r *reader) done(c Command) error {
 	return nil
 }
 
-// appendPassword appends a 6-digit password as 3 BCD bytes.
+// password reads the 3-byte BCD password. Masked digits (E, as [Mask]
+// writes them) read as '*', so a masked trace still decodes.
+func (r *reader) password() string {
+	off := r.off
+	v := r.take("password", 3)
+	if v == nil {
+		return ""
+	}
+	for i := range 6 {
+		if d := nibble(v, i); d > 9 && d != 0xE {
+			r.err = errAt("password", off+i/2, ErrBCD, "nibble %X is not a digit", d)
+			r.off = len(r.b)
+			return ""
+		}
+	}
+	return digitString(v)
+}
+
+// appendPassword appends a 6-digit password as 3 BCD bytes ('*' for a
+// masked digit).
 func appendPassword(dst []byte, pwd string) ([]byte, error) {
 	if len(pwd) != 6 {
 		return dst, fmt.Errorf("%w: password must be 6 digits", ErrBCD)
 	}
 	for i := range len(pwd) {
-		if pwd[i] < '0' || pwd[i] > '9' {
+		if (pwd[i] < '0' || pwd[i] > '9') && pwd[i] != '*' {
 			return dst, fmt.Errorf("%w: password must be 6 digits", ErrBCD)
 		}
 	}
@@ -175,7 +194,7 @@ func decodePwdFields(apdu []byte, c Command, pwdRequired bool) (string, Fields, 
 	}
 	var pwd string
 	if pwdRequired || r.more() {
-		pwd = r.bcd("password", 3)
+		pwd = r.password()
 	}
 	f := r.fields()
 	return pwd, f, r.done(c)

@@ -44,12 +44,17 @@ func (m *PrintLine) Decode(apdu []byte) error {
 	return nil
 }
 
+// maxTrailingTLV bounds the trailing TLV of a print line: the one seen in
+// the field is 6 bytes (research/zvt.md §5 V13).
+const maxTrailingTLV = 256
+
 // trailingTLV finds a "06 <len> <TLV>" that ends exactly at the end of b and
 // parses, and returns its start, or -1.
 func trailingTLV(b []byte) (int, TLVList) {
 	// 06 is a control character, never part of printable receipt text. Try
-	// each 06 from the left so the longest tail wins.
-	for i := 0; i+2 <= len(b); i++ {
+	// each 06 from the left so the longest tail wins; only the last
+	// maxTrailingTLV bytes are searched, which keeps this linear.
+	for i := max(0, len(b)-maxTrailingTLV); i+2 <= len(b); i++ {
 		if b[i] != BMPTLV {
 			continue
 		}

@@ -38,7 +38,7 @@ func (m *Registration) Decode(apdu []byte) error {
 	if err != nil {
 		return err
 	}
-	m.Password = r.bcd("password", 3)
+	m.Password = r.password()
 	m.Config = r.u8("config byte")
 	if r.more() {
 		cc := r.bcd("currency", 2)
