@@ -2,7 +2,9 @@ package zvt_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,5 +203,46 @@ func TestSetDateTime(t *testing.T) {
 	}
 	if _, ok := st.Time(time.UTC); ok {
 		t.Errorf("month 13 accepted")
+	}
+}
+
+// TestAllMessagesJSONAndDescribe checks every message's JSON has the type
+// key and snake_case names, and that Describe names it.
+func TestAllMessagesJSONAndDescribe(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, m := range messages(t) {
+		js, err := json.Marshal(m)
+		if err != nil {
+			t.Fatalf("%s: %v", m.Command(), err)
+		}
+		var v struct {
+			Type    string `json:"type"`
+			Command string `json:"command"`
+			Fields  []struct {
+				Name string `json:"name"`
+			} `json:"fields"`
+		}
+		if err := json.Unmarshal(js, &v); err != nil || v.Type == "" || v.Command != m.Command().Hex() {
+			t.Errorf("%s: json %s (%v)", m.Command(), js, err)
+		}
+		for _, f := range v.Fields {
+			if f.Name != strings.ToLower(f.Name) || strings.ContainsAny(f.Name, " -") {
+				t.Errorf("%s: field name %q is not snake_case", m.Command(), f.Name)
+			}
+		}
+		seen[v.Type] = true
+		b, _ := m.Encode(nil)
+		open := zvt.CmdAuthorization
+		if c, ok := m.(*zvt.Completion); ok {
+			open = c.Open
+		}
+		if sum, _ := zvt.Describe(b, open, zvt.CP437); !strings.HasPrefix(sum, m.Command().Hex()+" "+m.Command().Name()) {
+			t.Errorf("Describe = %q", sum)
+		}
+		_ = m.Command().String()
+	}
+	if len(seen) != 26 {
+		t.Errorf("only %d message types seen: %v", len(seen), seen)
 	}
 }
