@@ -62,6 +62,12 @@ func interop(t *testing.T, e *ecr, term *sim.Terminal) {
 	if cc, _ := f.Currency(); cc != 978 {
 		t.Errorf("registration currency: got %d, want 978", cc)
 	}
+	// V4's answer byte for byte, with this terminal's TID 52500001.
+	wantV4 := []byte{0x06, 0x0F, 0x12, 0x19, 0x00, 0x29, 0x52, 0x50, 0x00, 0x01, 0x49, 0x09, 0x78,
+		0x06, 0x06, 0x26, 0x04, 0x0A, 0x02, 0x06, 0xD3}
+	if term.TID() == "52500001" && !bytes.Equal(tr.end, wantV4) {
+		t.Errorf("registration completion:\n got % X\nwant % X", tr.end, wantV4)
+	}
 
 	st := readStatus(t, e.do(cmdStatus))
 	if st.tid != term.TID() || st.sw == "" {

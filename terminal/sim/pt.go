@@ -244,6 +244,13 @@ func (t *Terminal) registration(r request) []Step {
 	f.SetByte(zvt.BMPStatusByte, st)
 	f.SetDigits(zvt.BMPTID, t.sc.Identity.TID)
 	f.SetCurrency(t.sc.Currency)
+	// The PT confirms the permitted-commands list it accepted (V4 answer:
+	// 06 06 26 04 0A 02 06 D3).
+	if l, ok := r.fields.TLV(); ok {
+		if o, ok := l.Find(zvt.TagPermittedCmds); ok {
+			f.SetTLV(zvt.TLVList{o})
+		}
+	}
 	return append(steps, Send(ackAPDU()), Send(bmpAPDU(zvt.CmdCompletion, nil, f)), Expect(zvt.CmdAck))
 }
 

@@ -169,6 +169,11 @@ func (t *Terminal) serve(ctx context.Context, c ptConn, serial bool) error {
 			return err
 		}
 		if err := t.command(ctx, c, apdu, serial); err != nil {
+			if t.opts.Trace != nil && !errors.Is(err, errDropped) {
+				traceMu.Lock()
+				fmt.Fprintf(t.opts.Trace, "%s %s %v\n", t.opts.Now().Format("15:04:05.000"), t.sc.Identity.TID, err)
+				traceMu.Unlock()
+			}
 			if errors.Is(err, errDropped) || ctx.Err() != nil {
 				return nil
 			}
