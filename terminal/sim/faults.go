@@ -42,7 +42,7 @@ var faultSpecs = map[string]faultSpec{
 	FaultLoseCompletion:     {help: "drop the connection after an approved payment's status information, before the Completion"},
 	FaultISO88591:           {help: "send texts in ISO-8859-1 instead of CP437"},
 	FaultTLVInPrint:         {help: "append a TLV (receipt type) inside each print line's text"},
-	FaultVendorIntermediate: {help: "send Ingenico intermediate status codes A0–A5"},
+	FaultVendorIntermediate: {help: "send Ingenico intermediate status codes (A0 payment processed, A1/A2 cancellation (not) successful)"},
 }
 
 // FaultNames returns the valid fault names, sorted.

@@ -32,13 +32,14 @@ const (
 
 // Intermediate status codes (research/zvt.md §4.4).
 const (
-	isWatchPIN     = 0x01
-	isWaitingHost  = 0x04
-	isAutoReversal = 0x05
-	isInsertCard   = 0x0A
-	isPleaseWait   = 0x0E
-	isIngenicoDone = 0xA0 // Ingenico: payment processed
-	isIngenicoRev  = 0xA1 // Ingenico: cancellation successful
+	isWatchPIN      = 0x01
+	isWaitingHost   = 0x04
+	isAutoReversal  = 0x05
+	isInsertCard    = 0x0A
+	isPleaseWait    = 0x0E
+	isIngenicoDone  = 0xA0 // Ingenico: payment processed
+	isIngenicoRev   = 0xA1 // Ingenico: cancellation successful
+	isIngenicoNoRev = 0xA2 // Ingenico: cancellation not possible
 )
 
 func ackAPDU() []byte           { return []byte{0x80, 0x00, 0x00} }
@@ -566,6 +567,9 @@ func (t *Terminal) reversal(r request) []Step {
 	fail := func(rc byte, text string) []Step {
 		var ab zvt.Fields
 		t.addResult(&ab, useTLV, "", text)
+		if t.faults.vendorInterm && t.interm() {
+			steps = append(steps, Quirk(FaultVendorIntermediate), Send(apdu(zvt.CmdIntermediate, []byte{isIngenicoNoRev})), Expect(zvt.CmdAck))
+		}
 		return append(steps, Send(bmpAPDU(zvt.CmdAbortPT, []byte{rc}, ab)), Expect(zvt.CmdAck))
 	}
 	rcpt, ok := r.fields.Receipt()
