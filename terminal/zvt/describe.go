@@ -277,6 +277,9 @@ func Describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
 // shortText picks the facts worth a summary line.
 func shortText(view View) string {
 	var parts []string
+	if view.Type == "print_text_block" {
+		parts = append(parts, fmt.Sprintf("%d lines", countItems(view.Fields, "text_line")))
+	}
 	for _, it := range view.Fields {
 		switch it.Name {
 		case "result_code", "code":
@@ -340,3 +343,14 @@ func itemValue(it Item) string {
 
 func joinComma(s []string) string { return strings.Join(s, ", ") }
 func joinSpace(s []string) string { return strings.Join(s, " ") }
+
+func countItems(items []Item, name string) int {
+	n := 0
+	for _, it := range items {
+		if it.Name == name {
+			n++
+		}
+		n += countItems(it.Items, name)
+	}
+	return n
+}

@@ -184,6 +184,7 @@ func TestDescribe(t *testing.T) {
 		{"abort", "06 1E 01 6C", zvt.CmdAuthorization, "06 1E Abort: result 6C abort via timeout or abort key"},
 		{"malformed", "04 0F 05 27", zvt.CmdAuthorization, "04 0F Status Information (malformed)"},
 		{"garbage", "04", 0, "malformed (malformed)"},
+		{"text block", "06 D3 10 06 0E 1F 07 01 02 25 08 07 01 41 07 00 09 01 FF", 0, "06 D3 Print Text-Block: 2 lines"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,21 +51,21 @@ type reader struct {
 
 // openAPDU checks that apdu holds exactly one APDU of command want (any 84
 // xx when want is CmdNack) and returns a reader at the start of its data.
-func openAPDU(apdu []byte, want Command) (*reader, APDU, error) {
+func openAPDU(apdu []byte, want Command) (reader, APDU, error) {
 	a, n, err := ReadAPDU(apdu)
 	if err != nil {
-		return nil, a, withMsg(err, msgName(want))
+		return reader{}, a, withMsg(err, msgName(want))
 	}
 	got := a.Command()
 	if got != want && !(want == CmdNack && a.Class == 0x84) {
-		return nil, a, &DecodeError{Msg: msgName(want), Field: "command", Offset: 0,
+		return reader{}, a, &DecodeError{Msg: msgName(want), Field: "command", Offset: 0,
 			Err: fmt.Errorf("%w: command is %s", ErrFormat, got.Hex())}
 	}
 	if n != len(apdu) {
-		return nil, a, &DecodeError{Msg: msgName(want), Field: "length", Offset: n,
+		return reader{}, a, &DecodeError{Msg: msgName(want), Field: "length", Offset: n,
 			Err: fmt.Errorf("%w: %d bytes after the end of the APDU", ErrLength, len(apdu)-n)}
 	}
-	return &reader{b: apdu[:n:n], off: n - len(a.Data)}, a, nil
+	return reader{b: apdu[:n:n], off: n - len(a.Data)}, a, nil
 }
 
 func (r *reader) more() bool { return r.err == nil && r.off < len(r.b) }

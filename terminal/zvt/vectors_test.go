@@ -465,6 +465,10 @@ func TestVectorsSerial(t *testing.T) {
 	if sb, _ := c.Fields.StatusByte(); sb != 0x10 {
 		t.Errorf("V3 status byte %02X, want 10 (the DLE-doubled byte)", sb)
 	}
+	v2, err := zvt.DecodeECR(unhex(t, "06 00 04 00 00 00 30"))
+	if err != nil || v2.(*zvt.Registration).Password != "000000" || v2.(*zvt.Registration).Config != 0x30 || v2.(*zvt.Registration).Currency != 0 {
+		t.Errorf("V2 registration %#v %v", v2, err)
+	}
 	reg, err := zvt.DecodeECR(unhex(t, "06 00 04 12 34 56 8E"))
 	if err != nil || reg.(*zvt.Registration).Password != "123456" || reg.(*zvt.Registration).Config != 0x8E {
 		t.Errorf("V3 registration %#v %v", reg, err)
