@@ -188,7 +188,8 @@ func TestRunUnresolvedStaysOpenThenRecovers(t *testing.T) {
 	if len(open) != 1 || open[0].Receipt != 7 {
 		t.Fatalf("open payments %+v, want receipt 7", open)
 	}
-	// Next start: the link is back.
+	// Next start (the first session has ended): the link is back.
+	j.Close()
 	d2 := healthyFake(testNow)
 	rec, err := Recover(context.Background(), d2, dir)
 	if err != nil || len(rec) != 1 || rec[0].State != TxnReversed {
@@ -199,6 +200,25 @@ func TestRunUnresolvedStaysOpenThenRecovers(t *testing.T) {
 	}
 	if open, _ := OpenPayments(dir); len(open) != 0 {
 		t.Errorf("still open after recovery: %+v", open)
+	}
+}
+
+func TestRecoverLeavesLiveSessionAlone(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	j, _ := OpenJournal(dir, "live")
+	defer j.Close()
+	d := healthyFake(testNow)
+	_ = j.Record(Entry{Kind: EntryTxnIntent, Target: d.Info().Target, TxnRef: "r1", Amount: 1, Currency: 156})
+	rec, err := Recover(context.Background(), d, dir)
+	if err != nil || len(rec) != 1 || rec[0].State != TxnPending || !strings.Contains(rec[0].Text, "still running") {
+		t.Fatalf("recover %+v %v", rec, err)
+	}
+	if d.Calls() != "" {
+		t.Errorf("touched a live session's payment: %s", d.Calls())
+	}
+	if _, err := OpenJournal(dir, "live"); !errors.Is(err, ErrJournalInUse) {
+		t.Errorf("second open of a live journal: %v", err)
 	}
 }
 

@@ -90,6 +90,19 @@ type Entry struct {
 	Info      map[string]string `json:"info,omitempty"`
 }
 
+// ErrJournalInUse means another running posdoctor has the journal open.
+var ErrJournalInUse = errors.New("in use by a running posdoctor")
+
+// journalInUse reports whether a running process holds path's lock.
+func journalInUse(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return !lockFile(f)
+}
+
 // Journal is a session's JSON Lines journal, safe for concurrent use. The
 // file is created with mode 0600 and appended to; entries of money kinds
 // are fsynced before Record returns.
@@ -125,6 +138,11 @@ func OpenJournal(dir, sessionID string) (*Journal, error) {
 	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w (set journal_dir in the config or POSDOCTOR_JOURNAL_DIR)", err)
+	}
+	// The lock says "this session is alive": recovery leaves its payments alone.
+	if !lockFile(f) {
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", p, ErrJournalInUse)
 	}
 	syncDir(dir)
 	j := &Journal{f: f, path: p, session: sessionID, now: time.Now}

@@ -23,6 +23,9 @@ type Recovered struct {
 	State string `json:"state"`
 	// Text says what happened, or exactly what the operator must do.
 	Text string `json:"text"`
+	// Live is set when the payment's session is still running (another
+	// posdoctor has its journal open): nobody else may touch it.
+	Live bool `json:"live,omitempty"`
 }
 
 // openTxn is a payment folded from journal entries.
@@ -32,6 +35,7 @@ type openTxn struct {
 	closed   bool
 	journal  string
 	session  string
+	live     bool // its session is still running: never touch it
 }
 
 // OpenPayments returns the test payments in dir's journals that have an
@@ -55,6 +59,7 @@ func foldOpen(dir string) ([]*openTxn, error) {
 	}
 	var order []*openTxn
 	for i := len(files) - 1; i >= 0; i-- { // oldest first
+		live := journalInUse(files[i])
 		s, err := ReadSession(files[i])
 		if err != nil {
 			// A damaged journal must not hide the others; the entries read so far count.
@@ -72,7 +77,7 @@ func foldOpen(dir string) ([]*openTxn, error) {
 				if e.Kind != EntryTxnIntent {
 					continue
 				}
-				t = &openTxn{base: e, journal: files[i], session: s.ID}
+				t = &openTxn{base: e, journal: files[i], session: s.ID, live: live}
 				byRef[e.TxnRef] = t
 				order = append(order, t)
 			}
@@ -102,7 +107,12 @@ func (t *openTxn) recovered(state, text string) Recovered {
 	if t.approved != nil {
 		r.Receipt = t.approved.Receipt
 	}
-	if text == "" {
+	r.Live = t.live
+	switch {
+	case text != "":
+	case t.live:
+		r.Text = fmt.Sprintf("test payment %s of %s on %s belongs to a posdoctor that is still running (session %s): left alone", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.base.Target, t.session)
+	default:
 		r.Text = unresolvedText(t.base, r.Receipt, "it is still open in the journal of session "+t.session)
 	}
 	return r
@@ -129,7 +139,7 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 	var out []Recovered
 	for _, t := range txns {
 		mine := t.base.Target == target || tid != "" && t.base.TID == tid
-		if !mine {
+		if t.live || !mine {
 			out = append(out, t.recovered(TxnPending, ""))
 			continue
 		}

@@ -267,10 +267,11 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 
 func checkOne(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, e checks.InventoryEntry, lang model.Lang) error {
 	io := opts.IO
-	// Open payments that belong to other terminals: tell the operator.
+	// Open payments this run will not resolve (other terminals, or a
+	// posdoctor still running): tell the operator.
 	if open, err := checks.OpenPayments(co.Config.JournalDir); err == nil {
 		for _, p := range open {
-			if p.Target != e.Target && p.Session != co.Journal.SessionID() {
+			if p.Session != co.Journal.SessionID() && (p.Target != e.Target || p.Live) {
 				fmt.Fprintf(io.ErrOut, "posdoctor: warning: %s\n", p.Text)
 			}
 		}

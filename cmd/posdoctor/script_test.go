@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/fixtures/golden"
 	"github.com/posdoctor/posdoctor/terminal/sim"
 )
@@ -29,7 +33,8 @@ var simTerminals sync.Map // map[string]*sim.Terminal (key: script work dir + va
 
 // TestScripts runs every testdata/script/*.txtar against the built-in
 // simulator: `sim [-fault F]… [-latency D] SCENARIO VAR` starts one on
-// 127.0.0.1:0 (VAR=tcp://…), `simserial SCENARIO VAR` on a pty (linux),
+// 127.0.0.1:0 (VAR=tcp://…), `simserial SCENARIO VAR` on a pty (linux;
+// VAR=serial://…, VAR_PATH=the device),
 // `unreversed VAR` fails when the simulator holds an approved test payment
 // that was not reversed, `waitfile FILE [DUR]` waits for a file.
 func TestScripts(t *testing.T) {
@@ -62,10 +67,12 @@ func TestScripts(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sim":        cmdSim,
-			"simserial":  cmdSimSerial,
-			"unreversed": cmdUnreversed,
-			"waitfile":   cmdWaitFile,
+			"sim":         cmdSim,
+			"simserial":   cmdSimSerial,
+			"unreversed":  cmdUnreversed,
+			"waitfile":    cmdWaitFile,
+			"exit":        cmdExit,
+			"lastjournal": cmdLastJournal,
 		},
 	})
 }
@@ -159,6 +166,7 @@ func cmdSimSerial(ts *testscript.TestScript, neg bool, args []string) {
 	})
 	simTerminals.Store(simKey(ts, args[1]), term)
 	ts.Setenv(args[1], "serial://"+path)
+	ts.Setenv(args[1]+"_PATH", path)
 }
 
 func cmdUnreversed(ts *testscript.TestScript, neg bool, args []string) {
@@ -180,6 +188,42 @@ func cmdUnreversed(ts *testscript.TestScript, neg bool, args []string) {
 	if len(left) == 0 && neg {
 		ts.Fatalf("no test payment left unreversed")
 	}
+}
+
+// cmdExit runs a program like exec and checks its exit code:
+// exit CODE PROGRAM [ARGS...].
+func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exit CODE PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdLastJournal sets VAR to the newest journal file in DIR:
+// lastjournal DIR VAR.
+func cmdLastJournal(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: lastjournal DIR VAR")
+	}
+	files, err := checks.ListSessions(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if len(files) == 0 {
+		ts.Fatalf("no journal in %s", args[0])
+	}
+	ts.Setenv(args[1], files[0])
 }
 
 func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
