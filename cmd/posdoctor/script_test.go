@@ -73,6 +73,7 @@ func TestScripts(t *testing.T) {
 			"waitfile":    cmdWaitFile,
 			"exit":        cmdExit,
 			"lastjournal": cmdLastJournal,
+			"expand":      cmdExpand,
 		},
 	})
 }
@@ -210,6 +211,16 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdExpand copies SRC to DST with $VAR and ${VAR} replaced from the
+// script's environment: expand SRC DST.
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: expand SRC DST")
+	}
+	out := os.Expand(ts.ReadFile(args[0]), ts.Getenv)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o600))
 }
 
 // cmdLastJournal sets VAR to the newest journal file in DIR:
