@@ -380,7 +380,8 @@ func writeMarkdown(b *bytes.Buffer, d ReportData, lang model.Lang) {
 		}
 		var trace bool
 		for _, c := range t.Checks {
-			if len(c.Trace) == 0 || c.Status == model.StatusOK && !trace && c.ID != model.CheckLink {
+			// The link check shows the session opening; others only when they did not pass.
+			if len(c.Trace) == 0 || c.Status == model.StatusOK && c.ID != model.CheckLink {
 				continue
 			}
 			if !trace {
