@@ -40,7 +40,10 @@ var keyCodes = map[string]bool{"55": true, "99": true, "A0": true}
 //   - exactly 05 while other cards pass points at the cardholder/issuer;
 //   - the same code for every card, or an acquirer-private code, points at
 //     the merchant or terminal being frozen;
-//   - check facts (BRIEF section C keys) raise or lower causes by area.
+//   - check facts raise or lower causes: device_state, status_code,
+//     version_below_baseline, software_version, host_reachable,
+//     card_expired, card_readable, technology (manual, fallback), host_code,
+//     zvt_result, known_good_card.
 //
 // Playbook steps already ruled out by a passing check are StepRuledOut and
 // come last; steps whose check has not run are StepNeedsCheck.
@@ -502,6 +505,12 @@ func (d *diag) applyChecks() {
 			case ev.Status == StatusFail && f["card_expired"] == "":
 				d.add("card_damaged", -1, scoreSome, r("读卡检查失败", "reader check failed"))
 				d.add("terminal_fault", -1, 10, r("读卡检查失败（也可能是读卡器）", "reader check failed (the reader itself may be at fault)"))
+			}
+			switch tech := strings.ToLower(f["technology"]); {
+			case strings.Contains(tech, "manual") || strings.Contains(tech, "keyed"):
+				d.add("card_data_wrong", -1, scoreSome, r("卡号是手工输入的：容易输错", "the card was keyed by hand: easy to get wrong"))
+			case strings.Contains(tech, "fallback"):
+				d.add("card_damaged", -1, scoreSome, r("芯片读不出，降级为磁条", "the chip could not be read and the terminal fell back to the stripe"))
 			}
 		case CheckTransaction:
 			good := f["known_good_card"] == "true"

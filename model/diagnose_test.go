@@ -407,6 +407,15 @@ func TestStepStates(t *testing.T) {
 	if d.Causes[0].ID != "software_outdated" {
 		t.Errorf("top %s, want software_outdated\n%s", d.Causes[0].ID, dump(d))
 	}
+	// How the card was read.
+	manual := Diagnose(Input{Symptom: CardError, Checks: []CheckEvidence{ev(CheckReader, StatusWarn, "technology", "manual")}})
+	if manual.Causes[0].ID != "card_data_wrong" {
+		t.Errorf("manual entry: top %s, want card_data_wrong", manual.Causes[0].ID)
+	}
+	fallback := Diagnose(Input{Symptom: AuthFailed, Checks: []CheckEvidence{ev(CheckReader, StatusWarn, "technology", "fallback")}})
+	if pos(fallback, "card_damaged") > 2 {
+		t.Errorf("fallback: card_damaged at %d\n%s", pos(fallback, "card_damaged"), dump(fallback))
+	}
 	// Skipped and broken checks count as not run.
 	in = Input{Symptom: CommsFailure, Checks: []CheckEvidence{ev(CheckNetwork, StatusSkip), ev(CheckVersion, StatusError)}}
 	for _, s := range Diagnose(in).Playbook {
