@@ -9,8 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -185,22 +185,31 @@ func (j *Journal) Record(e Entry) error {
 	if j == nil {
 		return nil
 	}
+	if e.Time.IsZero() {
+		e.Time = j.now().UTC()
+	}
+	e.Session = j.session
+	e.Seq = 0
+	// Marshal outside the lock; the sequence number is spliced in under it.
+	body, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	body = ScrubPAN(body)
+	const head = `{"seq":0`
+	if !bytes.HasPrefix(body, []byte(head)) {
+		return errors.New("journal: unexpected entry encoding")
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return errors.New("journal: closed")
 	}
 	j.seq++
-	e.Seq = j.seq
-	if e.Time.IsZero() {
-		e.Time = j.now().UTC()
-	}
-	e.Session = j.session
-	b, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	b = ScrubPAN(b)
+	b := make([]byte, 0, len(body)+24)
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendInt(b, j.seq, 10)
+	b = append(b, body[len(head):]...)
 	b = append(b, '\n')
 	if _, err := j.f.Write(b); err != nil {
 		j.err = err
@@ -343,31 +352,83 @@ func FindSession(dir, idOrPath string) (string, error) {
 	}
 }
 
-// panRun finds runs of 13 to 19 digits, or groups of four separated by a
-// space or dash (6228 4800 1234 5678), which could be a card number. Hex
-// byte dumps ("62 28 48") do not match.
-var panRun = regexp.MustCompile(`\d{13,19}|\d{4}(?:[ -]\d{3,4}){2,4}`)
-
-// ScrubPAN masks anything in b that looks like a full card number (13–19
-// digits) to its first six and last four digits. Every writer in this
-// package runs it as a last line of defence; PANs are masked long before.
+// ScrubPAN masks anything in b that looks like a full card number to its
+// first six and last four digits: a run of 13 to 19 digits, or groups of 3
+// or 4 digits split by single spaces or dashes that add up to 13 to 19
+// digits and start with a group of four (6228 4800 1234 5678). Hex byte
+// dumps ("62 28 48") do not match. Every writer in this package runs it as a
+// last line of defence; PANs are masked long before. b may be modified and
+// is returned.
 func ScrubPAN(b []byte) []byte {
-	if !panRun.Match(b) {
-		return b
-	}
-	return panRun.ReplaceAllFunc(b, func(m []byte) []byte {
-		digits := make([]byte, 0, len(m))
-		for _, c := range m {
-			if c >= '0' && c <= '9' {
-				digits = append(digits, c)
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	for i := 0; i < len(b); {
+		if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(b) && isDigit(b[j]) {
+			j++
+		}
+		n := j - i
+		switch {
+		case n >= 13 && n <= 19:
+			maskDigits(b[i:j])
+		case n == 4:
+			// Grouped form: more groups of 3-4 digits after single separators.
+			end, total, groups := j, n, 1
+			for end+1 < len(b) && (b[end] == ' ' || b[end] == '-') && isDigit(b[end+1]) {
+				k := end + 1
+				for k < len(b) && isDigit(b[k]) {
+					k++
+				}
+				if g := k - end - 1; g < 3 || g > 4 {
+					break
+				}
+				total += k - end - 1
+				groups++
+				end = k
+				if groups == 5 {
+					break
+				}
+			}
+			if groups >= 3 && total >= 13 && total <= 19 {
+				maskDigits(b[i:end])
+				j = end
 			}
 		}
-		if len(digits) < 13 || len(digits) > 19 {
-			return m
+		i = j
+	}
+	return b
+}
+
+// maskDigits stars the digits of b other than the first six and last four,
+// keeping separators.
+func maskDigits(b []byte) {
+	total := 0
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			total++
 		}
-		return []byte(terminal.NewPAN(string(digits)).String())
-	})
+	}
+	k := 0
+	for i, c := range b {
+		if c < '0' || c > '9' {
+			continue
+		}
+		if k >= 6 && k < total-4 {
+			b[i] = '*'
+		}
+		k++
+	}
 }
 
 // ScrubString is ScrubPAN for strings.
-func ScrubString(s string) string { return string(ScrubPAN([]byte(s))) }
+func ScrubString(s string) string {
+	for i := 0; i+12 < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return string(ScrubPAN([]byte(s)))
+		}
+	}
+	return s
+}

@@ -1,0 +1,182 @@
+package checks
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+	"github.com/posdoctor/posdoctor/terminal/dial"
+	"github.com/posdoctor/posdoctor/terminal/sim"
+)
+
+// benchFleetSize and benchLatency are the figures of issue 5: 1000
+// simulated terminals, 100 ms per simulated command.
+const (
+	benchFleetSize = 1000
+	benchLatency   = 100 * time.Millisecond
+)
+
+func benchOpen(ctx context.Context, target string, cfg Config) (terminal.Driver, error) {
+	return dial.Open(ctx, target, dial.Options{Password: cfg.Password, Currency: cfg.Currency, ConnectTimeout: cfg.Timeouts.Connect})
+}
+
+func benchOptions(b *testing.B) CheckOptions {
+	cfg := DefaultConfig()
+	cfg.JournalDir = b.TempDir()
+	j, err := OpenJournal(cfg.JournalDir, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { j.Close() })
+	// The checks a fleet sweep runs without a card at each terminal.
+	return CheckOptions{Config: cfg, Open: benchOpen, Journal: j,
+		Checks: []model.CheckID{model.CheckLink, model.CheckStatus, model.CheckVersion, model.CheckNetwork}}
+}
+
+// peakSampler records the peak of heap plus stacks in use while it runs.
+type peakSampler struct {
+	peak atomic.Uint64
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+func startPeak() *peakSampler {
+	p := &peakSampler{stop: make(chan struct{})}
+	p.done.Add(1)
+	go func() {
+		defer p.done.Done()
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if v := ms.HeapInuse + ms.StackInuse; v > p.peak.Load() {
+				p.peak.Store(v)
+			}
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return p
+}
+
+func (p *peakSampler) Stop() uint64 { close(p.stop); p.done.Wait(); return p.peak.Load() }
+
+// BenchmarkFleetSweep sweeps 1000 simulated terminals (100 ms per simulated
+// command) at once and compares the wall time with one terminal alone.
+// Metrics: ratio (fleet/single, target ≤ 1.5), peak-MB (heap+stacks of the
+// console and the 1000 simulators together, target ≤ 200), fleet-ms,
+// single-ms.
+func BenchmarkFleetSweep(b *testing.B) {
+	sc, err := sim.Load("healthy")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	fleet, err := sim.ListenTCP(ctx, "127.0.0.1:0", sc, sim.Options{Latency: benchLatency}, benchFleetSize)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer fleet.Close()
+	single, err := sim.ListenTCP(ctx, "127.0.0.1:0", sc, sim.Options{Latency: benchLatency}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer single.Close()
+	var entries []InventoryEntry
+	for _, a := range fleet.Addrs() {
+		entries = append(entries, InventoryEntry{Target: "tcp://" + a})
+	}
+	o := benchOptions(b)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse + ms.StackInuse
+	b.ResetTimer()
+	var singleT, fleetT time.Duration
+	var peak uint64
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		rep := CheckOne(ctx, InventoryEntry{Target: "tcp://" + single.Addrs()[0]}, o)
+		singleT += time.Since(start)
+		if rep.Verdict != model.StatusOK {
+			b.Fatalf("single: %s", SummaryLine(rep))
+		}
+		p := startPeak()
+		start = time.Now()
+		bad := 0
+		sum := Sweep(ctx, entries, benchFleetSize, o, func(r TerminalReport) {
+			if r.Verdict != model.StatusOK {
+				bad++
+				if bad == 1 {
+					b.Logf("not ok: %s", SummaryLine(r))
+				}
+			}
+		})
+		fleetT += time.Since(start)
+		peak = max(peak, p.Stop())
+		if sum.Summary.Terminals != benchFleetSize || sum.Summary.OK != benchFleetSize {
+			b.Fatalf("fleet: %s", sum.Line())
+		}
+	}
+	b.StopTimer()
+	n := float64(b.N)
+	b.ReportMetric(float64(fleetT.Milliseconds())/n, "fleet-ms")
+	b.ReportMetric(float64(singleT.Milliseconds())/n, "single-ms")
+	b.ReportMetric(float64(fleetT)/float64(singleT), "ratio")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-above-idle-MB")
+}
+
+// BenchmarkSingleOverhead measures the console's own time on one run: the
+// run's wall time minus the simulated latencies, over the simulated
+// latencies (target ≤ 5 %). The number of simulated delays is learned from
+// a run with zero latency.
+func BenchmarkSingleOverhead(b *testing.B) {
+	sc, err := sim.Load("healthy")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	slow, err := sim.ListenTCP(ctx, "127.0.0.1:0", sc, sim.Options{Latency: benchLatency}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer slow.Close()
+	fast, err := sim.ListenTCP(ctx, "127.0.0.1:0", sc, sim.Options{}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer fast.Close()
+	o := benchOptions(b)
+	b.ResetTimer()
+	var slowT, fastT time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		CheckOne(ctx, InventoryEntry{Target: "tcp://" + fast.Addrs()[0]}, o)
+		fastT += time.Since(start)
+		start = time.Now()
+		rep := CheckOne(ctx, InventoryEntry{Target: "tcp://" + slow.Addrs()[0]}, o)
+		slowT += time.Since(start)
+		if rep.Verdict != model.StatusOK {
+			b.Fatalf("%s", SummaryLine(rep))
+		}
+	}
+	b.StopTimer()
+	n := time.Duration(b.N)
+	perSlow, perFast := slowT/n, fastT/n
+	delays := math.Round(float64(perSlow-perFast) / float64(benchLatency))
+	simulated := time.Duration(delays) * benchLatency
+	b.ReportMetric(delays, "sim-delays")
+	b.ReportMetric(float64(perSlow.Microseconds())/1000, "run-ms")
+	b.ReportMetric(100*float64(perSlow-simulated)/float64(simulated), "overhead-%")
+}
