@@ -196,6 +196,8 @@ type wizard struct {
 	marks   map[string]*stepMark
 	note    textinput.Model
 	editing bool
+	kept    []model.PlayStep
+	causes  map[string]model.Text // titles of every cause seen, for kept steps
 }
 
 func newWizard(m *Model) *wizard {
@@ -223,7 +225,17 @@ func (z *wizard) SetSize(w, h int) {
 func (z *wizard) Title() string   { return z.m.T("wiz.title") }
 func (z *wizard) Capturing() bool { return z.editing }
 
-func (z *wizard) steps() []model.PlayStep { return z.m.diagnosis.Playbook }
+// steps is the playbook. When new evidence leaves no cause (the fix worked
+// and every check passes), the last playbook stays on screen so the
+// operator sees the outcome of the step they were on.
+func (z *wizard) steps() []model.PlayStep {
+	if pb := z.m.diagnosis.Playbook; len(pb) > 0 {
+		return pb
+	}
+	return z.kept
+}
+
+func (z *wizard) resolved() bool { return len(z.m.diagnosis.Playbook) == 0 && len(z.kept) > 0 }
 
 func (z *wizard) step() (model.PlayStep, bool) {
 	st := z.steps()
@@ -277,6 +289,15 @@ func (z *wizard) jumpToCause(cause string) {
 
 // reconcile keeps the operator on the same step after a re-rank.
 func (z *wizard) reconcile() {
+	if pb := z.m.diagnosis.Playbook; len(pb) > 0 {
+		z.kept = pb
+	}
+	if z.causes == nil {
+		z.causes = map[string]model.Text{}
+	}
+	for _, c := range z.m.diagnosis.Causes {
+		z.causes[c.ID] = c.Title
+	}
 	for i, s := range z.steps() {
 		if s.ID == z.curID {
 			z.idx = i
@@ -482,13 +503,15 @@ func (z *wizard) View() string {
 	s, _ := z.step()
 	mk := z.mark(s.ID)
 	cause := s.Cause
-	for _, c := range m.diagnosis.Causes {
-		if c.ID == s.Cause {
-			cause = c.Title.In(m.lang)
-		}
+	if t, ok := z.causes[s.Cause]; ok {
+		cause = t.In(m.lang)
 	}
 	b.WriteString(th.Title.Render(cut(m.F("wiz.stepof", z.idx+1, len(steps), m.subject()), z.w-2)) + "\n")
-	b.WriteString(th.Muted.Render(cut(m.T("wiz.cause")+": "+cause, z.w-2)) + "\n\n")
+	b.WriteString(th.Muted.Render(cut(m.T("wiz.cause")+": "+cause, z.w-2)) + "\n")
+	if z.resolved() {
+		b.WriteString(th.OK.Render(cut(m.T("wiz.resolved"), z.w-2)) + "\n")
+	}
+	b.WriteString("\n")
 	if s.Fraud {
 		b.WriteString(th.Fraud.Render(cut(" "+m.T("wiz.fraudbanner")+" ", z.w-4)) + "\n")
 	}

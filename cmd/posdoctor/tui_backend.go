@@ -122,6 +122,21 @@ func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session
 	if err != nil {
 		return nil, err
 	}
+	// Register at once, so a port or address with no ZVT terminal behind it
+	// fails here with its reason, and read the identity for the header.
+	reg, err := d.Register(ctx)
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	if reg.Result.Code != 0 {
+		_ = d.Close()
+		return nil, fmt.Errorf("the terminal refused the registration (code %02X %s): check the ZVT password in the config", reg.Result.Code, reg.Result.Text)
+	}
+	id, _ := d.Status(ctx)
+	if id.TID == "" {
+		id.TID = reg.TID
+	}
 	j, err := checks.OpenJournal(b.cfg.JournalDir, checks.NewSessionID(b.now()))
 	if err != nil {
 		_ = d.Close()
@@ -131,8 +146,8 @@ func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session
 	// A test payment left open by an earlier run is resolved before
 	// anything else (DESIGN.md §Safety).
 	rec, rerr := checks.Recover(ctx, d, b.cfg.JournalDir)
-	e := checks.NewEngine(d, b.cfg, j)
-	s := &consoleSession{b: b, d: d, e: e, j: j, target: target, recovered: rec, recoverErr: rerr}
+	s := &consoleSession{b: b, d: d, j: j, target: target, recovered: rec, recoverErr: rerr, identity: id,
+		out: make(chan checks.Event, 256), closed: make(chan struct{})}
 	b.remember(target)
 	b.mu.Lock()
 	b.open1 = append(b.open1, s)
@@ -232,18 +247,26 @@ func stepState(mark string) string {
 	}
 }
 
-// consoleSession is a connected terminal: the driver, its engine and the
-// session journal.
+// consoleSession is a connected terminal: the driver, the session journal,
+// and a check engine per run. A fresh engine for each run makes a re-run
+// ask the terminal again instead of reusing what an earlier run learnt
+// (after a fix, the status must be read anew). Its events are forwarded to
+// one stable channel for the console.
 type consoleSession struct {
 	b          *consoleBackend
 	d          terminal.Driver
-	e          *checks.Engine
 	j          *checks.Journal
 	target     string
 	recovered  []checks.Recovered
 	recoverErr error
-	closeOnce  sync.Once
-	closeErr   error
+
+	mu       sync.Mutex
+	identity terminal.Status
+	out      chan checks.Event
+	closed   chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Notices says what happened to open test payments from earlier sessions
@@ -259,13 +282,45 @@ func (s *consoleSession) Notices() []string {
 	return out
 }
 
-func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.e.Subscribe() }
+func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.out, func() {} }
 
 func (s *consoleSession) Run(ctx context.Context, ids []model.CheckID, o ui.RunOptions) []checks.Result {
-	return s.e.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
+	e := checks.NewEngine(s.d, s.b.cfg, s.j)
+	ch, unsub := e.Subscribe()
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for ev := range ch {
+			if ev.Kind == checks.IdentityKnown && ev.Identity != nil {
+				s.mu.Lock()
+				s.identity = *ev.Identity
+				s.mu.Unlock()
+			}
+			select {
+			case s.out <- ev:
+			case <-s.closed:
+				return
+			}
+			if ev.Kind == checks.RunFinished {
+				return
+			}
+		}
+	}()
+	res := e.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
+	// Let the run's last events reach the console, then stop forwarding.
+	select {
+	case <-finished:
+	case <-time.After(2 * time.Second):
+	}
+	unsub()
+	return res
 }
 
-func (s *consoleSession) Identity() terminal.Status { return s.e.Identity() }
+func (s *consoleSession) Identity() terminal.Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.identity
+}
 
 func (s *consoleSession) Info() terminal.Info { return s.d.Info() }
 
@@ -290,6 +345,7 @@ func (s *consoleSession) Record(kind string, fields map[string]string) error {
 
 func (s *consoleSession) Close() error {
 	s.closeOnce.Do(func() {
+		close(s.closed)
 		_ = s.j.Record(checks.Entry{Kind: checks.EntrySessionEnd, Target: s.target})
 		s.closeErr = errors.Join(s.d.Close(), s.j.Close())
 	})

@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/terminal"
+	"github.com/posdoctor/posdoctor/terminal/dial"
 )
 
-// openDriver connects to target with the configured password, currency and
-// timeouts.
+// openDriver connects to target (tcp, tls, serial or the in-process
+// simulator) with the configured password, currency and connect timeout.
+// The console and `posdoctor check` both open terminals through it.
 func openDriver(ctx context.Context, target string, cfg checks.Config) (terminal.Driver, error) {
-	return nil, errors.New("connecting is not available in this build yet")
+	return dial.Open(ctx, target, dial.Options{
+		Password:       cfg.Password,
+		Currency:       cfg.Currency,
+		ConnectTimeout: cfg.Timeouts.Connect,
+	})
 }

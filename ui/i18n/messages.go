@@ -196,6 +196,7 @@ var messages = map[string]msg{
 	"wiz.fixed":       {"Fix worked: %s %s", "修复有效：%s %s"},
 	"wiz.notfixed":    {"Not fixed yet: %s %s", "尚未修复：%s %s"},
 	"wiz.fixoffer":    {"f runs this fix on the terminal (Initialisation), then re-runs the check.", "按 f 在终端上执行此修复（初始化/签到），然后自动复查。"},
+	"wiz.resolved":    {"The latest checks leave no cause: what follows is the playbook you worked through.", "最新检查结果已排除所有原因：以下为刚才处理过的步骤。"},
 	"wiz.yourmark":    {"Your mark", "处理结果"},
 	"wiz.note":        {"Note", "备注"},
 	"wiz.notesaved":   {"Note saved to the session journal.", "备注已写入会话日志。"},

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/charmbracelet/x/vt"
+
+	"github.com/posdoctor/posdoctor/ui"
+)
+
+// flowConsole runs the whole console (real backend, real engine, the
+// in-process simulator behind sim://) through teatest, and reads the screen
+// through a virtual terminal.
+type flowConsole struct {
+	t   *testing.T
+	tm  *teatest.TestModel
+	m   *ui.Model
+	emu *vt.Emulator
+	cs  *consoleSetup
+}
+
+func newFlow(t *testing.T, target string) *flowConsole {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("POSDOCTOR_JOURNAL_DIR", filepath.Join(dir, "journal"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("HOME", dir)
+	opts := &TUIOptions{Target: target, Lang: "en", Theme: "dark", NoColor: true,
+		Getenv: func(string) string { return "" }}
+	cs, err := newConsole(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h = 120, 40
+	emu := vt.NewEmulator(w, h)
+	go func() { _, _ = io.Copy(io.Discard, emu) }() // drain the emulator's replies
+	tm := teatest.NewTestModel(t, cs.model, teatest.WithInitialTermSize(w, h))
+	f := &flowConsole{t: t, tm: tm, m: cs.model, emu: emu, cs: cs}
+	t.Cleanup(func() {
+		_ = tm.Quit()
+		_ = cs.model.Close()
+		cs.backend.close()
+	})
+	return f
+}
+
+// wait feeds the program's output to the virtual terminal until the screen
+// holds every want.
+func (f *flowConsole) wait(stage string, d time.Duration, wants ...string) string {
+	f.t.Helper()
+	var scr string
+	buf := make([]byte, 64<<10)
+	deadline := time.Now().Add(d)
+	for {
+		for {
+			n, err := f.tm.Output().Read(buf)
+			if n > 0 {
+				_, _ = f.emu.Write(bytes.ReplaceAll(buf[:n], []byte("\n"), []byte("\r\n")))
+			}
+			if n == 0 || err != nil {
+				break
+			}
+		}
+		scr = f.emu.String()
+		ok := true
+		for _, w := range wants {
+			if !strings.Contains(scr, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%s: the screen never showed %q within %v; screen:\n%s", stage, wants, d, scr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (f *flowConsole) key(keys ...string) {
+	for _, k := range keys {
+		switch k {
+		case "enter":
+			f.tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+		case "esc":
+			f.tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+		case "down":
+			f.tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+		default:
+			f.tm.Send(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
+		}
+	}
+}
+
+// TestFlowLostCardReachesFraudStep: connect to the simulator, run all checks
+// on lost-card, and reach the fraud step of the guided playbook.
+func TestFlowLostCardReachesFraudStep(t *testing.T) {
+	f := newFlow(t, "sim://lost-card")
+	f.wait("connect", 15*time.Second, "What did the terminal show?", "Connected to sim://lost-card")
+	f.key("a")
+	f.wait("confirm", 5*time.Second, "Test transaction", "reverses it at once")
+	f.key("y")
+	scr := f.wait("run", 60*time.Second, "Run finished")
+	if !strings.Contains(scr, "[FAIL]") {
+		t.Errorf("lost-card run shows no failed check:\n%s", scr)
+	}
+	f.key("d")
+	scr = f.wait("diagnosis", 5*time.Second, "Likely causes")
+	if !strings.Contains(scr, "[FRAUD]") {
+		t.Fatalf("diagnosis of lost-card ranks no fraud cause:\n%s", scr)
+	}
+	f.key("enter")
+	scr = f.wait("fraud step", 5*time.Second, "FRAUD STEP", "Step ")
+	// A fraud step cannot be skipped without a note.
+	f.key("s")
+	f.wait("fraud note", 5*time.Second, "cannot be skipped without a note")
+	_ = scr
+}
+
+// TestFlowKeysOutOfSyncFixWorks: on keys-out-of-sync, follow the wizard to
+// the sign-in step, run the fix (Initialisation) from the step and see its
+// verifying check turn ok.
+func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
+	f := newFlow(t, "sim://keys-out-of-sync")
+	f.wait("connect", 15*time.Second, "What did the terminal show?")
+	f.key("a")
+	f.wait("confirm", 5*time.Second, "Test transaction")
+	f.key("n") // the transaction can wait: status tells the keys story
+	scr := f.wait("run", 60*time.Second, "Run finished")
+	if !strings.Contains(scr, "status") || !strings.Contains(scr, "[FAIL]") && !strings.Contains(scr, "[WARN]") {
+		t.Fatalf("status did not flag the keys:\n%s", scr)
+	}
+	f.key("d")
+	f.wait("diagnosis", 5*time.Second, "Likely causes")
+	f.key("enter")
+	f.wait("wizard", 5*time.Second, "Step ")
+	// Walk to the step that offers the fix (Initialisation).
+	found := false
+	for i := 0; i < 30; i++ {
+		scr = f.wait("step", 5*time.Second, "Step ")
+		if strings.Contains(scr, "f runs this fix") {
+			found = true
+			break
+		}
+		f.key("n")
+	}
+	if !found {
+		t.Fatalf("no step offers the Initialisation fix:\n%s", scr)
+	}
+	f.key("f")
+	// The fix runs, then the step's verifying check re-runs by itself (a
+	// step verified by the transaction asks for confirmation first).
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		scr = f.wait("fix", 60*time.Second, "posdoctor")
+		if strings.Contains(scr, "Fix worked") && strings.Contains(scr, "the fix worked") {
+			break
+		}
+		if strings.Contains(scr, "reverses it at once") {
+			f.key("y")
+		}
+		if strings.Contains(scr, "Not fixed yet") || time.Now().After(deadline) {
+			t.Fatalf("the fix did not turn the check ok:\n%s", scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(scr, "[OK]") {
+		t.Fatalf("the verifying check is not shown ok:\n%s", scr)
+	}
+}
