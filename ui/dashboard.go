@@ -281,6 +281,9 @@ func (d *dashboard) View() string {
 		}
 		b.WriteString(marker + styled + "\n")
 	}
+	if r := d.rows[model.CheckOrder[d.cursor]]; r.hasRes && r.phase == phaseDone {
+		b.WriteString(d.detail(r.result))
+	}
 	if len(d.proposed) > 0 {
 		ids := make([]string, len(d.proposed))
 		for i, p := range d.proposed {
@@ -302,6 +305,35 @@ func (d *dashboard) View() string {
 	if !m.Connected() {
 		b.WriteString("\n  " + th.Error.Render(m.T("err.notconnected")) + "\n")
 	}
+	return b.String()
+}
+
+// detail is the selected check's full summary and evidence, so nothing cut
+// from the table is out of reach.
+func (d *dashboard) detail(r checks.Result) string {
+	m, th := d.m, d.m.th
+	var b strings.Builder
+	b.WriteString("\n  " + th.Title.Render(string(r.ID)+":") + " " + cut(r.Summary, d.w-6-len(r.ID)) + "\n")
+	keys := make([]string, 0, len(r.Evidence))
+	for k := range r.Evidence {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+"="+r.Evidence[k])
+	}
+	if len(parts) > 0 {
+		ev := strings.Join(parts, "  ")
+		lines := strings.Split(wrap(ev, d.w-8), "\n")
+		if max := 2; len(lines) > max && d.h < 30 {
+			lines = append(lines[:max-1], cut(lines[max-1], d.w-11)+"...")
+		}
+		for _, l := range lines {
+			b.WriteString("    " + th.Muted.Render(l) + "\n")
+		}
+	}
+	_ = m
 	return b.String()
 }
 

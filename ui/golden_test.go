@@ -61,6 +61,7 @@ var screens = []struct {
 		runFake(m, model.CheckOrder, lostCardResults())
 		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.MoneyEvent, Check: model.CheckTransaction, Text: "intent"}})
 		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.MoneyEvent, Check: model.CheckTransaction, Text: "declined"}})
+		press(m, "up") // the transaction row: its full summary and evidence
 	}},
 	{"diagnosis", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")

@@ -71,6 +71,7 @@ func result(id model.CheckID, st model.Status, d time.Duration, summary string) 
 
 func lostCardResults() []checks.Result {
 	tx := result(model.CheckTransaction, model.StatusFail, 4200*time.Millisecond, "declined: host code 41 (lost card)")
+	tx.Evidence = map[string]string{"host_code": "41", "zvt_result": "29", "amount": "1", "reversal": "not needed (declined)"}
 	tx.Trace = []terminal.Frame{
 		{Dir: terminal.ToTerminal, Hex: "06 01 07 04 00 00 00 00 01 49 09 78", Summary: "06 01 Authorization", Detail: "amount 0.01, currency 978"},
 		{Dir: terminal.FromTerminal, Hex: "80 00 00", Summary: "80 00 Ack"},
