@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestNewTUICmd(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		cli     string
+		want    TUIOptions
+		wantErr string
+	}{
+		{name: "defaults", cli: "", want: TUIOptions{Theme: "auto", Scenario: "healthy"}},
+		{name: "all flags", cli: "--target sim://lost-card --lang zh --theme high-contrast --scenario wrong-pin --config /tmp/c.yaml --no-color",
+			want: TUIOptions{Target: "sim://lost-card", Lang: "zh", Theme: "high-contrast", Scenario: "wrong-pin", ConfigPath: "/tmp/c.yaml", NoColor: true}},
+		{name: "bad theme", cli: "--theme neon", wantErr: "valid values are auto, dark, light, high-contrast"},
+		{name: "bad lang", cli: "--lang fr", wantErr: "valid values are zh, en"},
+		{name: "no args", cli: "extra", wantErr: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, _, _ := testFactory()
+			var got *TUIOptions
+			cmd := newTUICmd(f, func(o *TUIOptions) error { got = o; return nil })
+			cmd.SetArgs(strings.Fields(tt.cli))
+			cmd.SetOut(&strings.Builder{})
+			cmd.SetErr(&strings.Builder{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := *got
+			g.IO, g.Now, g.Getenv = nil, nil, nil
+			if !reflect.DeepEqual(g, tt.want) {
+				t.Fatalf("options %+v, want %+v", g, tt.want)
+			}
+		})
+	}
+}
+
+// TestRootOpensConsole: `posdoctor` with no subcommand is the console, and
+// its flags are the root's.
+func TestRootOpensConsole(t *testing.T) {
+	t.Parallel()
+	f, _, errOut := testFactory()
+	if code := run(context.Background(), []string{"--theme", "neon"}, f); code != exitCantRun {
+		t.Fatalf("exit %d, want %d", code, exitCantRun)
+	}
+	if !strings.Contains(errOut.String(), "valid values are auto, dark, light, high-contrast") {
+		t.Fatalf("stderr %q", errOut.String())
+	}
+}
+
+// TestTUIRunNeedsATerminal: without a TTY the console says what to use
+// instead, exit 3.
+func TestTUIRunNeedsATerminal(t *testing.T) {
+	t.Parallel()
+	io, _, _ := testIO()
+	err := tuiRun(context.Background(), &TUIOptions{IO: io, Theme: "auto"})
+	var ee *ExitError
+	if !errors.As(err, &ee) || ee.Code != exitCantRun || !strings.Contains(err.Error(), "posdoctor check") {
+		t.Fatalf("err %v, want exit 3 pointing to posdoctor check", err)
+	}
+}
+
+func TestTerminalHint(t *testing.T) {
+	t.Parallel()
+	h := terminalHint(func(k string) string {
+		if k == "WT_SESSION" {
+			return "1"
+		}
+		return ""
+	})
+	if h != "" {
+		t.Fatalf("hint %q inside Windows Terminal", h)
+	}
+}
