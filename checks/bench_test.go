@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -114,7 +115,9 @@ func BenchmarkFleetSweep(b *testing.B) {
 		p := startPeak()
 		start = time.Now()
 		bad := 0
+		var durs []int64
 		sum := Sweep(ctx, entries, benchFleetSize, o, func(r TerminalReport) {
+			durs = append(durs, r.DurationMS)
 			if r.Verdict != model.StatusOK {
 				bad++
 				if bad == 1 {
@@ -124,6 +127,8 @@ func BenchmarkFleetSweep(b *testing.B) {
 		})
 		fleetT += time.Since(start)
 		peak = max(peak, p.Stop())
+		slices.Sort(durs)
+		b.Logf("per-terminal ms: min %d median %d p99 %d max %d", durs[0], durs[len(durs)/2], durs[len(durs)*99/100], durs[len(durs)-1])
 		if sum.Summary.Terminals != benchFleetSize || sum.Summary.OK != benchFleetSize {
 			b.Fatalf("fleet: %s", sum.Line())
 		}

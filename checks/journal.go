@@ -108,12 +108,20 @@ func journalInUse(path string) bool {
 // are fsynced before Record returns.
 type Journal struct {
 	mu      sync.Mutex
+	cond    *sync.Cond // signals the end of a write
 	f       *os.File
 	path    string
 	session string
 	seq     int64
 	now     func() time.Time
-	err     error
+
+	// Group commit: entries are appended to buf; whoever needs them on disk
+	// writes everything pending at once, so concurrent sessions of a fleet
+	// sweep do not queue behind one write (or fsync) each.
+	buf             []byte
+	gen             int64 // entries appended
+	written, synced int64 // entries written, and fsynced
+	writing         bool
 }
 
 // JournalExt is the journal files' extension.
@@ -146,6 +154,7 @@ func OpenJournal(dir, sessionID string) (*Journal, error) {
 	}
 	syncDir(dir)
 	j := &Journal{f: f, path: p, session: sessionID, now: time.Now}
+	j.cond = sync.NewCond(&j.mu)
 	// Continue the sequence of an existing file.
 	if s, err := ReadSession(p); err == nil && len(s.Entries) > 0 {
 		j.seq = s.Entries[len(s.Entries)-1].Seq
@@ -179,8 +188,10 @@ func (j *Journal) SessionID() string {
 }
 
 // Record appends e (Seq, Time and Session are set here). Money entries
-// (txn_*, reversal_*), and step states are fsynced before
-// Record returns. A nil Journal records nothing.
+// (txn_*, reversal_*) and step states are written and fsynced before Record
+// returns; session start and end, diagnoses, notes and errors are written
+// at once; check results and identities may wait in memory until the next
+// of those (or Flush, or Close). A nil Journal records nothing.
 func (j *Journal) Record(e Entry) error {
 	if j == nil {
 		return nil
@@ -206,22 +217,78 @@ func (j *Journal) Record(e Entry) error {
 		return errors.New("journal: closed")
 	}
 	j.seq++
-	b := make([]byte, 0, len(body)+24)
-	b = append(b, `{"seq":`...)
-	b = strconv.AppendInt(b, j.seq, 10)
-	b = append(b, body[len(head):]...)
-	b = append(b, '\n')
-	if _, err := j.f.Write(b); err != nil {
-		j.err = err
-		return fmt.Errorf("journal %s: %w", j.path, err)
+	j.buf = append(j.buf, `{"seq":`...)
+	j.buf = strconv.AppendInt(j.buf, j.seq, 10)
+	j.buf = append(j.buf, body[len(head):]...)
+	j.buf = append(j.buf, '\n')
+	j.gen++
+	durable := moneyKinds[e.Kind]
+	if !durable && !visibleKinds[e.Kind] && len(j.buf) < maxPending {
+		return nil
 	}
-	if moneyKinds[e.Kind] {
-		if err := j.f.Sync(); err != nil {
-			j.err = err
-			return fmt.Errorf("journal %s: sync: %w", j.path, err)
+	return j.flushLocked(j.gen, durable)
+}
+
+// visibleKinds are written at once (without fsync), so a reader of a live
+// session (the console's report) sees them; others wait for the next write.
+var visibleKinds = map[EntryKind]bool{
+	EntrySessionStart: true, EntryDiagnosis: true, EntryNote: true, EntryError: true, EntrySessionEnd: true,
+}
+
+// maxPending bounds what waits in memory before it is written.
+const maxPending = 64 << 10
+
+// flushLocked makes the first upto entries written (and fsynced when sync
+// is set). j.mu is held; it is released during the write.
+func (j *Journal) flushLocked(upto int64, sync bool) error {
+	for {
+		if j.written >= upto && (!sync || j.synced >= upto) {
+			return nil
+		}
+		if j.writing {
+			j.cond.Wait()
+			continue
+		}
+		f := j.f
+		if f == nil {
+			return errors.New("journal: closed")
+		}
+		j.writing = true
+		data, g := j.buf, j.gen
+		j.buf = nil
+		j.mu.Unlock()
+		var err error
+		if len(data) > 0 {
+			_, err = f.Write(data)
+		}
+		if err == nil && sync {
+			err = f.Sync()
+		}
+		j.mu.Lock()
+		j.writing = false
+		j.cond.Broadcast()
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", j.path, err)
+		}
+		j.written = g
+		if sync {
+			j.synced = g
 		}
 	}
-	return nil
+}
+
+// Flush writes every pending entry (without fsync), for a reader of a live
+// session.
+func (j *Journal) Flush() error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	return j.flushLocked(j.gen, false)
 }
 
 // RecordStep records what the operator did with a playbook step: state is
@@ -240,7 +307,10 @@ func (j *Journal) Close() error {
 	if j.f == nil {
 		return nil
 	}
-	err := j.f.Sync()
+	err := j.flushLocked(j.gen, true)
+	for j.writing {
+		j.cond.Wait()
+	}
 	if cerr := j.f.Close(); err == nil {
 		err = cerr
 	}
