@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -332,3 +333,16 @@ func TestCopyTraceUsesOSC52(t *testing.T) {
 }
 
 func typeName(v any) string { return strings.TrimPrefix(strings.TrimPrefix(fmtType(v), "*"), "tea.") }
+
+func TestEscCancelsConnect(t *testing.T) {
+	m, _ := newTestModel(t, model.LangEn, 80, 24)
+	m.startConnect("tcp://192.168.1.50:20007")
+	if !strings.Contains(screenText(m), "Connecting to tcp://192.168.1.50:20007") {
+		t.Fatalf("connecting screen does not say what it does:\n%s", screenText(m))
+	}
+	press(m, "esc")
+	m.Update(connectedMsg{gen: m.connGen, target: "tcp://192.168.1.50:20007", err: context.Canceled})
+	if m.connect.state != connIdle || !strings.Contains(screenText(m), "Connect cancelled") {
+		t.Fatalf("cancel not shown:\n%s", screenText(m))
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,6 +129,12 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	}
 	m.connecting = false
 	m.cancelConn = nil
+	if msg.err != nil && errors.Is(msg.err, context.Canceled) {
+		m.connect.state = connIdle
+		m.setToast(m.T("toast.conncancel"), false)
+		m.active = scrConnect
+		return nil
+	}
 	if msg.err != nil {
 		m.connect.state = connFailed
 		m.connect.err = msg.err

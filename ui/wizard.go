@@ -101,7 +101,14 @@ func (d *diagnosisScreen) View() string {
 		return indent(b.String(), 1)
 	}
 	budget := d.h - 5
+	start := 0
+	if d.cursor > budget-6 {
+		start = d.cursor - (budget - 6)
+	}
 	for i, c := range dg.Causes {
+		if i < start {
+			continue
+		}
 		if budget <= 0 {
 			break
 		}

@@ -177,3 +177,13 @@ func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
 		t.Fatalf("the verifying check is not shown ok:\n%s", scr)
 	}
 }
+
+// TestFlowConnectFailureSaysWhatToTry: a refused TCP connect shows the
+// reason and what to try, and the operator can go on symptom-first.
+func TestFlowConnectFailureSaysWhatToTry(t *testing.T) {
+	f := newFlow(t, "tcp://127.0.0.1:1")
+	scr := f.wait("connect failed", 20*time.Second, "Could not connect to tcp://127.0.0.1:1", "What to try:", "20007")
+	_ = scr
+	f.key("s")
+	f.wait("symptom offline", 5*time.Second, "Not connected: pick a symptom")
+}

@@ -19,6 +19,7 @@ var messages = map[string]msg{
 	"toast.lang":       {"Language: English", "语言：简体中文"},
 	"toast.theme":      {"Theme: %s", "主题：%s"},
 	"toast.connected":  {"Connected to %s", "已连接 %s"},
+	"toast.conncancel": {"Connect cancelled.", "已取消连接。"},
 	"toast.aborting":   {"Aborting...", "正在中止..."},
 	"toast.aborted":    {"Run aborted.", "已中止检查。"},
 	"toast.rundone":    {"Run finished: %d check(s), %d failed, %d warning(s). d: diagnosis", "检查完成：共 %d 项，失败 %d，警告 %d。按 d 查看诊断"},
