@@ -1,0 +1,75 @@
+package checks
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// FuzzParseInventory: any bytes give entries or an error naming the file,
+// never a panic; every entry returned has a valid target.
+func FuzzParseInventory(f *testing.F) {
+	f.Add("inv.csv", []byte("target,name\ntcp://10.0.0.1:20007,shop\n"))
+	f.Add("inv.yaml", []byte("- target: sim://healthy\n  checks: [link]\n"))
+	f.Add("inv.yml", []byte("terminals:\n  - target: serial://COM3\n    amount: 5\n"))
+	f.Add("inv", []byte("target,amount,checks\nsim://healthy,7,link;status\n"))
+	f.Fuzz(func(t *testing.T, name string, b []byte) {
+		es, err := ParseInventory(name, b)
+		if err != nil {
+			if !strings.Contains(err.Error(), name) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, e := range es {
+			if e.validate() != nil {
+				t.Fatalf("invalid entry returned: %+v", e)
+			}
+		}
+	})
+}
+
+// FuzzReadSession: a journal of any bytes reads without a panic, and what
+// it returns re-reads the same.
+func FuzzReadSession(f *testing.F) {
+	f.Add([]byte(`{"seq":1,"ts":"2026-11-21T12:00:00Z","session_id":"s","kind":"txn_intent","txn_ref":"r","amount":1}` + "\n"))
+	f.Add([]byte(`{"seq":1,"kind":"check","result":{"id":"link","status":"ok","duration_ms":2,"summary":"x"}}` + "\n{\"seq\":2,\"ki"))
+	f.Add([]byte("\n\n{}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := readSession(bytes.NewReader(b), "fuzz.jsonl")
+		if err != nil {
+			return
+		}
+		_ = FoldSession(s, "en")
+		var out bytes.Buffer
+		for _, format := range ReportFormats {
+			out.Reset()
+			if err := WriteReportLang(&out, s, format, "en"); err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+		}
+	})
+}
+
+// FuzzScrubPAN: no run of 13 to 19 digits survives a scrub.
+func FuzzScrubPAN(f *testing.F) {
+	f.Add([]byte("pan 6228480000000001016 and 6228 4800 0000 0001 016"))
+	f.Add([]byte("06 01 0C 04 00 00 00 00 01 23"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out := ScrubPAN(append([]byte(nil), b...))
+		if len(out) != len(b) {
+			t.Fatalf("length changed: %d -> %d", len(b), len(out))
+		}
+		run := 0
+		for i, c := range out {
+			if c >= '0' && c <= '9' {
+				run++
+				if run >= 13 && (i+1 == len(out) || out[i+1] < '0' || out[i+1] > '9') && run <= 19 {
+					t.Fatalf("digit run of %d left in %q", run, out)
+				}
+			} else {
+				run = 0
+			}
+		}
+	})
+}
