@@ -318,6 +318,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.connect.Update(msg)
 	case connectedMsg:
 		return m, m.onConnected(msg)
+	case connStepMsg:
+		if msg.gen == m.connGen && m.connecting {
+			m.connect.steps = append(m.connect.steps, msg.step)
+		}
+		return m, listenSteps(msg.gen, msg.steps)
 	case eventMsg:
 		return m, m.onEvent(msg)
 	case runDoneMsg:

@@ -35,6 +35,12 @@ type Backend interface {
 	Export(r Report, format string) (string, error)
 }
 
+// ProgressConnector is a Backend that reports what a connect is doing
+// ("opening the link", "registering"...). progress must not block.
+type ProgressConnector interface {
+	ConnectProgress(ctx context.Context, target string, progress func(step string)) (Session, error)
+}
+
 // Session is a connected terminal with its check engine. *checks.Engine
 // provides Subscribe, Run and Identity; the rest is wired around it.
 type Session interface {

@@ -52,6 +52,7 @@ type connectScreen struct {
 	editing   bool
 	state     connState
 	err       error
+	steps     []string // what the connect in progress has done so far
 }
 
 func newConnect(m *Model) *connectScreen {
@@ -245,8 +246,15 @@ func (c *connectScreen) View() string {
 	var b strings.Builder
 	if c.state == connBusy {
 		b.WriteString("\n" + th.Title.Render(m.F("connect.busy", m.target)) + "\n\n")
-		b.WriteString(th.Text.Render(m.T("connect.doing")) + "\n")
-		b.WriteString(th.Muted.Render(m.T("connect.esc")) + "\n")
+		b.WriteString(th.Text.Render(m.T("connect.doing")) + "\n\n")
+		for i, st := range c.steps {
+			mark := "[OK]  "
+			if i == len(c.steps)-1 {
+				mark = "[" + m.spinner() + "]   "
+			}
+			b.WriteString("  " + mark + cut(m.T("connstep."+st), c.w-12) + "\n")
+		}
+		b.WriteString("\n" + th.Muted.Render(m.T("connect.esc")) + "\n")
 		return indent(b.String(), 2)
 	}
 	b.WriteString(th.Title.Render(m.T("connect.heading")) + "\n")

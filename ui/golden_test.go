@@ -23,7 +23,12 @@ var screens = []struct {
 	setup func(m *Model, fb *fakeBackend)
 }{
 	{"connect", func(m *Model, fb *fakeBackend) {}},
-	{"connect-busy", func(m *Model, fb *fakeBackend) { m.startConnect("sim://lost-card") }},
+	{"connect-busy", func(m *Model, fb *fakeBackend) {
+		m.startConnect("sim://lost-card")
+		for _, st := range []string{"open", "register", "status"} {
+			m.Update(connStepMsg{gen: m.connGen, step: st})
+		}
+	}},
 	{"connect-failed", func(m *Model, fb *fakeBackend) {
 		m.startConnect("tcp://192.168.1.50:20007")
 		m.Update(connectedMsg{gen: m.connGen, target: "tcp://192.168.1.50:20007", err: errRefused})

@@ -88,16 +88,47 @@ func (m *Model) startConnect(target string) tea.Cmd {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	m.cancelConn = cancel
 	b := m.opts.Backend
+	steps := make(chan string, 16)
 	conn := func() tea.Msg {
 		defer cancel()
-		s, err := b.Connect(ctx, target)
+		defer close(steps)
+		var s Session
+		var err error
+		if pc, ok := b.(ProgressConnector); ok {
+			s, err = pc.ConnectProgress(ctx, target, func(step string) {
+				select {
+				case steps <- step:
+				default:
+				}
+			})
+		} else {
+			s, err = b.Connect(ctx, target)
+		}
 		if err != nil {
 			return connectedMsg{gen: gen, target: target, err: err}
 		}
 		ch, unsub := s.Subscribe()
 		return connectedMsg{gen: gen, target: target, sess: s, events: ch, unsub: unsub}
 	}
-	return tea.Batch(conn, m.startTicking())
+	m.connect.steps = nil
+	return tea.Batch(conn, listenSteps(gen, steps), m.startTicking())
+}
+
+// connStepMsg is one step of a connect in progress.
+type connStepMsg struct {
+	gen   int
+	step  string
+	steps <-chan string
+}
+
+func listenSteps(gen int, ch <-chan string) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return connStepMsg{gen: gen, step: s, steps: ch}
+	}
 }
 
 func (m *Model) disconnect() {

@@ -118,12 +118,19 @@ func (b *consoleBackend) remember(target string) {
 }
 
 func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session, error) {
+	return b.ConnectProgress(ctx, target, func(string) {})
+}
+
+// ConnectProgress is Connect reporting each step (ui.ProgressConnector).
+func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, step func(string)) (ui.Session, error) {
+	step("open")
 	d, err := b.open(ctx, target, b.cfg)
 	if err != nil {
 		return nil, err
 	}
 	// Register at once, so a port or address with no ZVT terminal behind it
 	// fails here with its reason, and read the identity for the header.
+	step("register")
 	reg, err := d.Register(ctx)
 	if err != nil {
 		_ = d.Close()
@@ -133,10 +140,12 @@ func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session
 		_ = d.Close()
 		return nil, fmt.Errorf("the terminal refused the registration (code %02X %s): check the ZVT password in the config", reg.Result.Code, reg.Result.Text)
 	}
+	step("status")
 	id, _ := d.Status(ctx)
 	if id.TID == "" {
 		id.TID = reg.TID
 	}
+	step("journal")
 	j, err := checks.OpenJournal(b.cfg.JournalDir, checks.NewSessionID(b.now()))
 	if err != nil {
 		_ = d.Close()
@@ -145,6 +154,7 @@ func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session
 	_ = j.Record(checks.Entry{Kind: checks.EntrySessionStart, Target: target, Text: "console"})
 	// A test payment left open by an earlier run is resolved before
 	// anything else (DESIGN.md §Safety).
+	step("recover")
 	rec, rerr := checks.Recover(ctx, d, b.cfg.JournalDir)
 	s := &consoleSession{b: b, d: d, j: j, target: target, recovered: rec, recoverErr: rerr, identity: id,
 		out: make(chan checks.Event, 256), closed: make(chan struct{})}
