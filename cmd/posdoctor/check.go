@@ -256,7 +256,8 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 		Journal: j,
 		Recover: true,
 		Timeout: opts.Timeout,
-		Now:     opts.Now,
+		// The engine measures durations and clock skew on the real clock;
+		// opts.Now only names the session.
 	}
 	lang := checks.Lang(cfg.Locale)
 	if opts.Inventory == "" {

@@ -383,3 +383,32 @@ func TestReportRun(t *testing.T) {
 		}
 	}
 }
+
+// TestExitCodes runs the real command on the in-process simulator: one row
+// per exit code of the contract.
+func TestExitCodes(t *testing.T) {
+	cfg := writeConfig(t, "timeouts:\n  command: 5s\n  card: 4s\n  transaction: 8s\n  slow_host: 2s\n")
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"ok", []string{"--target", "sim://healthy", "--with-card"}, exitOK},
+		{"warn", []string{"--target", "sim://slow-network", "--checks", "link,network"}, exitWarn},
+		{"fail", []string{"--target", "sim://wrong-pin", "--with-card"}, exitFail},
+		{"could not run", []string{"--target", "sim://no-such-scenario"}, exitCantRun},
+		{"bad flag", []string{"--target", "sim://healthy", "--format", "yaml"}, exitCantRun},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, out, errOut := testFactory()
+			args := append([]string{"check", "--config", cfg, "--journal-dir", t.TempDir()}, tt.args...)
+			if got := run(context.Background(), args, f); got != tt.want {
+				t.Errorf("exit %d, want %d\n%s%s", got, tt.want, out, errOut)
+			}
+			if tt.want == exitCantRun && strings.Count(strings.TrimSpace(errOut.String()), "\n") != 0 {
+				t.Errorf("stderr is not one line: %q", errOut)
+			}
+		})
+	}
+}
