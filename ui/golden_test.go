@@ -7,12 +7,14 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/mattn/go-runewidth"
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/fixtures/golden"
 	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/ui/theme"
 )
 
 func ansiStrip(s string) string { return ansi.Strip(s) }
@@ -179,6 +181,31 @@ func checkFrame(t *testing.T, out string, w, h int) {
 			if runewidth.IsAmbiguousWidth(r) {
 				t.Errorf("line %d has the ambiguous-width glyph %q (U+%04X): %q", i, r, r, ansi.Strip(l))
 			}
+		}
+	}
+}
+
+// TestGoldenStyled keeps a small set of screens with their ANSI styles (one
+// per theme) to catch style regressions; NO_COLOR keeps bold and reverse.
+func TestGoldenStyled(t *testing.T) {
+	for _, mode := range []theme.Mode{theme.Dark, theme.Light, theme.HighContrast} {
+		for _, noColor := range []bool{false, true} {
+			name := fmt.Sprintf("styled-%s-color", mode)
+			if noColor {
+				name = fmt.Sprintf("styled-%s-nocolor", mode)
+			}
+			t.Run(name, func(t *testing.T) {
+				fb := &fakeBackend{}
+				m := New(Options{Backend: fb, Lang: model.LangEn, Theme: mode, NoColor: noColor, Now: fixedNow, Scenario: "lost-card"})
+				m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+				m.Update(m.loadCmd()())
+				connectFake(m, fb, "sim://lost-card")
+				m.show(scrDashboard)
+				runFake(m, model.CheckOrder, lostCardResults())
+				out := m.Render()
+				checkFrame(t, out, 80, 24)
+				golden.Check(t, filepath.Join("testdata", "styled", name+".golden"), []byte(out))
+			})
 		}
 	}
 }
