@@ -166,6 +166,9 @@ func checkRef(r model.Reason) string {
 // subject names what is being diagnosed: the symptom, code or message.
 func (m *Model) subject() string {
 	in := m.input
+	if in.Symptom == "" && len(in.Codes) == 0 && in.Message == "" {
+		in.Symptom = m.diagnosis.Symptom // what the checks' codes point to
+	}
 	if in.Symptom != "" {
 		if b := m.opts.Backend; b != nil {
 			for _, s := range b.Symptoms() {
