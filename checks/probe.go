@@ -90,7 +90,10 @@ func probeOne(ctx context.Context, h AcquirerHost, cfg Config) ProbeResult {
 		r.Err, r.Stage, r.Status = err, "tls", model.StatusWarn
 		var he x509.HostnameError
 		var ce x509.CertificateInvalidError
+		var ua x509.UnknownAuthorityError
 		switch {
+		case errors.As(err, &ua):
+			r.Note = fmt.Sprintf("%s: the certificate is not from a trusted authority (self-signed, or a TLS-inspecting proxy on this network)", h.Addr)
 		case errors.As(err, &he):
 			r.Note = fmt.Sprintf("%s: the certificate is not for this host name (a TLS-inspecting proxy?)", h.Addr)
 		case errors.As(err, &ce) && ce.Reason == x509.Expired:

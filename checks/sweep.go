@@ -106,20 +106,27 @@ func CheckOne(ctx context.Context, e InventoryEntry, o CheckOptions) (rep Termin
 	if o.Now != nil {
 		eng.SetClock(o.Now)
 	}
-	var wg sync.WaitGroup
 	if o.Observe != nil {
 		ch, stop := eng.Subscribe()
-		wg.Add(1)
+		finished := make(chan struct{})
 		go func() {
-			defer wg.Done()
+			defer close(finished)
 			for ev := range ch {
 				o.Observe(ev)
 				if ev.Kind == RunFinished {
-					stop()
+					return
 				}
 			}
 		}()
-		defer func() { stop(); wg.Wait() }()
+		// Every event up to RunFinished reaches the observer (it is never
+		// dropped); the wait is bounded in case the observer is stuck.
+		defer func() {
+			select {
+			case <-finished:
+			case <-time.After(5 * time.Second):
+			}
+			stop()
+		}()
 	}
 	ro := o.Run
 	ro.Target, ro.Name = e.Target, e.Name

@@ -412,3 +412,48 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckRunProgressOnTTY: progress goes to stderr only when stderr is a
+// terminal; stdout is the same either way.
+func TestCheckRunProgressOnTTY(t *testing.T) {
+	cfg := writeConfig(t, "")
+	var outs [2]string
+	for i, tty := range []bool{false, true} {
+		f, out, errOut := testFactory()
+		f.IO.ErrTTY = tty
+		cmd := newCheckCmd(f, func(o *CheckOptions) error {
+			o.Open = stubOpener(false)
+			return checkRun(context.Background(), o)
+		})
+		cmd.SetArgs([]string{"--target", "tcp://127.0.0.1:20007", "--checks", "link,status", "--config", cfg, "--journal-dir", t.TempDir()})
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if !tty && errOut.Len() != 0 {
+			t.Errorf("progress without a TTY: %q", errOut)
+		}
+		if tty && !strings.Contains(errOut.String(), "… link\n") || tty && !strings.Contains(errOut.String(), "  ok    status") {
+			t.Errorf("TTY progress missing: %q", errOut)
+		}
+		outs[i] = regexpDurations(out.String())
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("stdout differs with a TTY:\n%s\n---\n%s", outs[0], outs[1])
+	}
+}
+
+// regexpDurations blanks durations and journal paths, which vary per run.
+func regexpDurations(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "Journal: ") {
+			l = "Journal: X"
+		}
+		f := strings.Fields(l)
+		if len(f) > 3 && (f[0] == "ok" || f[0] == "fail" || f[0] == "warn" || f[0] == "skip" || f[0] == "error") {
+			l = strings.Replace(l, f[2], "T", 1)
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
