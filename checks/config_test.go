@@ -182,3 +182,13 @@ func TestShard(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleInventories(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"../fixtures/inventory/shops.csv", "../fixtures/inventory/shops.yaml"} {
+		es, err := LoadInventory(f)
+		if err != nil || len(es) != 4 || es[2].Password != "123456" || es[2].Amount != 5 || len(es[1].Checks) != 3 {
+			t.Errorf("%s: %+v %v", f, es, err)
+		}
+	}
+}
