@@ -38,6 +38,11 @@ type CheckOptions struct {
 	Observe func(Event)
 	// Now replaces time.Now.
 	Now func() time.Time
+
+	// openTargets, when scanned, lists the targets with open payments in
+	// the journal dir, so a sweep reads the journals once, not per terminal.
+	openTargets map[string]bool
+	openScanned bool
 }
 
 func (o *CheckOptions) now() time.Time {
@@ -91,7 +96,7 @@ func CheckOne(ctx context.Context, e InventoryEntry, o CheckOptions) (rep Termin
 	defer d.Close()
 
 	var recovered []Recovered
-	if o.Recover && cfg.JournalDir != "" {
+	if o.Recover && cfg.JournalDir != "" && (!o.openScanned || o.openTargets[e.Target]) {
 		all, err := Recover(ctx, d, cfg.JournalDir)
 		if err == nil {
 			for _, r := range all {
@@ -188,6 +193,14 @@ func Sweep(ctx context.Context, entries []InventoryEntry, concurrency int, o Che
 	}
 	if len(entries) >= 100 && concurrency >= 50 {
 		defer tuneGC()()
+	}
+	if o.Recover && o.Config.JournalDir != "" {
+		if open, err := OpenPayments(o.Config.JournalDir); err == nil {
+			o.openScanned, o.openTargets = true, map[string]bool{}
+			for _, p := range open {
+				o.openTargets[p.Target] = true
+			}
+		}
 	}
 	start := o.now()
 	var (
