@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,6 +25,8 @@ type flowConsole struct {
 	m   *ui.Model
 	emu *vt.Emulator
 	cs  *consoleSetup
+	// journal is the session journal (and report) directory.
+	journal string
 }
 
 func newFlow(t *testing.T, target string) *flowConsole {
@@ -42,7 +45,7 @@ func newFlow(t *testing.T, target string) *flowConsole {
 	emu := vt.NewEmulator(w, h)
 	go func() { _, _ = io.Copy(io.Discard, emu) }() // drain the emulator's replies
 	tm := teatest.NewTestModel(t, cs.model, teatest.WithInitialTermSize(w, h))
-	f := &flowConsole{t: t, tm: tm, m: cs.model, emu: emu, cs: cs}
+	f := &flowConsole{t: t, tm: tm, m: cs.model, emu: emu, cs: cs, journal: filepath.Join(dir, "journal")}
 	t.Cleanup(func() {
 		_ = tm.Quit()
 		_ = cs.model.Close()
@@ -123,6 +126,31 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 	// A fraud step cannot be skipped without a note.
 	f.key("s")
 	f.wait("fraud note", 5*time.Second, "cannot be skipped without a note")
+	for _, r := range "card kept, risk desk called" {
+		f.key(string(r))
+	}
+	f.key("enter")
+	f.wait("note saved", 5*time.Second, "Note saved")
+	f.key("p", "s")
+	f.wait("skipped", 5*time.Second, "Marked: skipped")
+	// The report has the step and its note (from the session journal).
+	f.key("e")
+	f.wait("export dialog", 5*time.Second, "Export the session report")
+	f.key("m")
+	f.wait("export", 10*time.Second, "Report written to")
+	files, _ := filepath.Glob(filepath.Join(f.journal, "*-report.md"))
+	if len(files) != 1 {
+		t.Fatalf("report files: %v", files)
+	}
+	rep, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"card kept, risk desk called", "skipped", "transaction"} {
+		if !strings.Contains(string(rep), want) {
+			t.Errorf("report lacks %q:\n%s", want, rep)
+		}
+	}
 	_ = scr
 }
 
