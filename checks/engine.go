@@ -288,7 +288,13 @@ func (e *Engine) Run(ctx context.Context, ids []model.CheckID, opts RunOptions) 
 		}
 		results = append(results, res)
 		rc := res
-		_ = e.j.Record(Entry{Kind: EntryCheck, Target: opts.Target, Name: opts.Name, TID: r.tid(), Result: &rc})
+		jr := res
+		if jr.Status == model.StatusOK && id != model.CheckLink {
+			// The journal keeps the trace of the session opening and of
+			// checks that did not pass: what a report shows.
+			jr.Trace = nil
+		}
+		_ = e.j.Record(Entry{Kind: EntryCheck, Target: opts.Target, Name: opts.Name, TID: r.tid(), Result: &jr})
 		e.publish(Event{Kind: CheckFinished, Check: id, Text: res.Summary, Result: &rc})
 	}
 	e.publish(Event{Kind: RunFinished, Text: string(Verdict(results))})

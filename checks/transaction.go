@@ -110,7 +110,7 @@ func (r *run) transaction(ctx context.Context) Result {
 		_ = rec(EntryTxnUnknown, func(en *Entry) { en.Text = ScrubString(err.Error()) })
 		r.money(MoneyUnknown)
 		e.progress(model.CheckTransaction, "the payment's outcome was not heard: asking the terminal for its last receipt")
-		state, text := r.resolve(ctx, base, 0)
+		state, text := r.resolve(ctx, base)
 		ev["resolution"] = state
 		sum := fmt.Sprintf("the outcome of the test payment was not heard (%s); %s", ScrubString(err.Error()), text)
 		return Result{Status: model.StatusFail, Evidence: ev, Summary: sum}
@@ -155,10 +155,11 @@ func (r *run) reverse(ctx context.Context, base Entry, p terminal.Payment) (stri
 
 // resolve finds out, after an unknown outcome, whether the terminal booked
 // the payment, and reverses it if so.
-func (r *run) resolve(ctx context.Context, base Entry, _ int) (string, string) {
+func (r *run) resolve(ctx context.Context, base Entry) (string, string) {
 	return resolveWith(ctx, r.e.d, r.e.j, base, r.money, r.e.cfg.Timeouts.Transaction, 0)
 }
 
+// noMoney is the money-event sink of recovery, which runs before any engine.
 func noMoney(string) {}
 
 func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, p terminal.Payment, money func(string), t time.Duration) (string, string) {
