@@ -88,20 +88,20 @@ fail (2), could not run (3), warn (1), ok (0), in that order.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Target, "target", "t", "", "terminal `URL`: tcp://HOST:PORT, tls://HOST:PORT, serial:///dev/ttyUSB0, serial://COM3, sim://SCENARIO")
-	fl.StringVar(&opts.Checks, "checks", "", "comma-separated check `IDS` to run (default all): "+checks.CheckList())
+	fl.StringVarP(&opts.Target, "target", "t", "", "terminal URL: tcp://HOST:PORT, tls://HOST:PORT, serial:///dev/ttyUSB0, serial://COM3, sim://SCENARIO")
+	fl.StringVar(&opts.Checks, "checks", "", "check ids to run, comma separated (default all): "+checks.CheckList())
 	fl.BoolVar(&opts.WithCard, "with-card", false, "run the checks that need a card at the terminal (reader, transaction)")
 	fl.BoolVar(&opts.KnownGoodCard, "known-good-card", false, "the card at the terminal is known to work elsewhere")
-	fl.Int64Var(&opts.Amount, "amount", 0, "test payment in minor `UNITS` (default from config, 1)")
-	fl.StringVar(&opts.Symptom, "symptom", "", "what the terminal showed, as a symptom `ID` (auth_failed, card_error, lost_card, wrong_pin, account_frozen, …)")
-	fl.StringVarP(&opts.Format, "format", "f", defaultCheckFormat, "output `FORMAT`: "+strings.Join(checkFormats, ", "))
-	fl.StringVarP(&opts.JQ, "jq", "q", "", "filter JSON output with a jq `EXPRESSION` (needs --format json)")
-	fl.DurationVar(&opts.Timeout, "timeout", defaultCheckTimeout, "give up on a terminal after this `DURATION`")
-	fl.StringVar(&opts.ConfigPath, "config", "", "config `FILE` (default: the user config dir's posdoctor/config.yaml)")
-	fl.StringVar(&opts.JournalDir, "journal-dir", "", "write the session journal to `DIR` (default from config)")
-	fl.StringVar(&opts.Inventory, "inventory", "", "check every terminal of a CSV or YAML inventory `FILE` (JSON Lines with --format json)")
+	fl.Int64Var(&opts.Amount, "amount", 0, "test payment in minor UNITS (default from config, 1)")
+	fl.StringVar(&opts.Symptom, "symptom", "", "what the terminal showed, as a symptom ID (auth_failed, card_error, lost_card, wrong_pin, account_frozen, …)")
+	fl.StringVarP(&opts.Format, "format", "f", defaultCheckFormat, "output FORMAT: "+strings.Join(checkFormats, ", "))
+	fl.StringVarP(&opts.JQ, "jq", "q", "", "filter JSON output with a jq EXPRESSION (needs --format json)")
+	fl.DurationVar(&opts.Timeout, "timeout", defaultCheckTimeout, "give up on a terminal after this DURATION")
+	fl.StringVar(&opts.ConfigPath, "config", "", "config FILE (default: the user config dir's posdoctor/config.yaml)")
+	fl.StringVar(&opts.JournalDir, "journal-dir", "", "write the session journal to DIR (default from config)")
+	fl.StringVar(&opts.Inventory, "inventory", "", "check every terminal of a CSV or YAML inventory FILE (JSON Lines with --format json)")
 	fl.IntVar(&opts.Concurrency, "concurrency", defaultConcurrency, "fleet sweep: terminals checked at the same time")
-	fl.StringVar(&opts.Shard, "shard", "", "fleet sweep: check only shard `I/N` of the inventory (1-based)")
+	fl.StringVar(&opts.Shard, "shard", "", "fleet sweep: check only shard I/N of the inventory (1-based)")
 	return cmd
 }
 

@@ -54,10 +54,10 @@ Report files are created with mode 0600. Card numbers are masked.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Format, "format", "f", "md", "report `FORMAT`: "+strings.Join(checks.ReportFormats, ", "))
-	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` (mode 0600) instead of stdout")
-	fl.StringVar(&opts.ConfigPath, "config", "", "config `FILE` (for the journal dir)")
-	fl.StringVar(&opts.JournalDir, "journal-dir", "", "look for sessions in `DIR` (default from config)")
+	fl.StringVarP(&opts.Format, "format", "f", "md", "report FORMAT: "+strings.Join(checks.ReportFormats, ", "))
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to FILE (mode 0600) instead of stdout")
+	fl.StringVar(&opts.ConfigPath, "config", "", "config FILE (for the journal dir)")
+	fl.StringVar(&opts.JournalDir, "journal-dir", "", "look for sessions in DIR (default from config)")
 	fl.StringVar(&opts.Lang, "lang", "", "report language: zh or en (default from config or LANG)")
 	return cmd
 }
