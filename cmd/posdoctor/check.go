@@ -287,6 +287,9 @@ func checkOne(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, e
 	if err := writeReports(opts, []checks.TerminalReport{rep}, lang); err != nil {
 		return cantRun(err)
 	}
+	if ctx.Err() != nil {
+		return &ExitError{Code: exitCantRun, Err: errors.New("interrupted: the checks did not finish (the terminal was sent Abort; any test payment was resolved or is listed above)")}
+	}
 	if rep.Error != "" && rep.ExitCode == exitCantRun {
 		return &ExitError{Code: exitCantRun, Err: errors.New(rep.Error)}
 	}
@@ -331,6 +334,9 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 	}
 	if outErr != nil {
 		return cantRun(outErr)
+	}
+	if ctx.Err() != nil {
+		return &ExitError{Code: exitCantRun, Err: errors.New("interrupted: the sweep did not finish")}
 	}
 	if sum.Summary.ExitCode != exitOK {
 		return &ExitError{Code: sum.Summary.ExitCode}
