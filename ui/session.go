@@ -236,6 +236,9 @@ func (m *Model) applyEvent(ev checks.Event) {
 	case checks.CheckFinished:
 		if ev.Result != nil {
 			m.finish(*ev.Result)
+			if m.haveInput || len(m.diagnosis.Causes) > 0 {
+				m.rediagnose() // the playbook re-ranks as evidence arrives
+			}
 		}
 	case checks.MoneyEvent:
 		m.dash.money(at, ev.Text)

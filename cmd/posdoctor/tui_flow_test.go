@@ -215,3 +215,19 @@ func TestFlowConnectFailureSaysWhatToTry(t *testing.T) {
 	f.key("s")
 	f.wait("symptom offline", 5*time.Second, "Not connected: pick a symptom")
 }
+
+// TestFlowSymptomFirstWithoutConnection: the helpdesk case. No terminal, the
+// merchant reads out "55": straight to the guided steps, in Chinese too.
+func TestFlowSymptomFirstWithoutConnection(t *testing.T) {
+	f := newFlow(t, "")
+	f.wait("connect screen", 5*time.Second, "Connect to a terminal", "Simulator")
+	f.key("s")
+	f.wait("symptom", 5*time.Second, "What did the terminal show?", "Incorrect PIN")
+	f.key("/", "5", "5", "enter")
+	scr := f.wait("steps", 5*time.Second, "Step 1 of", "Incorrect PIN")
+	if strings.Contains(scr, "Not found") {
+		t.Fatalf("55 not resolved:\n%s", scr)
+	}
+	f.key("L")
+	f.wait("zh", 5*time.Second, "刷卡密码错误", "下一步")
+}
