@@ -1,0 +1,110 @@
+package checks
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
+)
+
+func sampleReport() TerminalReport {
+	results := []Result{
+		{ID: model.CheckLink, Status: model.StatusOK, DurationMS: 3, Summary: "registered", Evidence: map[string]string{"tid": "52500001"},
+			Trace: []terminal.Frame{{Dir: terminal.FromTerminal, Hex: "06 0F 02 \x02\x03", Summary: "Completion \x02"}}},
+		{ID: model.CheckStatus, Status: model.StatusWarn, DurationMS: 2, Summary: "clock off <by> 1h & more"},
+		{ID: model.CheckVersion, Status: model.StatusFail, DurationMS: 1, Summary: "software 1.0 is older"},
+		{ID: model.CheckNetwork, Status: model.StatusError, DurationMS: 1, Summary: "no answer"},
+		{ID: model.CheckReader, Status: model.StatusSkip, Summary: "needs a card: run with --with-card"},
+	}
+	diag := model.Diagnosis{Symptom: model.CardError, Causes: []model.RankedCause{{ID: "software_outdated", Title: model.Text{En: "Software outdated", Zh: "软件过旧"}, Actor: model.ActorOperator, Score: 50}},
+		Playbook: []model.PlayStep{{ID: "update", Text: model.Text{En: "Update the software", Zh: "升级软件"}, Actor: model.ActorOperator, State: model.StepTodo}}}
+	return NewTerminalReport("tcp://127.0.0.1:20007", "shop 1", terminal.Status{TID: "52500001", SoftwareVersion: "1.0"}, terminal.Info{Protocol: "zvt", Link: "tcp"}, results, diag)
+}
+
+func TestWriteJUnitIsValidXML(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	if err := WriteJUnit(&b, []TerminalReport{sampleReport(), FailedReport("tcp://127.0.0.1:1", "", errString("refused"))}, model.LangEn); err != nil {
+		t.Fatal(err)
+	}
+	var got junitSuites
+	if err := xml.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, b.String())
+	}
+	if got.Tests != 6 || got.Fail != 2 || got.Errors != 2 || len(got.Suites) != 2 {
+		t.Errorf("tests %d failures %d errors %d suites %d", got.Tests, got.Fail, got.Errors, len(got.Suites))
+	}
+	s := got.Suites[0]
+	if s.Cases[1].Failure == nil || s.Cases[1].Failure.Type != "warning" || s.Cases[4].Skipped == nil || s.Cases[3].Error == nil {
+		t.Errorf("case results: %+v", s.Cases)
+	}
+	if !strings.Contains(s.SysOut, "cause 1: Software outdated") {
+		t.Errorf("system-out %q", s.SysOut)
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestWriteTextAndJSON(t *testing.T) {
+	t.Parallel()
+	r := sampleReport()
+	var b bytes.Buffer
+	if err := WriteText(&b, r, model.LangZh); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	want := "FAIL shop 1 (tcp://127.0.0.1:20007) TID 52500001: 1 fail, 1 error, 1 warn, 1 ok, 1 skip (version)"
+	if lines[0] != want || lines[len(lines)-1] != want {
+		t.Errorf("summary lines %q / %q, want %q", lines[0], lines[len(lines)-1], want)
+	}
+	if !strings.Contains(b.String(), "1. 软件过旧 [software_outdated]") || !strings.Contains(b.String(), "1. [operator] 升级软件") {
+		t.Errorf("causes and steps in zh:\n%s", b.String())
+	}
+	b.Reset()
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b.Bytes(), &m); err != nil || m["verdict"] != "fail" || m["exit_code"] != 2.0 {
+		t.Errorf("json %v %v", m, err)
+	}
+	if strings.Contains(b.String(), "trace") {
+		t.Errorf("JSON output carries the trace")
+	}
+}
+
+func TestVerdict(t *testing.T) {
+	t.Parallel()
+	r := func(s ...model.Status) []Result {
+		var out []Result
+		for _, x := range s {
+			out = append(out, Result{Status: x})
+		}
+		return out
+	}
+	tests := []struct {
+		in   []Result
+		want model.Status
+	}{
+		{nil, model.StatusOK},
+		{r(model.StatusSkip, model.StatusSkip), model.StatusSkip},
+		{r(model.StatusOK, model.StatusSkip), model.StatusOK},
+		{r(model.StatusOK, model.StatusWarn), model.StatusWarn},
+		{r(model.StatusWarn, model.StatusError), model.StatusError},
+		{r(model.StatusError, model.StatusFail, model.StatusWarn), model.StatusFail},
+	}
+	for _, tt := range tests {
+		if got := Verdict(tt.in); got != tt.want {
+			t.Errorf("Verdict(%v) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	if FleetVerdict(model.StatusError, model.StatusFail) != model.StatusFail || FleetVerdict(model.StatusWarn, model.StatusError) != model.StatusError {
+		t.Error("fleet verdict order")
+	}
+}
