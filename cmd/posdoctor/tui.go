@@ -141,7 +141,7 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	_, err = p.Run()
 	cerr := cs.model.Close()
 	cs.backend.close()
-	if err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("console: %w", err)}
 	}
 	_ = cerr

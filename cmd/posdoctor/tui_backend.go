@@ -155,7 +155,15 @@ func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, ste
 	// A test payment left open by an earlier run is resolved before
 	// anything else (DESIGN.md §Safety).
 	step("recover")
-	rec, rerr := checks.Recover(ctx, d, b.cfg.JournalDir)
+	rec, rerr := checks.RecoverFor(ctx, d, b.cfg.JournalDir, id.TID)
+	// Payments still open on other terminals: the operator must know.
+	if open, err := checks.OpenPayments(b.cfg.JournalDir); err == nil {
+		for _, p := range open {
+			if p.Target != target && p.Session != j.SessionID() {
+				rec = append(rec, p)
+			}
+		}
+	}
 	s := &consoleSession{b: b, d: d, j: j, target: target, recovered: rec, recoverErr: rerr, identity: id,
 		out: make(chan checks.Event, 256), closed: make(chan struct{})}
 	b.remember(target)
