@@ -271,7 +271,12 @@ func (e *Engine) Run(ctx context.Context, ids []model.CheckID, opts RunOptions) 
 		}
 	}
 
-	r := &run{e: e, opts: opts, probes: probes}
+	r := &run{e: e, opts: opts, probes: probes, needReg: true}
+	for _, id := range ids {
+		if id == model.CheckLink {
+			r.needReg = false // the link check registers
+		}
+	}
 	results := make([]Result, 0, len(ids))
 	for _, id := range ids {
 		e.publish(Event{Kind: CheckStarted, Check: id})

@@ -178,21 +178,22 @@ func (r *run) noteErr(err error) error {
 	return err
 }
 
-// ready registers again after an earlier command failed (a reconnected
-// link is a new session for many terminals).
+// ready registers before the first terminal command when the link check is
+// not part of the run, and again after an earlier command failed (a
+// reconnected link is a new session for many terminals).
 func (r *run) ready(ctx context.Context) error {
-	if !r.needReg || !r.linkRan {
+	if !r.needReg {
 		return nil
 	}
 	cctx, cancel := r.cmdCtx(ctx, r.e.cfg.Timeouts.Command)
 	defer cancel()
-	r.e.progress(r.e.current(), "registering again after the earlier error")
+	r.e.progress(r.e.current(), "registering at the terminal")
 	reg, err := r.e.d.Register(cctx)
 	if err == nil && reg.Result.Code != 0 {
 		err = fmt.Errorf("registration refused with code %02X", reg.Result.Code)
 	}
 	if err != nil {
-		return fmt.Errorf("could not register again after the earlier error: %w", err)
+		return fmt.Errorf("could not register at the terminal: %w", err)
 	}
 	r.needReg = false
 	return nil
