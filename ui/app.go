@@ -59,6 +59,7 @@ const (
 	ovConfirmTxn
 	ovExport
 	ovQuit
+	ovNotice
 )
 
 // screen is one component of the console (soft-serve's Component).
@@ -98,6 +99,7 @@ type Model struct {
 
 	toast    string
 	toastErr bool
+	notices  []string // must be read and acknowledged (ovNotice)
 
 	// session
 	sess       Session
@@ -377,6 +379,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case ovConfirmTxn:
 		return m.confirmTxnKey(k)
+	case ovNotice:
+		if k == "enter" || k == "esc" || k == "y" {
+			m.overlay = ovNone
+			m.notices = nil
+		}
+		return nil
 	case ovExport:
 		switch k {
 		case "m", "M":
@@ -468,6 +476,8 @@ func (m *Model) Render() string {
 		body = m.center(w, bh, m.confirmTxnView())
 	case ovExport:
 		body = m.center(w, bh, m.exportView())
+	case ovNotice:
+		body = m.center(w, bh, m.noticeView())
 	default:
 		body = m.current().View()
 	}
@@ -538,6 +548,9 @@ func (m *Model) busyText() string {
 func (m *Model) footer() string {
 	g := m.globalKeys()
 	tail := []key.Binding{g[0], g[3]}
+	if m.overlay != ovNone {
+		tail = nil // a dialog in front takes every key
+	}
 	item := func(b key.Binding) (string, int) {
 		h := b.Help()
 		return m.th.Key.Render(h.Key) + " " + m.th.Desc.Render(h.Desc), ansi.StringWidth(h.Key + " " + h.Desc)
@@ -577,6 +590,8 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{m.bind("m", "export.md", "m"), m.bind("h", "export.html", "h"), m.bind("esc", "key.cancel", "esc")}
 	case ovQuit:
 		return []key.Binding{m.bind("y", "key.quit", "y"), m.bind("n", "key.stay", "n")}
+	case ovNotice:
+		return []key.Binding{m.bind("enter", "key.understood", "enter")}
 	}
 	return m.current().ShortHelp()
 }

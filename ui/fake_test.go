@@ -120,7 +120,10 @@ type fakeSession struct {
 	inits   int
 	records []string
 	block   chan struct{} // when set, Run waits for it or ctx
+	notices []string
 }
+
+func (s *fakeSession) Notices() []string { return s.notices }
 
 func newFakeSession(target string) *fakeSession {
 	s := &fakeSession{target: target, events: make(chan checks.Event, 256), results: map[model.CheckID]checks.Result{}}

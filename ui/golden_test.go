@@ -121,6 +121,11 @@ var screens = []struct {
 		press(m, "e")
 		m.Update(exportDoneMsg{path: "/home/op/posdoctor/reports/20261121T100000Z.md"})
 	}},
+	{"notice-recovered", func(m *Model, fb *fakeBackend) {
+		fb.sess = newFakeSession("tcp://192.168.1.50:20007")
+		fb.sess.notices = []string{"test payment 20261121T093000Z-1a2b-0001 of 0.01 (currency 156) on tcp://192.168.1.50:20007 was approved but not reversed when the console stopped: it has been reversed now (receipt 17)"}
+		connectFake(m, fb, "tcp://192.168.1.50:20007")
+	}},
 	{"help", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")
 		press(m, "a", "n")

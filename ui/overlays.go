@@ -44,3 +44,16 @@ func (m *Model) exportView() string {
 		m.th.Key.Render("esc") + " " + m.T("key.cancel"))
 	return m.th.Box.Width(w).Render(b.String())
 }
+
+// noticeView shows what the operator must know before going on, e.g. a test
+// payment of an earlier session that was resolved on connecting.
+func (m *Model) noticeView() string {
+	w := min(76, m.w-4)
+	var b strings.Builder
+	b.WriteString(m.th.Error.Render(m.T("notice.title")) + "\n\n")
+	for _, n := range m.notices {
+		b.WriteString(wrap("- "+n, w-4) + "\n")
+	}
+	b.WriteString("\n" + m.th.Key.Render("enter") + " " + m.T("key.understood"))
+	return m.th.Box.Width(w).Render(b.String())
+}

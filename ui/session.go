@@ -5,7 +5,6 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -180,7 +179,9 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	// (e.g. an open test payment from an earlier session was resolved).
 	if n, ok := msg.sess.(interface{ Notices() []string }); ok {
 		if ns := n.Notices(); len(ns) > 0 {
-			m.setToast(strings.Join(ns, "  "), true)
+			m.notices = ns
+			m.overlay = ovNotice
+			m.setToast(m.T("notice.title"), true)
 		}
 	}
 	m.history = nil

@@ -295,7 +295,7 @@ func (s *consoleSession) Notices() []string {
 		out = append(out, "could not check for open test payments: "+s.recoverErr.Error())
 	}
 	for _, r := range s.recovered {
-		out = append(out, fmt.Sprintf("earlier test payment %s: %s", r.TxnRef, r.Text))
+		out = append(out, r.Text)
 	}
 	return out
 }

@@ -281,3 +281,46 @@ func TestConsoleEndToEnd(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestConsoleRecoversOpenPayment: the console is killed between an approved
+// test payment and its reversal; the next start resolves the payment before
+// anything else and tells the operator (DESIGN.md §Safety).
+func TestConsoleRecoversOpenPayment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: skipped with -short")
+	}
+	bin := posdoctorBinary(t)
+	target := simTarget(t, bin, "healthy")
+	home := t.TempDir()
+	journal := filepath.Join(home, "journal")
+	paused := filepath.Join(home, "paused")
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "LANG=en_US.UTF-8",
+		"TERM=xterm-256color", "POSDOCTOR_JOURNAL_DIR=" + journal,
+		"POSDOCTOR_TEST_PAUSE_AFTER_AUTH=60s", "POSDOCTOR_TEST_PAUSE_FILE=" + paused}
+	s := newTmux(t, 100, 30, env, bin, "--target", target)
+	s.waitFor("start", 15*time.Second, "What did the terminal show?")
+	s.keys("a")
+	s.waitFor("confirm", 5*time.Second, "reverses it at once")
+	s.keys("y")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(paused); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the payment never reached the pause; screen:\n%s", s.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Crash: the process dies with the payment approved and not reversed.
+	_ = exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+
+	env2 := env[:len(env)-2]
+	s2 := newTmux(t, 100, 30, env2, bin, "--target", target)
+	scr := s2.waitFor("restart", 20*time.Second, "Open test payments from earlier sessions", "enter understood")
+	if !strings.Contains(scr, "revers") {
+		t.Errorf("the notice does not say the payment was reversed:\n%s", scr)
+	}
+	s2.keys("Enter")
+	s2.waitFor("acknowledged", 5*time.Second, "What did the terminal show?")
+}

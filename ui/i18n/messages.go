@@ -27,6 +27,9 @@ var messages = map[string]msg{
 	"err.busy":         {"Wait for the running work to finish, or abort it (x).", "请等待当前操作完成，或按 x 中止。"},
 	"journal.failed":   {"Could not write the session journal: %v", "无法写入会话日志：%v"},
 
+	"notice.title":   {"Open test payments from earlier sessions", "以前会话中未了结的测试交易"},
+	"key.understood": {"understood", "知道了"},
+
 	// help overlay
 	"help.title":   {"Help", "帮助"},
 	"help.for":     {"Keys: %s", "按键：%s"},
