@@ -106,12 +106,9 @@ func (c *connectScreen) items() []connItem {
 	return it
 }
 
-func serialTarget(name string) string {
-	if strings.HasPrefix(name, "/") {
-		return "serial://" + name
-	}
-	return "serial://" + name
-}
+// serialTarget is the target URL of a port: serial:///dev/ttyUSB0 or
+// serial://COM3.
+func serialTarget(name string) string { return "serial://" + name }
 
 type connKeys struct {
 	Up, Down, Pick, Connect, Edit, Symptom, Back key.Binding

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/posdoctor/posdoctor/model"
 )
@@ -119,7 +120,7 @@ func (d *diagnosisScreen) View() string {
 		head := fmt.Sprintf("%d. %s  (%s %d, %s: %s)", i+1, c.Title.In(m.lang), m.T("diag.score"), c.Score,
 			m.T("wiz.who"), m.actor(c.Actor))
 		marker := "  "
-		head = cut(head, d.w-6-len(stripTag(tag)))
+		head = cut(head, d.w-6-ansi.StringWidth(tag))
 		if i == d.cursor {
 			marker = "> "
 			head = th.Selected.Render(head)
@@ -144,13 +145,6 @@ func (d *diagnosisScreen) View() string {
 		}
 	}
 	return indent(b.String(), 1)
-}
-
-func stripTag(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "[FRAUD] "
 }
 
 func checkRef(r model.Reason) string {
@@ -599,6 +593,7 @@ func (z *wizard) View() string {
 	return indent(b.String(), 1)
 }
 
+// markShort is a mark in the four cells of the step list ("[done]").
 func markShort(mark string) string {
 	switch mark {
 	case "done":
@@ -606,7 +601,7 @@ func markShort(mark string) string {
 	case "skipped":
 		return "skip"
 	case "no_help":
-		return "nohe"
+		return "fail"
 	}
 	return "    "
 }
