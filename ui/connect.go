@@ -123,7 +123,10 @@ func (c *connectScreen) keys() connKeys {
 		Connect: m.bind("enter", "key.connect", "enter"),
 		Edit:    m.bind("tab", "key.addr", "tab"),
 		Symptom: m.bind("s", "key.nosession", "s"),
-		Back:    m.bind("esc", "key.cancel", "esc"),
+		Back:    m.bind("esc", "key.back", "esc"),
+	}
+	if c.state == connBusy {
+		k.Back = m.bind("esc", "key.cancel", "esc")
 	}
 	if c.editing {
 		k = connKeys{Connect: m.bind("enter", "key.connect", "enter"), Back: m.bind("esc", "key.leavefield", "esc")}
@@ -233,7 +236,11 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Symptom):
 		c.m.show(scrSymptom)
 	case key.Matches(msg, k.Back):
-		c.state, c.err = connIdle, nil
+		if c.state == connFailed {
+			c.state, c.err = connIdle, nil
+			return nil
+		}
+		c.m.back()
 	}
 	return nil
 }
