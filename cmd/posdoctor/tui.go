@@ -64,11 +64,11 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Target, "target", "", "connect at once to `URL` (tcp://HOST:PORT, tls://, serial://PORT, sim://SCENARIO)")
+	fl.StringVar(&opts.Target, "target", "", "connect at once to the target URL (tcp://HOST:PORT, tls://, serial://PORT, sim://SCENARIO)")
 	fl.StringVar(&opts.Lang, "lang", "", "console language: zh or en (default from LANG)")
 	fl.StringVar(&opts.Theme, "theme", "auto", "colour theme: auto, dark, light, high-contrast")
 	fl.StringVar(&opts.Scenario, "scenario", "healthy", "simulator scenario highlighted on the connect screen")
-	fl.StringVar(&opts.ConfigPath, "config", "", "config `FILE` (default: the user config dir's posdoctor/config.yaml)")
+	fl.StringVar(&opts.ConfigPath, "config", "", "config file (default: the user config dir's posdoctor/config.yaml)")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	return cmd
 }
