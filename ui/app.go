@@ -484,7 +484,7 @@ func (m *Model) Render() string {
 	lines := []string{m.header()}
 	lines = append(lines, fit(body, w, bh)...)
 	lines = append(lines, m.statusLine(), m.footer())
-	return strings.Join(lines, "\n")
+	return lastResort.Replace(strings.Join(lines, "\n"))
 }
 
 func (m *Model) tooSmall() string {
@@ -689,7 +689,7 @@ func cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	return ansi.Truncate(s, w, "...")
+	return ansi.Truncate(narrow(s), w, "...")
 }
 
 // wrap wraps s to w cells (CJK-aware: lipgloss hard-wraps ideographs).
@@ -697,7 +697,7 @@ func wrap(s string, w int) string {
 	if w < 10 {
 		w = 10
 	}
-	return lipgloss.NewStyle().Width(w).Render(s)
+	return lipgloss.NewStyle().Width(w).Render(narrow(s))
 }
 
 // NoColorFromEnv reports whether NO_COLOR asks for no colour: any non-empty

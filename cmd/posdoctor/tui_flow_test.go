@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/charmbracelet/x/vt"
+	"github.com/mattn/go-runewidth"
 
 	"github.com/posdoctor/posdoctor/ui"
 )
@@ -80,6 +81,7 @@ func (f *flowConsole) wait(stage string, d time.Duration, wants ...string) strin
 			}
 		}
 		if ok {
+			assertNarrow(f.t, stage, scr)
 			return scr
 		}
 		if time.Now().After(deadline) {
@@ -123,6 +125,11 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 	}
 	f.key("enter")
 	scr = f.wait("fraud step", 5*time.Second, "FRAUD STEP", "Step ")
+	// The same step in Chinese, with the real knowledge base's texts.
+	f.key("L")
+	f.wait("fraud step zh", 5*time.Second, "风险步骤", "由谁处理")
+	f.key("L")
+	f.wait("fraud step en", 5*time.Second, "FRAUD STEP")
 	// A fraud step cannot be skipped without a note.
 	f.key("s")
 	f.wait("fraud note", 5*time.Second, "cannot be skipped without a note")
@@ -230,4 +237,16 @@ func TestFlowSymptomFirstWithoutConnection(t *testing.T) {
 	}
 	f.key("L")
 	f.wait("zh", 5*time.Second, "刷卡密码错误", "下一步")
+}
+
+// assertNarrow fails on East-Asian-ambiguous glyphs on screen: with the real
+// knowledge base and terminal texts, none may reach the frame.
+func assertNarrow(t *testing.T, stage, scr string) {
+	t.Helper()
+	for _, r := range scr {
+		if runewidth.IsAmbiguousWidth(r) {
+			t.Errorf("%s: ambiguous-width glyph %q (U+%04X) on screen:\n%s", stage, r, r, scr)
+			return
+		}
+	}
 }
