@@ -161,6 +161,12 @@ func BenchmarkConsoleIdleBytes(b *testing.B) {
 	idle := c.written() - before
 	b.StopTimer()
 	b.ReportMetric(float64(idle)/window.Seconds(), "bytes/s-idle")
+	// A focused text field must not blink the screen either.
+	_, _ = c.f.Write([]byte("\t"))
+	time.Sleep(300 * time.Millisecond)
+	before = c.written()
+	time.Sleep(time.Second)
+	b.ReportMetric(float64(c.written()-before), "bytes/s-idle-in-field")
 	rss := c.quit(b)
 	b.ReportMetric(float64(rss)/1024, "MB-peak-rss")
 }
