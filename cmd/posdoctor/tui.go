@@ -15,6 +15,7 @@ import (
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/terminal"
 	"github.com/posdoctor/posdoctor/ui"
 	"github.com/posdoctor/posdoctor/ui/i18n"
 	"github.com/posdoctor/posdoctor/ui/theme"
@@ -56,6 +57,11 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 			case "", "auto", "zh", "zh-cn", "zh_cn", "en", "en-us", "en_us":
 			default:
 				return flagErrorf("invalid --lang %q: valid values are zh, en", opts.Lang)
+			}
+			if opts.Target != "" {
+				if _, err := terminal.ParseTarget(opts.Target); err != nil {
+					return flagErrorf("invalid --target: %v", err)
+				}
 			}
 			if runF != nil {
 				return runF(opts)

@@ -22,6 +22,7 @@ func TestNewTUICmd(t *testing.T) {
 		{name: "bad theme", cli: "--theme neon", wantErr: "valid values are auto, dark, light, high-contrast"},
 		{name: "bad lang", cli: "--lang fr", wantErr: "valid values are zh, en"},
 		{name: "no args", cli: "extra", wantErr: "unknown command"},
+		{name: "bad target", cli: "--target foo", wantErr: "invalid --target"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
