@@ -128,6 +128,7 @@ func benchEnv(tb testing.TB) []string {
 func BenchmarkConsoleStartup(b *testing.B) {
 	bin := posdoctorBinary(b)
 	env := benchEnv(b)
+	b.ResetTimer()
 	var total time.Duration
 	var rss int64
 	for i := 0; i < b.N; i++ {
@@ -176,6 +177,7 @@ func BenchmarkConsoleIdleBytes(b *testing.B) {
 // ticks for seconds), bytes per second idle after the run, and peak memory.
 func BenchmarkConsoleRunBytes(b *testing.B) {
 	bin := posdoctorBinary(b)
+	b.ResetTimer()
 	for _, scenario := range []string{"healthy", "slow-network"} {
 		b.Run(scenario, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
