@@ -314,6 +314,10 @@ type run struct {
 	linkErr error // set when the link check failed: terminal checks are skipped
 	linkRan bool
 	needReg bool // a command failed: register again before the next one
+	// haveStatus: this run has asked the terminal for its status already, so
+	// status and version share one Status Enquiry. Each run asks afresh: a fix
+	// between runs (Initialisation, a software update) must show.
+	haveStatus bool
 }
 
 func (r *run) tid() string {

@@ -496,3 +496,37 @@ func TestScrubPAN(t *testing.T) {
 		}
 	}
 }
+
+// A fix between runs (Initialisation clears no_keys) must show on the next
+// run: each run asks the terminal again, while status and version in one run
+// share a single Status Enquiry.
+func TestRerunAsksStatusAgain(t *testing.T) {
+	t.Parallel()
+	d := healthyFake(testNow)
+	d.status = terminal.Status{Model: "PAX A920", SoftwareVersion: "2.31.4", Code: 0x51, DeviceState: terminal.DeviceNoKeys, Time: testNow}
+	e, _ := newTestEngine(t, d)
+	ids := []model.CheckID{model.CheckStatus, model.CheckVersion}
+	if got := byID(e.Run(context.Background(), ids, RunOptions{}))[model.CheckStatus].Status; got != model.StatusFail {
+		t.Fatalf("first run: status %s, want fail", got)
+	}
+	d.mu.Lock()
+	d.status.Code, d.status.DeviceState = 0, terminal.DeviceReady
+	d.mu.Unlock()
+	if got := byID(e.Run(context.Background(), ids, RunOptions{}))[model.CheckStatus].Status; got != model.StatusOK {
+		t.Errorf("re-run after the fix: status %s, want ok", got)
+	}
+	if got := e.Identity().DeviceState; got != terminal.DeviceReady {
+		t.Errorf("Identity().DeviceState = %v, want ready", got)
+	}
+	n := 0
+	d.mu.Lock()
+	for _, c := range d.calls {
+		if c == "status" {
+			n++
+		}
+	}
+	d.mu.Unlock()
+	if n != 2 {
+		t.Errorf("Status Enquiries = %d, want 2 (one per run)", n)
+	}
+}

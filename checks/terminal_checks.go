@@ -200,7 +200,7 @@ func (r *run) ready(ctx context.Context) error {
 }
 
 func (r *run) fetchStatus(ctx context.Context) (terminal.Status, error) {
-	if s, ok := r.e.knownIdentity(); ok {
+	if s, ok := r.e.knownIdentity(); ok && r.haveStatus {
 		return s, nil
 	}
 	if err := r.ready(ctx); err != nil {
@@ -214,6 +214,7 @@ func (r *run) fetchStatus(ctx context.Context) (terminal.Status, error) {
 	}
 	s.TID, s.Model, s.Serial = ScrubString(s.TID), ScrubString(s.Model), ScrubString(s.Serial)
 	r.e.setIdentity(s)
+	r.haveStatus = true
 	id := s
 	r.e.publish(Event{Kind: IdentityKnown, Identity: &id})
 	_ = r.e.j.Record(Entry{Kind: EntryIdentity, Target: r.opts.Target, Name: r.opts.Name, TID: s.TID, Identity: &id})
