@@ -13,7 +13,7 @@ func TestPANMasksOnConstruction(t *testing.T) {
 		{"6228480000000000018", "622848*********0018"},
 		{"4111111111111111", "411111******1111"},
 		{"559883EEEEEE8074", "559883******8074"}, // already masked by the terminal
-		{"1234567890", "******7890"},              // too short to keep a BIN
+		{"1234567890", "******7890"},             // too short to keep a BIN
 		{"123", "123"},
 		{"", ""},
 	}
