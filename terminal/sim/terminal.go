@@ -168,6 +168,15 @@ func (t *Terminal) serve(ctx context.Context, c ptConn, serial bool) error {
 			}
 			return err
 		}
+		if isAnswer(apdu) {
+			// 80 00 / 84 xx from the ECR with no PT message waiting for it:
+			// a late or repeated acknowledgement (e.g. of Read Card's 04 0F,
+			// or of a message of a connection that was dropped, arriving on
+			// the new one). It is an answer, not a command: a real terminal
+			// ignores it. Answering it with 84 83 would make an ECR that
+			// acknowledges everything acknowledge that too, forever.
+			continue
+		}
 		if err := t.command(ctx, c, apdu, serial); err != nil {
 			if t.opts.Trace != nil && !errors.Is(err, errDropped) {
 				traceMu.Lock()
@@ -187,6 +196,11 @@ func (t *Terminal) serve(ctx context.Context, c ptConn, serial bool) error {
 			}
 		}
 	}
+}
+
+// isAnswer reports whether b is an answer (80 00 or 84 xx), not a command.
+func isAnswer(b []byte) bool {
+	return len(b) >= 2 && (b[0] == 0x80 && b[1] == 0x00 || b[0] == 0x84)
 }
 
 func isClosed(err error) bool {

@@ -227,6 +227,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 	// T4: the PT is master until Completion or Abort.
 	deadline := time.Now().Add(t4) // real time: opts.Now may be a test clock
 	pending := first               // a PT message that came instead of 80 00
+	stray := 0                     // 80 00 / 84 00 the PT sent for nothing
 	for {
 		var b []byte
 		if pending != nil {
@@ -248,10 +249,42 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 			}
 		}
 		s.frame(terminal.FromTerminal, b, cmd)
+		if isAnswer(b) {
+			// 80 00 and 84 xx are answers, not PT messages: the ECR answers
+			// every PT message while the PT is master (PA00P016 §5.2.5–6,
+			// research/zvt.md §2.6) but never an answer; answering one makes
+			// the two sides acknowledge each other's acknowledgements
+			// forever. The only thing the ECR sent since the PT took master
+			// rights is 80 00 00, so:
+			//  - 80 00 / 84 00 is a stray or repeated acknowledgement with
+			//    nothing waiting for it: ignored (it does not restart T4),
+			//    and after a few the PT is not following the protocol;
+			//  - 84 xx (xx ≠ 00) is the PT refusing our 80 00 00 as if it
+			//    were a command, i.e. it is no longer running this command
+			//    (restarted, or it is a new connection): no Completion will
+			//    come, so waiting out T4 would only hide that. It ends the
+			//    command as a protocol error; MaybeDelivered stays true, so a
+			//    payment takes the outcome-unknown path.
+			if len(b) >= 2 && b[0] == 0x84 && b[1] != 0x00 {
+				s.reset()
+				return out, &terminal.Error{Op: op, Kind: terminal.KindProtocol, Code: b[1],
+					Err: fmt.Errorf("the terminal answered our acknowledgement with %s (%s) while it should be running %s: it no longer knows the command", Hex(head(b, 3)), ResultCodeText(b[1]), cmd)}
+			}
+			stray++
+			s.Notice(fmt.Sprintf("ignored a stray %s from the terminal (an answer to nothing the console sent)", Hex(head(b, 3))))
+			if stray > maxStray {
+				s.reset()
+				return out, &terminal.Error{Op: op, Kind: terminal.KindProtocol,
+					Err: fmt.Errorf("the terminal sent %d acknowledgements nobody asked for while running %s", stray, cmd)}
+			}
+			continue
+		}
 		msg, derr := decodePT(b, cmd, service)
 		if err := s.ackPT(ctx, cmd); err != nil {
-			// A Completion or Abort is the end anyway: the outcome is known
-			// even if our 80 00 00 to it was lost.
+			// A Completion or Abort is the end anyway, and Read Card ends at
+			// its 04 0F: the outcome is known even if our 80 00 00 to it was
+			// lost (the link may refuse to send it because the PT closed the
+			// connection the message came on).
 			switch v := msg.(type) {
 			case *Completion:
 				out.Completion = v
@@ -261,6 +294,12 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 				out.Abort = v
 				s.Notice("could not answer the abort: " + err.Error())
 				return out, nil
+			case *StatusInfo:
+				if cmd == CmdReadCard {
+					out.StatusInfos = append(out.StatusInfos, v)
+					s.Notice("could not answer the card data: " + err.Error())
+					return out, nil
+				}
 			}
 			return out, s.linkError(ctx, op, err)
 		}
@@ -372,16 +411,50 @@ func (s *Session) reset() {
 	}
 }
 
+// maxStray is how many stray positive acknowledgements the session ignores
+// during one command before it calls the PT's behaviour a protocol error.
+const maxStray = 4
+
+// isAnswer reports whether b is an answer (80 00 or 84 xx) rather than a
+// command or PT message.
+func isAnswer(b []byte) bool {
+	return len(b) >= 2 && (b[0] == 0x80 && b[1] == 0x00 || b[0] == 0x84)
+}
+
+func head(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
+
+// answerer is a Transport that can send an answer on the connection the last
+// APDU came on without reconnecting (link's TCP Conn): an 80 00 00 to a
+// message of a connection the PT closed must not go out on a new one, where
+// the PT would take it for a command.
+type answerer interface {
+	Answer(ctx context.Context, apdu []byte) error
+}
+
 // ackPT answers a PT message with 80 00 00, as the ECR must for every one
 // while the PT is master.
 func (s *Session) ackPT(ctx context.Context, open Command) error {
 	ack := []byte{0x80, 0x00, 0x00}
-	s.frame(terminal.ToTerminal, ack, open)
 	// The answer must go out even when ctx just ended: the PT is waiting
 	// for it to make a payment final.
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.T3)
 	defer cancel()
-	return s.t.Send(actx, ack)
+	var err error
+	if a, ok := s.t.(answerer); ok {
+		err = a.Answer(actx, ack)
+	} else {
+		err = s.t.Send(actx, ack)
+	}
+	var r interface{ SafeToRetry() bool }
+	if err == nil || errors.As(err, &r) && !r.SafeToRetry() {
+		s.frame(terminal.ToTerminal, ack, open) // only what may be on the wire
+	}
+	return err
 }
 
 // cancel handles the caller's context ending while the PT is master: where
