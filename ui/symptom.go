@@ -190,7 +190,8 @@ func (s *symptomScreen) View() string {
 	for _, sy := range list {
 		tw = max(tw, ansi.StringWidth(sy.Title.In(m.lang)))
 	}
-	tw = min(tw, 24)
+	// Titles get up to half the width: they are what the operator reads first.
+	tw = min(tw, max(24, min(40, (s.w-6)/2)))
 	for i, sy := range list {
 		line := padRight(cut(sy.Title.In(m.lang), tw), tw) + "  " + sy.Summary.In(m.lang)
 		line = cut(line, s.w-4)
