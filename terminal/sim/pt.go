@@ -592,7 +592,6 @@ func (t *Terminal) reversal(r request) []Step {
 	steps = append(steps, Delay(t.latency("host")))
 	t.trace++
 	now := t.now()
-	x.State = StateReversed
 	var f zvt.Fields
 	f.SetByte(zvt.BMPResultCode, rcOK)
 	f.SetAmount(x.Amount)
@@ -605,8 +604,19 @@ func (t *Terminal) reversal(r request) []Step {
 	f.SetDigits(zvt.BMPTID, t.sc.Identity.TID)
 	t.addResult(&f, useTLV, "00", "")
 	si := bmpAPDU(zvt.CmdStatusInfo, nil, f)
-	t.last = &Txn{Receipt: x.Receipt, Trace: t.trace, Amount: x.Amount, State: StateReversed, statusInfo: si}
-	steps = append(steps, Send(si), Expect(zvt.CmdAck))
+	last := &Txn{Receipt: x.Receipt, Trace: t.trace, Amount: x.Amount, State: StateReversed, statusInfo: si}
+	// The reversal is booked once the host answered, just before the PT
+	// reports it: a connection lost before that (after the 80 00, or at an
+	// intermediate status) leaves the payment approved, so the console has
+	// to find out and reverse again rather than being let off by a journal
+	// that says "reversed" for a reversal that never ran.
+	book := do("reversal booked", func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		x.State = StateReversed
+		t.last = last
+	})
+	steps = append(steps, book, Send(si), Expect(zvt.CmdAck))
 	if t.faults.vendorInterm && t.interm() {
 		steps = append(steps, Quirk(FaultVendorIntermediate), Send(apdu(zvt.CmdIntermediate, []byte{isIngenicoRev})), Expect(zvt.CmdAck))
 	}

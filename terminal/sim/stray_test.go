@@ -12,6 +12,7 @@ import (
 	"github.com/posdoctor/posdoctor/terminal"
 	"github.com/posdoctor/posdoctor/terminal/dial"
 	"github.com/posdoctor/posdoctor/terminal/sim"
+	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
 
 // wantAckFirst sends Status Enquiry and checks the PT's next APDU is its
@@ -94,7 +95,7 @@ func (l *frameLog) all() []terminal.Frame {
 // stay booked. The bound is on frames, not time.
 func TestConsoleDriverDropAfter(t *testing.T) {
 	t.Parallel()
-	for _, n := range []int{3, 4, 5, 6, 7} {
+	for _, n := range []int{2, 3, 4, 5, 6, 7, 8, 9} {
 		t.Run("drop-after="+strconv.Itoa(n), func(t *testing.T) {
 			t.Parallel()
 			sc, err := sim.Load("healthy")
@@ -115,14 +116,26 @@ func TestConsoleDriverDropAfter(t *testing.T) {
 			_, _ = d.ReadCard(ctx, 15*time.Second)
 			p, err := d.Authorize(ctx, 1)
 			if errors.Is(err, terminal.ErrOutcomeUnknown) {
-				if rr, rerr := d.RepeatReceipt(ctx); rerr == nil && rr.Receipt != 0 {
-					p = rr
+				// Resynchronise as the check does; the 04 0F alone names
+				// the receipt even when the Completion is lost.
+				for range 3 {
+					rr, rerr := d.RepeatReceipt(ctx)
+					if rr.Receipt != 0 {
+						p = rr
+					}
+					if rerr == nil {
+						break
+					}
 				}
 			}
 			if p.Receipt != 0 {
-				// Retry once: the reversal itself may hit a drop.
-				if _, err := d.Reverse(ctx, p.Receipt, p.Amount); err != nil && !errors.Is(err, terminal.ErrRejected) {
-					_, _ = d.Reverse(ctx, p.Receipt, p.Amount)
+				// The reversal itself may hit a drop: retry on the next
+				// connection until the terminal answers it.
+				for range 3 {
+					_, err := d.Reverse(ctx, p.Receipt, p.Amount)
+					if err == nil || errors.Is(err, terminal.ErrRejected) {
+						break
+					}
 				}
 			}
 			d.Close()
@@ -150,5 +163,41 @@ func TestConsoleDriverDropAfter(t *testing.T) {
 				t.Errorf("unreversed payments in the terminal's journal: %+v", u)
 			}
 		})
+	}
+}
+
+// A reversal whose connection is lost before the host answered (here at its
+// first intermediate status) is not booked: the payment stays approved until
+// a reversal runs to its status information.
+func TestLostReversalLeavesPaymentBooked(t *testing.T) {
+	t.Parallel()
+	sc, err := sim.Load("healthy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, term, dialNew := startTCP(t, sc, sim.Options{})
+	e.do(cmdRegister)
+	r := readResult(t, e.do(cmdAuth(300)))
+	if !r.approved {
+		t.Fatalf("payment not approved: %+v", r)
+	}
+	_, err = e.try(cmdReversal(r.receipt), func(msg []byte) []byte {
+		e.w.close() // the link dies at the first PT message after 80 00
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := term.Unreversed(); len(u) != 1 || u[0].Receipt != r.receipt {
+		t.Fatalf("unreversed after a lost reversal: %+v, want the payment (receipt %d)", u, r.receipt)
+	}
+	e2 := dialNew()
+	e2.do(cmdRegister)
+	tr := e2.do(cmdReversal(r.receipt))
+	if end, _, _ := zvt.ReadAPDU(tr.end); end.Command() != zvt.CmdCompletion {
+		t.Fatalf("second reversal: %s, want a completion", tr)
+	}
+	if u := term.Unreversed(); len(u) != 0 {
+		t.Errorf("unreversed after the second reversal: %+v", u)
 	}
 }
