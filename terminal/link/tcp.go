@@ -182,6 +182,7 @@ type streamConn struct {
 	closed bool
 	ras    Reassembler
 	rmu    sync.Mutex // one Receive at a time
+	rbuf   []byte     // read buffer, guarded by rmu
 }
 
 func (s *streamConn) notify(format string, a ...any) {
@@ -213,12 +214,8 @@ func (s *streamConn) probe() error {
 		return nil // a Receive is reading; it will see the close itself
 	}
 	defer s.rmu.Unlock()
-	// A deadline already in the past fails before reading, so give the
-	// read a moment to see a pending EOF.
-	s.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
-	buf := make([]byte, 512)
-	n, err := s.conn.Read(buf)
-	s.conn.SetReadDeadline(time.Time{})
+	buf := s.readBuf()[:512]
+	n, err := s.lookNow(buf)
 	s.ras.Write(buf[:n])
 	if _, verr := apduLen(s.ras.buf, s.ras.MaxLen); verr != nil {
 		return verr
@@ -227,6 +224,41 @@ func (s *streamConn) probe() error {
 		s.dead = true
 	}
 	return nil
+}
+
+// lookNow reads what the connection holds right now: from a plain socket
+// without waiting (readnow_unix.go), otherwise with a deadline a moment
+// ahead (a deadline already in the past fails before reading, so the read
+// gets a moment to see a pending EOF). Nothing there is a timeout error.
+// Holds s.mu and s.rmu.
+func (s *streamConn) lookNow(buf []byte) (int, error) {
+	n, ok, err := readNow(s.conn, buf)
+	if ok && isTimeout(err) {
+		// A past deadline left by a canceled Receive: clear it and look again.
+		s.conn.SetReadDeadline(time.Time{})
+		n, ok, err = readNow(s.conn, buf)
+	}
+	if ok {
+		if err == errNothing {
+			err = os.ErrDeadlineExceeded
+		}
+		return n, err
+	}
+	s.conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+	n, err = s.conn.Read(buf)
+	s.conn.SetReadDeadline(time.Time{})
+	return n, err
+}
+
+// errNothing is readNow's "no bytes waiting".
+var errNothing = errors.New("nothing to read")
+
+// readBuf is the read buffer of Receive and probe (s.rmu held).
+func (s *streamConn) readBuf() []byte {
+	if s.rbuf == nil {
+		s.rbuf = make([]byte, 4096)
+	}
+	return s.rbuf
 }
 
 // Send writes apdu, reconnecting first when the peer closed the connection.
@@ -292,7 +324,7 @@ func (s *streamConn) write(ctx context.Context, b []byte) (int, error) {
 func (s *streamConn) Receive(ctx context.Context) ([]byte, error) {
 	s.rmu.Lock()
 	defer s.rmu.Unlock()
-	buf := make([]byte, 4096)
+	buf := s.readBuf()
 	for {
 		s.mu.Lock()
 		closed, conn, dead := s.closed, s.conn, s.dead

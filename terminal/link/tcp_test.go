@@ -434,3 +434,63 @@ func TestTCPResetDropsLateAnswer(t *testing.T) {
 		t.Fatalf("Receive = % X, %v; want the new connection's 84 83 00", got, err)
 	}
 }
+
+// A Receive that timed out leaves a read deadline in the past; the look for
+// an idle close before the next Send must still see the close.
+func TestTCPReconnectAfterIdleCloseFollowingTimeout(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	ctx := ctxT(t, 10*time.Second)
+	var n notes
+	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{Notify: n.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	first := srv.accept(t)
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	if _, err := c.Receive(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Receive err = %v, want DeadlineExceeded", err)
+	}
+	cancel()
+	first.Close()
+	time.Sleep(50 * time.Millisecond)
+
+	req := unhex(t, "05 01 03 00 00 00")
+	if err := c.Send(ctx, req); err != nil {
+		t.Fatalf("Send after idle close: %v", err)
+	}
+	second := srv.accept(t)
+	got := make([]byte, len(req))
+	second.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(second, got); err != nil || !bytes.Equal(got, req) {
+		t.Fatalf("terminal read % X, %v; want % X", got, err, req)
+	}
+	if !n.has("reconnected to") {
+		t.Errorf("notes %q: want a reconnect notice", n.msg)
+	}
+}
+
+// Bytes the terminal sent while the link was idle are kept by the look
+// before a Send and come out of the next Receive.
+func TestTCPIdleBytesKeptBySend(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	ctx := ctxT(t, 10*time.Second)
+	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pt := srv.accept(t)
+	status := unhex(t, "04 FF 02 0A 01")
+	pt.Write(status)
+	time.Sleep(50 * time.Millisecond)
+	if err := c.Send(ctx, unhex(t, "80 00 00")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Receive(ctx)
+	if err != nil || !bytes.Equal(got, status) {
+		t.Fatalf("Receive = % X, %v; want % X", got, err, status)
+	}
+}

@@ -40,7 +40,10 @@ func ListenTCP(ctx context.Context, addr string, sc *Scenario, opts Options, cou
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	f := &Fleet{stop: cancel}
-	var lc net.ListenConfig
+	// No TCP keep-alive on the simulated terminals' connections: it costs
+	// four setsockopt calls per connection and a local peer never vanishes
+	// silently.
+	lc := net.ListenConfig{KeepAlive: -1}
 	for i := 0; i < count; i++ {
 		p := 0
 		if port > 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/posdoctor/posdoctor/terminal"
 )
@@ -258,6 +259,51 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 // multi-line detail, both with card data masked. open is the command a
 // Completion answers. A malformed APDU is described, not refused.
 func Describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
+	if len(apdu) > maxCachedDescribe {
+		return describe(apdu, open, cs)
+	}
+	k := describeKey{n: uint8(len(apdu)), open: open, cs: cs}
+	copy(k.b[:], apdu)
+	describeCache.RLock()
+	d, ok := describeCache.m[k]
+	describeCache.RUnlock()
+	if ok {
+		return d.summary, d.detail
+	}
+	summary, detail = describe(apdu, open, cs)
+	describeCache.Lock()
+	if len(describeCache.m) >= maxDescribeEntries {
+		clear(describeCache.m)
+	}
+	describeCache.m[k] = described{summary, detail}
+	describeCache.Unlock()
+	return summary, detail
+}
+
+// Short APDUs repeat all the time (80 00 00 answers every PT message,
+// intermediate status, plain completions, print lines), and every frame of
+// every session is described for its trace: their descriptions are kept.
+// Describe is a pure function of its arguments, so a cached one is the same.
+const (
+	maxCachedDescribe  = 40   // longest APDU kept
+	maxDescribeEntries = 4096 // the cache starts over when it holds this many
+)
+
+type describeKey struct {
+	n    uint8
+	b    [maxCachedDescribe]byte
+	open Command
+	cs   Charset
+}
+
+type described struct{ summary, detail string }
+
+var describeCache = struct {
+	sync.RWMutex
+	m map[describeKey]described
+}{m: map[describeKey]described{}}
+
+func describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
 	view, err := Explain(apdu, ViewOptions{Charset: cs, Open: open})
 	summary = view.Command + " " + view.Name
 	if view.Command == "" {
