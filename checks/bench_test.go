@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,8 @@ func benchOptions(b *testing.B) CheckOptions {
 }
 
 // peakSampler records the peak of heap plus stacks in use while it runs.
+// It reads runtime/metrics, which does not stop the world (ReadMemStats
+// every 5 ms would pause the sweep it measures 200 times a second).
 type peakSampler struct {
 	peak atomic.Uint64
 	stop chan struct{}
@@ -54,10 +57,9 @@ func startPeak() *peakSampler {
 		defer p.done.Done()
 		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
-		var ms runtime.MemStats
+		samples := memSamples()
 		for {
-			runtime.ReadMemStats(&ms)
-			if v := ms.HeapInuse + ms.StackInuse; v > p.peak.Load() {
+			if v := inUse(samples); v > p.peak.Load() {
 				p.peak.Store(v)
 			}
 			select {
@@ -70,13 +72,36 @@ func startPeak() *peakSampler {
 	return p
 }
 
+// memSamples are the runtime/metrics whose sum is MemStats.HeapInuse +
+// StackInuse: heap objects, heap spans not holding objects, and stacks.
+func memSamples() []metrics.Sample {
+	return []metrics.Sample{
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/memory/classes/heap/stacks:bytes"},
+	}
+}
+
+// inUse reads samples and returns their sum in bytes.
+func inUse(samples []metrics.Sample) uint64 {
+	metrics.Read(samples)
+	var v uint64
+	for _, s := range samples {
+		if s.Value.Kind() == metrics.KindUint64 {
+			v += s.Value.Uint64()
+		}
+	}
+	return v
+}
+
 func (p *peakSampler) Stop() uint64 { close(p.stop); p.done.Wait(); return p.peak.Load() }
 
 // BenchmarkFleetSweep sweeps 1000 simulated terminals (100 ms per simulated
 // command) at once and compares the wall time with one terminal alone.
 // Metrics: ratio (fleet/single, target ≤ 1.5), peak-MB (heap+stacks of the
 // console and the 1000 simulators together, target ≤ 200), fleet-ms,
-// single-ms.
+// single-ms, fleet-cpu-ms (CPU time, user and system, of the whole process
+// during the sweep: console, simulators and the kernel's loopback TCP).
 func BenchmarkFleetSweep(b *testing.B) {
 	sc, err := sim.Load("healthy")
 	if err != nil {
@@ -99,11 +124,9 @@ func BenchmarkFleetSweep(b *testing.B) {
 	}
 	o := benchOptions(b)
 	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse + ms.StackInuse
+	base := inUse(memSamples())
 	b.ResetTimer()
-	var singleT, fleetT time.Duration
+	var singleT, fleetT, fleetCPU time.Duration
 	var peak uint64
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -113,6 +136,7 @@ func BenchmarkFleetSweep(b *testing.B) {
 			b.Fatalf("single: %s", SummaryLine(rep))
 		}
 		p := startPeak()
+		cpu0 := processCPU()
 		start = time.Now()
 		bad := 0
 		var durs []int64
@@ -126,6 +150,7 @@ func BenchmarkFleetSweep(b *testing.B) {
 			}
 		})
 		fleetT += time.Since(start)
+		fleetCPU += processCPU() - cpu0
 		peak = max(peak, p.Stop())
 		slices.Sort(durs)
 		b.Logf("per-terminal ms: min %d median %d p99 %d max %d", durs[0], durs[len(durs)/2], durs[len(durs)*99/100], durs[len(durs)-1])
@@ -138,6 +163,7 @@ func BenchmarkFleetSweep(b *testing.B) {
 	b.ReportMetric(float64(fleetT.Milliseconds())/n, "fleet-ms")
 	b.ReportMetric(float64(singleT.Milliseconds())/n, "single-ms")
 	b.ReportMetric(float64(fleetT)/float64(singleT), "ratio")
+	b.ReportMetric(float64(fleetCPU.Milliseconds())/n, "fleet-cpu-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-above-idle-MB")
 }

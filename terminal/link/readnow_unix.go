@@ -44,3 +44,31 @@ func readNow(c net.Conn, buf []byte) (n int, ok bool, err error) {
 	}
 	return n, true, nil
 }
+
+// writeNow writes as much of b as the socket under c takes right now,
+// without waiting and without arming a deadline. It reports n = 0 when it
+// wrote nothing or failed (the caller then writes the usual way, which
+// reports the error in full); ok is false when c is not a plain socket.
+func writeNow(c net.Conn, b []byte) (n int, ok bool) {
+	sc, isSys := c.(syscall.Conn)
+	if !isSys {
+		return 0, false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return 0, false
+	}
+	cerr := rc.Write(func(fd uintptr) bool {
+		for {
+			n, err = syscall.Write(int(fd), b)
+			if err != syscall.EINTR {
+				break
+			}
+		}
+		return true
+	})
+	if cerr != nil || err != nil || n < 0 {
+		return 0, true
+	}
+	return n, true
+}

@@ -303,6 +303,24 @@ func (s *streamConn) Send(ctx context.Context, apdu []byte) error {
 }
 
 func (s *streamConn) write(ctx context.Context, b []byte) (int, error) {
+	if ctx.Err() == nil {
+		// An APDU almost always fits the socket buffer: write it at once,
+		// without arming a deadline and a cancel hook for a wait that does
+		// not come. What does not fit is written the waiting way.
+		if n, ok := writeNow(s.conn, b); ok && n > 0 {
+			if n == len(b) {
+				return n, nil
+			}
+			m, err := s.writeWait(ctx, b[n:])
+			return n + m, err
+		}
+	}
+	return s.writeWait(ctx, b)
+}
+
+// writeWait writes b within ctx's deadline (ConnectTimeout without one),
+// giving up when ctx ends.
+func (s *streamConn) writeWait(ctx context.Context, b []byte) (int, error) {
 	dl, ok := ctx.Deadline()
 	if !ok {
 		dl = time.Now().Add(s.opts.ConnectTimeout)
