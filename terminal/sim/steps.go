@@ -88,6 +88,12 @@ type ptConn interface {
 	Close() error
 }
 
+// sendQueuer is a ptConn that can keep an APDU to go out with the next
+// Send, in one write. Queue reports false when apdu must go out on its own.
+type sendQueuer interface {
+	Queue(apdu []byte) bool
+}
+
 // answerTimeout is how long the PT waits for the ECR's 80 00 to one of its
 // messages (the ECR answers at once; T3 = 5 s is the command-side figure).
 const answerTimeout = 5 * time.Second
@@ -98,6 +104,13 @@ func (t *Terminal) run(ctx context.Context, c ptConn, steps []Step) error {
 		s := steps[i]
 		switch s.Op {
 		case opSend:
+			if i+1 < len(steps) && steps[i+1].Op == opSend {
+				// Back-to-back messages (80 00 and the Completion after it)
+				// go out in one write where the link allows.
+				if q, ok := c.(sendQueuer); ok && q.Queue(s.APDU) {
+					continue
+				}
+			}
 			if err := c.Send(ctx, s.APDU); err != nil {
 				return &StepError{Index: i, At: t.sc.at(s.Line), Want: "send " + cmdOf(s.APDU).String(), Err: err}
 			}

@@ -237,6 +237,7 @@ type tcpConn struct {
 	buf  []byte
 	rd   [4096]byte
 	sent int
+	out  []byte // queued APDUs, written with the next Send
 }
 
 func (c *tcpConn) Receive(ctx context.Context) ([]byte, error) {
@@ -274,7 +275,12 @@ func (c *tcpConn) Send(ctx context.Context, apdu []byte) error {
 	} else {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(answerTimeout))
 	}
-	if _, err := c.nc.Write(apdu); err != nil {
+	b := apdu
+	if len(c.out) > 0 {
+		b = append(c.out, apdu...)
+		c.out = c.out[:0]
+	}
+	if _, err := c.nc.Write(b); err != nil {
 		return err
 	}
 	c.sent++
@@ -283,6 +289,17 @@ func (c *tcpConn) Send(ctx context.Context, apdu []byte) error {
 		return errDropped
 	}
 	return nil
+}
+
+// Queue keeps apdu to go out in one write with the next Send, as a PT
+// sends 80 00 and the message after it back to back. The drop-after fault
+// counts messages one write each, so with it nothing is queued.
+func (c *tcpConn) Queue(apdu []byte) bool {
+	if c.f.dropAfter > 0 {
+		return false
+	}
+	c.out = append(c.out, apdu...)
+	return true
 }
 
 func (c *tcpConn) WriteRaw(b []byte) error {
