@@ -55,10 +55,15 @@ func FuzzReadSession(f *testing.F) {
 func FuzzScrubPAN(f *testing.F) {
 	f.Add([]byte("pan 6228480000000001016 and 6228 4800 0000 0001 016"))
 	f.Add([]byte("06 01 0C 04 00 00 00 00 01 23"))
+	f.Add([]byte("TID 52500001, 1234 567 8901 2345"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out := ScrubPAN(append([]byte(nil), b...))
 		if len(out) != len(b) {
 			t.Fatalf("length changed: %d -> %d", len(b), len(out))
+		}
+		// ScrubString skips texts ScrubPAN would not change: same result.
+		if got := ScrubString(string(b)); got != string(out) {
+			t.Fatalf("ScrubString(%q) = %q, ScrubPAN gives %q", b, got, out)
 		}
 		run := 0
 		for i, c := range out {

@@ -119,8 +119,9 @@ type Journal struct {
 	// writes everything pending at once, so concurrent sessions of a fleet
 	// sweep do not queue behind one write (or fsync) each.
 	buf             []byte
-	gen             int64 // entries appended
-	written, synced int64 // entries written, and fsynced
+	spare           []byte // a written buf, kept for the next entries
+	gen             int64  // entries appended
+	written, synced int64  // entries written, and fsynced
 	writing         bool
 }
 
@@ -217,6 +218,9 @@ func (j *Journal) Record(e Entry) error {
 		return errors.New("journal: closed")
 	}
 	j.seq++
+	if j.buf == nil {
+		j.buf, j.spare = j.spare, nil
+	}
 	j.buf = append(j.buf, `{"seq":`...)
 	j.buf = strconv.AppendInt(j.buf, j.seq, 10)
 	j.buf = append(j.buf, body[len(head):]...)
@@ -266,6 +270,9 @@ func (j *Journal) flushLocked(upto int64, sync bool) error {
 		}
 		j.mu.Lock()
 		j.writing = false
+		if cap(data) <= 2*maxPending {
+			j.spare = data[:0]
+		}
 		j.cond.Broadcast()
 		if err != nil {
 			return fmt.Errorf("journal %s: %w", j.path, err)
@@ -493,10 +500,20 @@ func maskDigits(b []byte) {
 	}
 }
 
-// ScrubString is ScrubPAN for strings.
+// ScrubString is ScrubPAN for strings. A string without four digits in a
+// row is returned as it is (ScrubPAN changes only runs of four or 13 to 19
+// digits): most texts, such as "06 0F Completion", are not copied.
 func ScrubString(s string) string {
-	for i := 0; i+12 < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
+	if len(s) < 13 {
+		return s
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			run = 0
+			continue
+		}
+		if run++; run == 4 {
 			return string(ScrubPAN([]byte(s)))
 		}
 	}

@@ -1,6 +1,7 @@
 package zvt
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -259,8 +260,20 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 // multi-line detail, both with card data masked. open is the command a
 // Completion answers. A malformed APDU is described, not refused.
 func Describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
+	d := describeCached(apdu, open, cs)
+	return d.summary, d.detail
+}
+
+// describeFrame is what a [terminal.Frame] shows of apdu: the masked hex
+// (Hex(Mask(apdu))) and Describe's summary and detail.
+func describeFrame(apdu []byte, open Command, cs Charset) (hex, summary, detail string) {
+	d := describeCached(apdu, open, cs)
+	return d.hex, d.summary, d.detail
+}
+
+func describeCached(apdu []byte, open Command, cs Charset) described {
 	if len(apdu) > maxCachedDescribe {
-		return describe(apdu, open, cs)
+		return describeNew(apdu, open, cs)
 	}
 	k := describeKey{n: uint8(len(apdu)), open: open, cs: cs}
 	copy(k.b[:], apdu)
@@ -268,22 +281,32 @@ func Describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
 	d, ok := describeCache.m[k]
 	describeCache.RUnlock()
 	if ok {
-		return d.summary, d.detail
+		return d
 	}
-	summary, detail = describe(apdu, open, cs)
+	d = describeNew(apdu, open, cs)
+	if d.masked {
+		return d // card data or a password: not kept in memory
+	}
 	describeCache.Lock()
 	if len(describeCache.m) >= maxDescribeEntries {
 		clear(describeCache.m)
 	}
-	describeCache.m[k] = described{summary, detail}
+	describeCache.m[k] = d
 	describeCache.Unlock()
-	return summary, detail
+	return d
+}
+
+func describeNew(apdu []byte, open Command, cs Charset) described {
+	sum, detail := describe(apdu, open, cs)
+	m := Mask(apdu)
+	return described{hex: Hex(m), summary: sum, detail: detail, masked: !bytes.Equal(m, apdu)}
 }
 
 // Short APDUs repeat all the time (80 00 00 answers every PT message,
 // intermediate status, plain completions, print lines), and every frame of
 // every session is described for its trace: their descriptions are kept.
 // Describe is a pure function of its arguments, so a cached one is the same.
+// APDUs that Mask changes (card data, passwords) are never kept.
 const (
 	maxCachedDescribe  = 40   // longest APDU kept
 	maxDescribeEntries = 4096 // the cache starts over when it holds this many
@@ -296,7 +319,10 @@ type describeKey struct {
 	cs   Charset
 }
 
-type described struct{ summary, detail string }
+type described struct {
+	hex, summary, detail string
+	masked               bool // Mask changed apdu: it holds card data or a password
+}
 
 var describeCache = struct {
 	sync.RWMutex

@@ -12,15 +12,22 @@ func TestDescribeCachedSame(t *testing.T) {
 		{0x06, 0x0F, 0x00},
 		{0x06, 0x1E, 0x01, 0x6C},
 		{0x06, 0x0F, 0x00, 0x00}, // malformed: length says 0, one byte more
+		// Status Enquiry with its password, which Mask hides.
+		{0x05, 0x01, 0x03, 0x12, 0x34, 0x56},
 	}
 	for _, a := range apdus {
 		for _, open := range []Command{0, CmdStatusEnquiry, CmdAuthorization} {
 			for _, cs := range []Charset{CP437, ISO88591} {
 				ws, wd := describe(a, open, cs)
+				wh := Hex(Mask(a))
 				for range 2 {
 					s, d := Describe(a, open, cs)
 					if s != ws || d != wd {
 						t.Fatalf("Describe(% X, %v, %v) = %q, %q; want %q, %q", a, open, cs, s, d, ws, wd)
+					}
+					h, s, d := describeFrame(a, open, cs)
+					if h != wh || s != ws || d != wd {
+						t.Fatalf("describeFrame(% X, %v, %v) = %q, %q, %q; want %q, %q, %q", a, open, cs, h, s, d, wh, ws, wd)
 					}
 				}
 			}
@@ -31,5 +38,25 @@ func TestDescribeCachedSame(t *testing.T) {
 	s2, _ := Describe([]byte{0x84, 0x9C, 0x00}, 0, CP437)
 	if s1 == s2 {
 		t.Fatalf("84 83 and 84 9C share the summary %q", s1)
+	}
+}
+
+// An APDU with card data or a password is described but never kept.
+func TestDescribeCacheKeepsNoCardData(t *testing.T) {
+	status := []byte{0x05, 0x01, 0x03, 0x12, 0x34, 0x56} // password 123456
+	ack := []byte{0x80, 0x00, 0x00}
+	Describe(status, 0, CP437)
+	Describe(ack, 0, CP437)
+	describeCache.RLock()
+	defer describeCache.RUnlock()
+	for k := range describeCache.m {
+		if k.n == uint8(len(status)) && [6]byte(k.b[:6]) == [6]byte(status) {
+			t.Fatalf("the cache holds % X, which carries a password", status)
+		}
+	}
+	k := describeKey{n: uint8(len(ack))}
+	copy(k.b[:], ack)
+	if _, ok := describeCache.m[k]; !ok {
+		t.Fatalf("80 00 00 was not kept")
 	}
 }

@@ -106,9 +106,9 @@ func (s *Session) frame(dir terminal.Direction, apdu []byte, open Command) {
 	if fn == nil {
 		return
 	}
-	sum, detail := Describe(apdu, open, s.opts.Charset)
+	hex, sum, detail := describeFrame(apdu, open, s.opts.Charset)
 	s.emit(terminal.Event{Kind: terminal.EventFrame, Code: -1, Frame: &terminal.Frame{
-		Dir: dir, Hex: Hex(Mask(apdu)), Summary: sum, Detail: detail,
+		Dir: dir, Hex: hex, Summary: sum, Detail: detail,
 	}})
 }
 
