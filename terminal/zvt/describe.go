@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/posdoctor/posdoctor/terminal"
 )
@@ -277,23 +278,38 @@ func describeCached(apdu []byte, open Command, cs Charset) described {
 	}
 	k := describeKey{n: uint8(len(apdu)), open: open, cs: cs}
 	copy(k.b[:], apdu)
-	describeCache.RLock()
-	d, ok := describeCache.m[k]
-	describeCache.RUnlock()
-	if ok {
-		return d
+	if m := describeCache.m.Load(); m != nil {
+		if d, ok := (*m)[k]; ok {
+			return d
+		}
 	}
-	d = describeNew(apdu, open, cs)
+	d := describeNew(apdu, open, cs)
 	if d.masked {
 		return d // card data or a password: not kept in memory
 	}
-	describeCache.Lock()
-	if len(describeCache.m) >= maxDescribeEntries {
-		clear(describeCache.m)
+	// Copy on write: readers never lock, and new short APDUs are rare.
+	describeCache.mu.Lock()
+	defer describeCache.mu.Unlock()
+	old := describeCache.m.Load()
+	if old != nil && len(*old) >= maxDescribeEntries {
+		return d
 	}
-	describeCache.m[k] = d
-	describeCache.Unlock()
+	m := make(map[describeKey]described, 1+lenOf(old))
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[k] = d
+	describeCache.m.Store(&m)
 	return d
+}
+
+func lenOf(m *map[describeKey]described) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
 }
 
 func describeNew(apdu []byte, open Command, cs Charset) described {
@@ -302,14 +318,14 @@ func describeNew(apdu []byte, open Command, cs Charset) described {
 	return described{hex: Hex(m), summary: sum, detail: detail, masked: !bytes.Equal(m, apdu)}
 }
 
-// Short APDUs repeat all the time (80 00 00 answers every PT message,
-// intermediate status, plain completions, print lines), and every frame of
-// every session is described for its trace: their descriptions are kept.
-// Describe is a pure function of its arguments, so a cached one is the same.
-// APDUs that Mask changes (card data, passwords) are never kept.
+// Short APDUs repeat all the time (80 00 00 answers every PT message;
+// 84 xx, short intermediate status, plain Completion and Abort): every frame
+// of every session is described for its trace, so their descriptions are
+// kept. Describe is a pure function of its arguments, so a kept one is the
+// same. APDUs that Mask changes (card data, passwords) are never kept.
 const (
-	maxCachedDescribe  = 40   // longest APDU kept
-	maxDescribeEntries = 4096 // the cache starts over when it holds this many
+	maxCachedDescribe  = 8   // longest APDU kept
+	maxDescribeEntries = 256 // no more are added once it holds this many
 )
 
 type describeKey struct {
@@ -324,10 +340,12 @@ type described struct {
 	masked               bool // Mask changed apdu: it holds card data or a password
 }
 
-var describeCache = struct {
-	sync.RWMutex
-	m map[describeKey]described
-}{m: map[describeKey]described{}}
+// describeCache maps short APDUs to their descriptions; the map is never
+// changed once stored (copy on write under mu).
+var describeCache struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[describeKey]described]
+}
 
 func describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
 	view, err := Explain(apdu, ViewOptions{Charset: cs, Open: open})
