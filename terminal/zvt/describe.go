@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -142,7 +143,7 @@ func (v *viewer) password(p string) Item {
 }
 
 func (v *viewer) byteItem(name string, b byte, text string) Item {
-	return Item{Name: name, Hex: fmt.Sprintf("%02X", b), Text: text}
+	return Item{Name: name, Hex: byteHex[b], Text: text}
 }
 
 // fields shows a BMP list.
@@ -152,7 +153,7 @@ func (v *viewer) fields(f Fields) []Item {
 		out = append(out, v.field(fd))
 	}
 	if len(f.Rest) > 0 {
-		out = append(out, Item{Name: "unparsed", BMP: fmt.Sprintf("%02X", f.Rest[0]), Hex: Hex(f.Rest),
+		out = append(out, Item{Name: "unparsed", BMP: byteHex[f.Rest[0]], Hex: Hex(f.Rest),
 			Text: fmt.Sprintf("unknown BMP %02X: the rest is kept raw", f.Rest[0])})
 	}
 	return out
@@ -160,7 +161,7 @@ func (v *viewer) fields(f Fields) []Item {
 
 func (v *viewer) field(fd Field) Item {
 	spec, ok := bmps[fd.BMP]
-	it := Item{Name: BMPName(fd.BMP), BMP: fmt.Sprintf("%02X", fd.BMP)}
+	it := Item{Name: BMPName(fd.BMP), BMP: byteHex[fd.BMP]}
 	if !ok {
 		it.Hex = Hex(fd.Value)
 		return it
@@ -284,7 +285,7 @@ func describeCached(apdu []byte, open Command, cs Charset) described {
 		}
 	}
 	d := describeNew(apdu, open, cs)
-	if d.masked {
+	if m := Mask(apdu); !bytes.Equal(m, apdu) {
 		return d // card data or a password: not kept in memory
 	}
 	// Copy on write: readers never lock, and new short APDUs are rare.
@@ -313,9 +314,13 @@ func lenOf(m *map[describeKey]described) int {
 }
 
 func describeNew(apdu []byte, open Command, cs Charset) described {
-	sum, detail := describe(apdu, open, cs)
-	m := Mask(apdu)
-	return described{hex: Hex(m), summary: sum, detail: detail, masked: !bytes.Equal(m, apdu)}
+	sum, detail, hex := describeHex(apdu, open, cs)
+	if open == CmdStatusEnquiry {
+		// A frame's hex is Mask's, which reads every Completion as a BMP
+		// list; Explain masks a Status Enquiry's Completion by its form.
+		hex = Hex(Mask(apdu))
+	}
+	return described{hex: hex, summary: sum, detail: detail}
 }
 
 // Short APDUs repeat all the time (80 00 00 answers every PT message;
@@ -335,10 +340,7 @@ type describeKey struct {
 	cs   Charset
 }
 
-type described struct {
-	hex, summary, detail string
-	masked               bool // Mask changed apdu: it holds card data or a password
-}
+type described struct{ hex, summary, detail string }
 
 // describeCache maps short APDUs to their descriptions; the map is never
 // changed once stored (copy on write under mu).
@@ -348,20 +350,28 @@ var describeCache struct {
 }
 
 func describe(apdu []byte, open Command, cs Charset) (summary, detail string) {
+	summary, detail, _ = describeHex(apdu, open, cs)
+	return summary, detail
+}
+
+// describeHex is describe with the hex of apdu as masked for open (which is
+// Hex(Mask(apdu)) unless open is Status Enquiry: the Completion's form).
+func describeHex(apdu []byte, open Command, cs Charset) (summary, detail, hex string) {
 	view, err := Explain(apdu, ViewOptions{Charset: cs, Open: open})
+	hex = view.Hex
 	summary = view.Command + " " + view.Name
 	if view.Command == "" {
 		summary = "malformed"
 	}
 	if err != nil {
-		return summary + " (malformed)", err.Error()
+		return summary + " (malformed)", err.Error(), hex
 	}
 	if s := shortText(view); s != "" {
 		summary += ": " + s
 	}
 	var sb strings.Builder
 	writeItems(&sb, view.Fields, 0)
-	return summary, strings.TrimRight(sb.String(), "\n")
+	return summary, strings.TrimRight(sb.String(), "\n"), hex
 }
 
 // shortText picks the facts worth a summary line.
@@ -396,16 +406,21 @@ func shortText(view View) string {
 // writeItems writes items one per line, indented by depth.
 func writeItems(sb *strings.Builder, items []Item, depth int) {
 	for _, it := range items {
-		sb.WriteString(strings.Repeat("  ", depth+1))
+		for range depth + 1 {
+			sb.WriteString("  ")
+		}
 		switch {
 		case it.BMP != "":
-			sb.WriteString(it.BMP + " ")
+			sb.WriteString(it.BMP)
+			sb.WriteByte(' ')
 		case it.Tag != "":
-			sb.WriteString(it.Tag + " ")
+			sb.WriteString(it.Tag)
+			sb.WriteByte(' ')
 		}
 		sb.WriteString(it.Name)
 		if val := itemValue(it); val != "" {
-			sb.WriteString(": " + val)
+			sb.WriteString(": ")
+			sb.WriteString(val)
 		}
 		sb.WriteByte('\n')
 		writeItems(sb, it.Items, depth+1)
@@ -418,7 +433,7 @@ func itemValue(it Item) string {
 	case nil:
 		s = it.Hex
 	case string:
-		s = fmt.Sprintf("%q", x)
+		s = strconv.Quote(x) // as %q
 	default:
 		s = fmt.Sprint(x)
 	}
@@ -444,3 +459,12 @@ func countItems(items []Item, name string) int {
 	}
 	return n
 }
+
+// byteHex is "%02X" of every byte.
+var byteHex = func() (t [256]string) {
+	const digits = "0123456789ABCDEF"
+	for i := range t {
+		t[i] = string([]byte{digits[i>>4], digits[i&15]})
+	}
+	return t
+}()

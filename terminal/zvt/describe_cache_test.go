@@ -62,3 +62,23 @@ func TestDescribeCacheKeepsNoCardData(t *testing.T) {
 		t.Fatalf("80 00 00 was not kept")
 	}
 }
+
+// describeFrame's hex is Hex(Mask(apdu)) for long APDUs too, whatever the
+// open command (Explain masks a Status Enquiry's Completion by its form).
+func TestDescribeFrameHexIsMask(t *testing.T) {
+	apdus := [][]byte{
+		// Status Information with a PAN (BMP 22) that Mask hides.
+		{0x04, 0x0F, 0x10, 0x27, 0x00, 0x22, 0xF0, 0xF8, 0x55, 0x98, 0x83, 0x12, 0x34, 0x56, 0x80, 0x74, 0x87, 0x00, 0x31},
+		// Completion of a Status Enquiry: software version, status byte.
+		{0x06, 0x0F, 0x07, 0xF0, 0xF0, 0xF3, 0x62, 0x6C, 0x61, 0x00},
+	}
+	for _, a := range apdus {
+		for _, open := range []Command{0, CmdStatusEnquiry, CmdAuthorization} {
+			ws, wd := describe(a, open, CP437)
+			h, s, d := describeFrame(a, open, CP437)
+			if want := Hex(Mask(a)); h != want || s != ws || d != wd {
+				t.Fatalf("describeFrame(% X, %v) = %q, %q, %q; want %q, %q, %q", a, open, h, s, d, want, ws, wd)
+			}
+		}
+	}
+}
