@@ -65,7 +65,7 @@ func TestRunHealthyAllChecks(t *testing.T) {
 	if v := Verdict(rs); v != model.StatusOK {
 		t.Errorf("verdict %s, want ok", v)
 	}
-	if got, want := d.Calls(), "register,status,diagnose,readcard,abort,authorize,reverse:7"; got != want {
+	if got, want := d.Calls(), "register,status,diagnose,readcard,authorize,reverse:7"; got != want {
 		t.Errorf("calls %s, want %s", got, want)
 	}
 	if !strings.Contains(d.journalAtAuth, `"kind":"txn_intent"`) {
@@ -369,10 +369,27 @@ func TestReaderOutcomes(t *testing.T) {
 			if r.Status != tt.want || r.Evidence[FactCardExpired] != tt.expired || r.Evidence[FactCardReadable] != tt.readable {
 				t.Errorf("got %s %v (%s)", r.Status, r.Evidence, r.Summary)
 			}
-			if !strings.HasSuffix(d.Calls(), "abort") {
-				t.Errorf("no abort after read card: %s", d.Calls())
+			// A completed read leaves the terminal idle (Driver contract): no
+			// second Abort from the engine.
+			if strings.Contains(d.Calls(), "abort") {
+				t.Errorf("abort after a completed read card: %s", d.Calls())
 			}
 		})
+	}
+}
+
+// A read that failed may leave the card prompt up: the engine removes it.
+func TestReaderErrorAborts(t *testing.T) {
+	t.Parallel()
+	d := healthyFake(testNow)
+	d.cardErr = &terminal.Error{Op: "read card", Kind: terminal.KindProtocol, Err: errors.New("malformed answer")}
+	e, _ := newTestEngine(t, d)
+	r := e.Run(context.Background(), []model.CheckID{model.CheckReader}, RunOptions{WithCard: true})[0]
+	if r.Status == model.StatusOK {
+		t.Errorf("status ok after a read error: %s", r.Summary)
+	}
+	if !strings.HasSuffix(d.Calls(), "abort") {
+		t.Errorf("no abort after a failed read card: %s", d.Calls())
 	}
 }
 

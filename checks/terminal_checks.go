@@ -432,8 +432,11 @@ func (r *run) reader(ctx context.Context) Result {
 	card, err := r.e.d.ReadCard(cctx, t)
 	cancel()
 	r.noteErr(err)
-	// Remove the card prompt whatever happened.
-	defer r.abort(ctx)
+	if err != nil {
+		// The driver releases the card when the read completes; after a
+		// failure the prompt may still be up, so remove it.
+		defer r.abort(ctx)
+	}
 	ev := map[string]string{}
 	if r.opts.KnownGoodCard {
 		ev[FactKnownGoodCard] = "true"

@@ -21,7 +21,9 @@ type Driver interface {
 	// Diagnose makes the terminal check its own connection to the host.
 	Diagnose(ctx context.Context) (HostCheck, error)
 	// ReadCard asks the operator to present a card and returns what was read,
-	// masked. timeout is how long the terminal waits for the card.
+	// masked. timeout is how long the terminal waits for the card. When it
+	// returns without error the terminal is idle again (the card released);
+	// after an error the caller should Abort.
 	ReadCard(ctx context.Context, timeout time.Duration) (Card, error)
 	// Authorize runs a payment of amount minor units in the driver's
 	// configured currency. An error of kind KindOutcomeUnknown means the
