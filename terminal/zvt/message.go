@@ -237,6 +237,56 @@ func withEncodeMsg(err error, c Command) error {
 	return err
 }
 
+// ecrMessages makes an empty message for each command the ECR sends.
+var ecrMessages = map[Command]func() ECRMessage{
+	CmdRegistration:      func() ECRMessage { return &Registration{} },
+	CmdLogOff:            func() ECRMessage { return &LogOff{} },
+	CmdStatusEnquiry:     func() ECRMessage { return &StatusEnquiry{} },
+	CmdAuthorization:     func() ECRMessage { return &Authorization{} },
+	CmdReversal:          func() ECRMessage { return &Reversal{} },
+	CmdRefund:            func() ECRMessage { return &Refund{} },
+	CmdReadCard:          func() ECRMessage { return &ReadCard{} },
+	CmdDiagnosis:         func() ECRMessage { return &Diagnosis{} },
+	CmdRepeatReceipt:     func() ECRMessage { return &RepeatReceipt{} },
+	CmdAbortECR:          func() ECRMessage { return &AbortECR{} },
+	CmdEndOfDay:          func() ECRMessage { return &EndOfDay{} },
+	CmdPrintSystemConfig: func() ECRMessage { return &PrintSystemConfig{} },
+	CmdInitialisation:    func() ECRMessage { return &Initialisation{} },
+	CmdSetDateTime:       func() ECRMessage { return &SetDateTime{} },
+	CmdSelftest:          func() ECRMessage { return &Selftest{} },
+}
+
+// ptMessages makes an empty message for each command the PT sends; open is
+// the command that is running (it selects the form of the Completion).
+var ptMessages = map[Command]func(open Command) PTMessage{
+	CmdCompletion:     func(open Command) PTMessage { return &Completion{Open: open} },
+	CmdAbortPT:        func(Command) PTMessage { return &AbortPT{} },
+	CmdStatusInfo:     func(Command) PTMessage { return &StatusInfo{} },
+	CmdIntermediate:   func(Command) PTMessage { return &IntermediateStatus{} },
+	CmdPrintLine:      func(Command) PTMessage { return &PrintLine{} },
+	CmdPrintTextBlock: func(Command) PTMessage { return &PrintTextBlock{} },
+	CmdSetTimeECR:     func(Command) PTMessage { return &SetTimeECR{} },
+}
+
+// eitherMessage is a message both sides send: an answer or an unknown
+// command.
+type eitherMessage interface {
+	ECRMessage
+	PT()
+}
+
+// answerOrRaw makes the message for a command neither table holds: 80 00 is
+// an *Ack, any 84 xx a *Nack, anything else a *RawAPDU.
+func answerOrRaw(a APDU) eitherMessage {
+	switch {
+	case a.Command() == CmdAck:
+		return &Ack{}
+	case a.Class == 0x84:
+		return &Nack{}
+	}
+	return &RawAPDU{}
+}
+
 // DecodeECR decodes a message the ECR sent (the simulator's side). An unknown
 // command comes back as a *RawAPDU; an answer (80 00, 84 xx) as *Ack or
 // *Nack.
@@ -246,45 +296,10 @@ func DecodeECR(apdu []byte) (ECRMessage, error) {
 		return nil, err
 	}
 	var m ECRMessage
-	switch a.Command() {
-	case CmdRegistration:
-		m = &Registration{}
-	case CmdLogOff:
-		m = &LogOff{}
-	case CmdStatusEnquiry:
-		m = &StatusEnquiry{}
-	case CmdAuthorization:
-		m = &Authorization{}
-	case CmdReversal:
-		m = &Reversal{}
-	case CmdRefund:
-		m = &Refund{}
-	case CmdReadCard:
-		m = &ReadCard{}
-	case CmdDiagnosis:
-		m = &Diagnosis{}
-	case CmdRepeatReceipt:
-		m = &RepeatReceipt{}
-	case CmdAbortECR:
-		m = &AbortECR{}
-	case CmdEndOfDay:
-		m = &EndOfDay{}
-	case CmdPrintSystemConfig:
-		m = &PrintSystemConfig{}
-	case CmdInitialisation:
-		m = &Initialisation{}
-	case CmdSetDateTime:
-		m = &SetDateTime{}
-	case CmdSelftest:
-		m = &Selftest{}
-	case CmdAck:
-		m = &Ack{}
-	default:
-		if a.Class == 0x84 {
-			m = &Nack{}
-		} else {
-			m = &RawAPDU{}
-		}
+	if mk, ok := ecrMessages[a.Command()]; ok {
+		m = mk()
+	} else {
+		m = answerOrRaw(a)
 	}
 	if err := m.Decode(apdu); err != nil {
 		return nil, err
@@ -301,29 +316,10 @@ func DecodePT(apdu []byte, open Command) (PTMessage, error) {
 		return nil, err
 	}
 	var m PTMessage
-	switch a.Command() {
-	case CmdCompletion:
-		m = &Completion{Open: open}
-	case CmdAbortPT:
-		m = &AbortPT{}
-	case CmdStatusInfo:
-		m = &StatusInfo{}
-	case CmdIntermediate:
-		m = &IntermediateStatus{}
-	case CmdPrintLine:
-		m = &PrintLine{}
-	case CmdPrintTextBlock:
-		m = &PrintTextBlock{}
-	case CmdSetTimeECR:
-		m = &SetTimeECR{}
-	case CmdAck:
-		m = &Ack{}
-	default:
-		if a.Class == 0x84 {
-			m = &Nack{}
-		} else {
-			m = &RawAPDU{}
-		}
+	if mk, ok := ptMessages[a.Command()]; ok {
+		m = mk(open)
+	} else {
+		m = answerOrRaw(a)
 	}
 	if err := m.Decode(apdu); err != nil {
 		return nil, err
@@ -347,12 +343,11 @@ func DecodeMessage(apdu []byte, open Command) (Message, error) {
 	}
 }
 
+// isPTCommand reports whether the PT sends c (the answers 80 00 and 84 xx
+// go both ways and are not PT commands).
 func isPTCommand(c Command) bool {
-	switch c {
-	case CmdCompletion, CmdAbortPT, CmdStatusInfo, CmdIntermediate, CmdPrintLine, CmdPrintTextBlock, CmdSetTimeECR:
-		return true
-	}
-	return false
+	_, ok := ptMessages[c]
+	return ok
 }
 
 // IsPT reports whether the command is one the PT sends.
