@@ -57,22 +57,12 @@ type connectScreen struct {
 
 func newConnect(m *Model) *connectScreen {
 	c := &connectScreen{m: m}
-	c.addr = textinput.New()
-	c.addr.Prompt = ""
-	c.addr.CharLimit = 200
+	c.addr = newField("", 200)
 	c.restyle()
 	return c
 }
 
-func (c *connectScreen) restyle() {
-	st := textinput.DefaultStyles(c.m.dark)
-	st.Cursor.Blink = false // no idle repaint
-	st.Focused.Text = c.m.th.Input
-	st.Blurred.Text = c.m.th.Input
-	st.Focused.Placeholder = c.m.th.Muted
-	st.Blurred.Placeholder = c.m.th.Muted
-	c.addr.SetStyles(st)
-}
+func (c *connectScreen) restyle() { c.m.restyleField(&c.addr) }
 
 func (c *connectScreen) SetSize(w, h int) {
 	c.w, c.h = w, h

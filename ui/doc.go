@@ -13,6 +13,7 @@
 // Files: app.go (root model, layout, keys, overlays), session.go (commands
 // and async results: connect, events, runs, fixes, export), connect.go,
 // symptom.go, dashboard.go, wizard.go (diagnosis and guided steps),
-// trace.go, overlays.go; backend.go is the interface cmd/posdoctor wires.
+// trace.go, overlays.go, input.go (the text fields); backend.go is the
+// interface cmd/posdoctor wires.
 // Chrome texts are in ui/i18n, styles in ui/theme.
 package ui

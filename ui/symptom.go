@@ -25,22 +25,12 @@ type symptomScreen struct {
 
 func newSymptom(m *Model) *symptomScreen {
 	s := &symptomScreen{m: m}
-	s.query = textinput.New()
-	s.query.Prompt = ""
-	s.query.CharLimit = 120
+	s.query = newField("", 120)
 	s.restyle()
 	return s
 }
 
-func (s *symptomScreen) restyle() {
-	st := textinput.DefaultStyles(s.m.dark)
-	st.Cursor.Blink = false
-	st.Focused.Text = s.m.th.Input
-	st.Blurred.Text = s.m.th.Input
-	st.Focused.Placeholder = s.m.th.Muted
-	st.Blurred.Placeholder = s.m.th.Muted
-	s.query.SetStyles(st)
-}
+func (s *symptomScreen) restyle() { s.m.restyleField(&s.query) }
 
 func (s *symptomScreen) SetSize(w, h int) {
 	s.w, s.h = w, h

@@ -39,18 +39,13 @@ func newTrace(m *Model) *traceView {
 	t := &traceView{m: m}
 	t.vp = viewport.New()
 	t.vp.MouseWheelEnabled = false
-	t.search = textinput.New()
-	t.search.Prompt = "/"
-	t.search.CharLimit = 80
+	t.search = newField("/", 80)
 	t.restyle()
 	return t
 }
 
 func (t *traceView) restyle() {
-	st := textinput.DefaultStyles(t.m.dark)
-	st.Cursor.Blink = false
-	st.Focused.Text = t.m.th.Input
-	t.search.SetStyles(st)
+	t.m.restyleField(&t.search)
 	t.refresh()
 }
 

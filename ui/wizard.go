@@ -206,21 +206,12 @@ type wizard struct {
 
 func newWizard(m *Model) *wizard {
 	z := &wizard{m: m, marks: map[string]*stepMark{}}
-	z.note = textinput.New()
-	z.note.Prompt = ""
-	z.note.CharLimit = 300
+	z.note = newField("", 300)
 	z.restyle()
 	return z
 }
 
-func (z *wizard) restyle() {
-	st := textinput.DefaultStyles(z.m.dark)
-	st.Cursor.Blink = false
-	st.Focused.Text = z.m.th.Input
-	st.Blurred.Text = z.m.th.Input
-	st.Focused.Placeholder = z.m.th.Muted
-	z.note.SetStyles(st)
-}
+func (z *wizard) restyle() { z.m.restyleField(&z.note) }
 
 func (z *wizard) SetSize(w, h int) {
 	z.w, z.h = w, h
