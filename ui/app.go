@@ -683,6 +683,15 @@ func padRight(s string, w int) string {
 	return s
 }
 
+// row is one line of a list: "> " and the selected style for the line under
+// the cursor, two spaces before any other.
+func (m *Model) row(line string, selected bool) string {
+	if selected {
+		return "> " + m.th.Selected.Render(line)
+	}
+	return "  " + line
+}
+
 // cut truncates s to w cells with "..." (ASCII, never the ambiguous
 // ellipsis glyph).
 func cut(s string, w int) string {

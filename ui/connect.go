@@ -263,10 +263,6 @@ func (c *connectScreen) View() string {
 			}
 			b.WriteString(th.Muted.Render(c.sectionTitle(it.kind)) + "\n")
 		}
-		marker := "  "
-		if i == c.cursor {
-			marker = "> "
-		}
 		var line string
 		switch it.kind {
 		case itemSim:
@@ -280,11 +276,7 @@ func (c *connectScreen) View() string {
 		default:
 			line = padRight(it.label, 22) + " " + it.detail
 		}
-		line = cut(line, c.w-4)
-		if i == c.cursor {
-			line = th.Selected.Render(line)
-		}
-		b.WriteString(marker + line + "\n")
+		b.WriteString(m.row(cut(line, c.w-4), i == c.cursor) + "\n")
 		if it.kind == itemSim && c.scenario < len(c.scenarios) && i == c.cursor {
 			b.WriteString("    " + th.Muted.Render(cut(c.scenarios[c.scenario].Description, c.w-6)) + "\n")
 		}

@@ -272,14 +272,11 @@ func (d *dashboard) View() string {
 		stateCell := padRight(badge+" "+word, cw[1])
 		line := rest + stateCell + padRight(dur, cw[2]) + detail
 		line = cut(line, d.w-4)
-		// colour only the badge; the text stays readable without colour
-		styled := strings.Replace(line, badge, d.badgeStyle(r).Render(badge), 1)
-		marker := "  "
-		if i == d.cursor {
-			marker = "> "
-			styled = th.Selected.Render(line)
+		if i != d.cursor {
+			// colour only the badge; the text stays readable without colour
+			line = strings.Replace(line, badge, d.badgeStyle(r).Render(badge), 1)
 		}
-		b.WriteString(marker + styled + "\n")
+		b.WriteString(m.row(line, i == d.cursor) + "\n")
 	}
 	if r := d.rows[model.CheckOrder[d.cursor]]; r.hasRes && r.phase == phaseDone {
 		b.WriteString(d.detail(r.result))

@@ -184,29 +184,17 @@ func (s *symptomScreen) View() string {
 	tw = min(tw, max(24, min(40, (s.w-6)/2)))
 	for i, sy := range list {
 		line := padRight(cut(sy.Title.In(m.lang), tw), tw) + "  " + sy.Summary.In(m.lang)
-		line = cut(line, s.w-4)
-		marker := "  "
-		if i == s.cursor {
-			marker = "> "
-			line = th.Selected.Render(line)
-		}
-		b.WriteString(marker + line + "\n")
+		b.WriteString(m.row(cut(line, s.w-4), i == s.cursor) + "\n")
 	}
 	if len(list) == 0 {
 		b.WriteString("  " + th.Muted.Render(m.T("symptom.none")) + "\n")
 	}
 	b.WriteString("\n")
-	marker := "  "
-	label := m.T("symptom.type")
-	if s.cursor >= len(list) {
-		marker = "> "
-		label = th.Selected.Render(label)
-	}
 	v := s.query.View()
 	if !s.editing && s.query.Value() == "" {
 		v = th.Muted.Render(m.T("symptom.placeholder"))
 	}
-	b.WriteString(marker + label + "  [" + v + "]\n")
+	b.WriteString(m.row(m.T("symptom.type"), s.cursor >= len(list)) + "  [" + v + "]\n")
 	if s.err != nil {
 		b.WriteString("\n" + th.Error.Render(m.T("symptom.unknown")) + "\n")
 		b.WriteString(wrap(s.err.Error(), s.w-6) + "\n")

@@ -119,13 +119,8 @@ func (d *diagnosisScreen) View() string {
 		}
 		head := fmt.Sprintf("%d. %s  (%s %d, %s: %s)", i+1, c.Title.In(m.lang), m.T("diag.score"), c.Score,
 			m.T("wiz.who"), m.actor(c.Actor))
-		marker := "  "
 		head = cut(head, d.w-6-ansi.StringWidth(tag))
-		if i == d.cursor {
-			marker = "> "
-			head = th.Selected.Render(head)
-		}
-		b.WriteString(marker + head + " " + tag + "\n")
+		b.WriteString(m.row(head, i == d.cursor) + " " + tag + "\n")
 		budget--
 		if i == d.cursor || d.h > 30 {
 			for _, r := range c.For {
@@ -573,12 +568,7 @@ func (z *wizard) View() string {
 				fr = "[FRAUD] "
 			}
 			line := cut(fmt.Sprintf("%2d %s %s%s", i+1, tag, fr, oneLine(st.Text.In(m.lang))), z.w-4)
-			marker := "  "
-			if i == z.idx {
-				marker = "> "
-				line = th.Selected.Render(line)
-			}
-			b.WriteString(marker + line + "\n")
+			b.WriteString(m.row(line, i == z.idx) + "\n")
 		}
 	}
 	return indent(b.String(), 1)
