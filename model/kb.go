@@ -315,34 +315,11 @@ func buildKB(files []namedFile) (*KB, error) {
 	kb.Codes = append(kb.Codes, mirrorIntermediate(kb.Codes)...)
 
 	// Indexes, with duplicate checks.
-	kb.symptoms = map[SymptomID]int{}
-	for i, s := range kb.Symptoms {
-		if _, dup := kb.symptoms[s.ID]; dup {
-			bad(fileOf("symptom", string(s.ID)), "symptom %q defined twice", s.ID)
-		}
-		kb.symptoms[s.ID] = i
-	}
-	kb.causes = map[string]int{}
-	for i, c := range kb.Causes {
-		if _, dup := kb.causes[c.ID]; dup {
-			bad(fileOf("cause", c.ID), "cause %q defined twice", c.ID)
-		}
-		kb.causes[c.ID] = i
-	}
-	kb.steps = map[string]int{}
-	for i, s := range kb.Steps {
-		if _, dup := kb.steps[s.ID]; dup {
-			bad(fileOf("step", s.ID), "step %q defined twice", s.ID)
-		}
-		kb.steps[s.ID] = i
-	}
-	kb.tips = map[string]int{}
-	for i, t := range kb.Tips {
-		if _, dup := kb.tips[t.ID]; dup {
-			bad(fileOf("tip", t.ID), "tip %q defined twice", t.ID)
-		}
-		kb.tips[t.ID] = i
-	}
+	dupID := func(kind, id string) { bad(fileOf(kind, id), "%s %q defined twice", kind, id) }
+	kb.symptoms = indexIDs(kb.Symptoms, "symptom", func(s Symptom) SymptomID { return s.ID }, dupID)
+	kb.causes = indexIDs(kb.Causes, "cause", func(c CauseInfo) string { return c.ID }, dupID)
+	kb.steps = indexIDs(kb.Steps, "step", func(s StepInfo) string { return s.ID }, dupID)
+	kb.tips = indexIDs(kb.Tips, "tip", func(t Tip) string { return t.ID }, dupID)
 	kb.codes = map[Scheme]map[string]int{}
 	for i, c := range kb.Codes {
 		m := kb.codes[c.Scheme]
@@ -367,11 +344,7 @@ func buildKB(files []namedFile) (*KB, error) {
 		if len(s.Causes) == 0 {
 			bad(file, "%s has no causes", where)
 		}
-		for _, id := range s.Causes {
-			if _, ok := kb.causes[id]; !ok {
-				bad(file, "%s: unknown cause %q", where, id)
-			}
-		}
+		checkRefs(bad, file, where, "cause", s.Causes, kb.causes)
 	}
 	for _, c := range kb.Causes {
 		file := fileOf("cause", c.ID)
@@ -383,25 +356,15 @@ func buildKB(files []namedFile) (*KB, error) {
 		if !validArea(c.Area) {
 			bad(file, "%s: area %q is not one of %s", where, c.Area, strings.Join(areaNames(), ", "))
 		}
-		if !validActor(c.Actor) {
-			bad(file, "%s: actor %q is not one of %s", where, c.Actor, strings.Join(actorNames(), ", "))
-		}
+		checkActor(bad, file, where, c.Actor)
 		if c.Fraud != (c.Area == AreaFraud) {
 			bad(file, "%s: fraud: true goes with area: fraud and only with it", where)
 		}
 		if len(c.Steps) == 0 {
 			bad(file, "%s has no steps", where)
 		}
-		for _, id := range c.Steps {
-			if _, ok := kb.steps[id]; !ok {
-				bad(file, "%s: unknown step %q", where, id)
-			}
-		}
-		for _, id := range c.Prevention {
-			if _, ok := kb.tips[id]; !ok {
-				bad(file, "%s: unknown prevention tip %q", where, id)
-			}
-		}
+		checkRefs(bad, file, where, "step", c.Steps, kb.steps)
+		checkRefs(bad, file, where, "prevention tip", c.Prevention, kb.tips)
 	}
 	for _, s := range kb.Steps {
 		file := fileOf("step", s.ID)
@@ -409,9 +372,7 @@ func buildKB(files []namedFile) (*KB, error) {
 		checkID(bad, file, where, s.ID)
 		checkText(bad, file, where+" text", s.Text)
 		checkSources(bad, file, where, s.Sources)
-		if !validActor(s.Actor) {
-			bad(file, "%s: actor %q is not one of %s", where, s.Actor, strings.Join(actorNames(), ", "))
-		}
+		checkActor(bad, file, where, s.Actor)
 		if s.Verify != "" && !validCheck(s.Verify) {
 			bad(file, "%s: verify %q is not a check id", where, s.Verify)
 		}
@@ -425,9 +386,7 @@ func buildKB(files []namedFile) (*KB, error) {
 		checkID(bad, file, where, t.ID)
 		checkText(bad, file, where+" text", t.Text)
 		checkSources(bad, file, where, t.Sources)
-		if !validActor(t.Actor) {
-			bad(file, "%s: actor %q is not one of %s", where, t.Actor, strings.Join(actorNames(), ", "))
-		}
+		checkActor(bad, file, where, t.Actor)
 	}
 	for _, c := range kb.Codes {
 		file := fileOf("code", string(c.Scheme)+" "+c.Value)
@@ -458,11 +417,7 @@ func buildKB(files []namedFile) (*KB, error) {
 		default:
 			bad(file, "%s: outcome %q is not declined, approved or info", where, c.Outcome)
 		}
-		for _, id := range c.Causes {
-			if _, ok := kb.causes[id]; !ok {
-				bad(file, "%s: unknown cause %q", where, id)
-			}
-		}
+		checkRefs(bad, file, where, "cause", c.Causes, kb.causes)
 	}
 	if len(errs) > 0 {
 		const max = 20
@@ -472,6 +427,20 @@ func buildKB(files []namedFile) (*KB, error) {
 		return nil, errors.Join(errs...)
 	}
 	return kb, nil
+}
+
+// indexIDs maps the id of each item to its position in items; an id seen
+// before is handed to dup (and the later item wins).
+func indexIDs[T any, K ~string](items []T, kind string, id func(T) K, dup func(kind, id string)) map[K]int {
+	m := map[K]int{}
+	for i, it := range items {
+		k := id(it)
+		if _, seen := m[k]; seen {
+			dup(kind, string(k))
+		}
+		m[k] = i
+	}
+	return m
 }
 
 // fillFrom fills the empty fields of c from u.
@@ -546,6 +515,21 @@ func checkText(bad func(string, string, ...any), file, where string, t Text) {
 	}
 	if strings.TrimSpace(t.En) == "" {
 		bad(file, "%s: en text missing", where)
+	}
+}
+
+// checkRefs reports each id of kind that index does not hold.
+func checkRefs(bad func(string, string, ...any), file, where, kind string, ids []string, index map[string]int) {
+	for _, id := range ids {
+		if _, ok := index[id]; !ok {
+			bad(file, "%s: unknown %s %q", where, kind, id)
+		}
+	}
+}
+
+func checkActor(bad func(string, string, ...any), file, where string, a Actor) {
+	if !validActor(a) {
+		bad(file, "%s: actor %q is not one of %s", where, a, strings.Join(actorNames(), ", "))
 	}
 }
 
