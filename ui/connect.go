@@ -156,9 +156,7 @@ func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.PasteMsg:
 		if c.editing {
-			var cmd tea.Cmd
-			c.addr, cmd = c.addr.Update(msg)
-			return cmd
+			return updateField(&c.addr, msg)
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -189,9 +187,7 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			c.addr.Blur()
 			return nil
 		}
-		var cmd tea.Cmd
-		c.addr, cmd = c.addr.Update(msg)
-		return cmd
+		return updateField(&c.addr, msg)
 	}
 	if c.state == connBusy {
 		if key.Matches(msg, k.Back) && c.m.cancelConn != nil {

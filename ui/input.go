@@ -1,6 +1,9 @@
 package ui
 
-import "charm.land/bubbles/v2/textinput"
+import (
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
 
 // newField makes a text field for a screen: prompt before the text, at most
 // limit characters. Call restyleField on it before use and on every theme
@@ -23,4 +26,11 @@ func (m *Model) restyleField(in *textinput.Model) {
 	st.Focused.Placeholder = m.th.Muted
 	st.Blurred.Placeholder = m.th.Muted
 	in.SetStyles(st)
+}
+
+// updateField hands msg (a key or a paste) to the field being edited.
+func updateField(in *textinput.Model, msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	return cmd
 }

@@ -88,9 +88,7 @@ func (s *symptomScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if s.editing {
-			var cmd tea.Cmd
-			s.query, cmd = s.query.Update(msg)
-			return cmd
+			return updateField(&s.query, msg)
 		}
 	case tea.KeyPressMsg:
 		return s.key(msg)
@@ -121,9 +119,7 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.query.Blur()
 			return nil
 		}
-		var cmd tea.Cmd
-		s.query, cmd = s.query.Update(msg)
-		return cmd
+		return updateField(&s.query, msg)
 	}
 	list := s.symptoms()
 	n := len(list) + 1 // + "type a code"

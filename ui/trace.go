@@ -168,9 +168,7 @@ func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if t.searching {
-			var cmd tea.Cmd
-			t.search, cmd = t.search.Update(msg)
-			return cmd
+			return updateField(&t.search, msg)
 		}
 	case tea.KeyPressMsg:
 		return t.key(msg)
@@ -198,9 +196,7 @@ func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
 			t.search.Blur()
 			return nil
 		}
-		var cmd tea.Cmd
-		t.search, cmd = t.search.Update(msg)
-		return cmd
+		return updateField(&t.search, msg)
 	}
 	switch {
 	case key.Matches(msg, k.Up):

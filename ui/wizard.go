@@ -363,9 +363,7 @@ func (z *wizard) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if z.editing {
-			var cmd tea.Cmd
-			z.note, cmd = z.note.Update(msg)
-			return cmd
+			return updateField(&z.note, msg)
 		}
 	case tea.KeyPressMsg:
 		return z.key(msg)
@@ -391,9 +389,7 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 			z.note.Blur()
 			return nil
 		}
-		var cmd tea.Cmd
-		z.note, cmd = z.note.Update(msg)
-		return cmd
+		return updateField(&z.note, msg)
 	}
 	switch {
 	case key.Matches(msg, k.Next):
