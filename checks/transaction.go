@@ -76,14 +76,7 @@ func (r *run) transaction(ctx context.Context) Result {
 		ev[FactKnownGoodCard] = "true"
 	}
 	base := Entry{Target: r.opts.Target, Name: r.opts.Name, TID: r.tid(), TxnRef: ref, Amount: amount, Currency: cur}
-	rec := func(kind EntryKind, mod func(*Entry)) error {
-		en := base
-		en.Kind = kind
-		if mod != nil {
-			mod(&en)
-		}
-		return e.j.Record(en)
-	}
+	rec := func(kind EntryKind, mod func(*Entry)) error { return recordEntry(e.j, base, kind, mod) }
 	// Safety: the intent is on disk before the Authorization is sent.
 	if err := rec(EntryTxnIntent, nil); err != nil {
 		return Result{Status: model.StatusError, Evidence: ev, Summary: "could not write the payment intent to the journal, so no payment was sent: " + err.Error()}
@@ -144,6 +137,17 @@ func (r *run) transaction(ctx context.Context) Result {
 		Summary: fmt.Sprintf("test payment of %s approved (receipt %d) and reversed", formatAmount(amount, cur), p.Receipt)}
 }
 
+// recordEntry journals one step of a payment: base with its kind set, then
+// changed by mod (nil for none).
+func recordEntry(j *Journal, base Entry, kind EntryKind, mod func(*Entry)) error {
+	en := base
+	en.Kind = kind
+	if mod != nil {
+		mod(&en)
+	}
+	return j.Record(en)
+}
+
 // resolveTimeout bounds each resolution command, even after a cancel.
 const resolveTimeout = 60 * time.Second
 
@@ -163,14 +167,7 @@ func (r *run) resolve(ctx context.Context, base Entry) (string, string) {
 func noMoney(string) {}
 
 func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, p terminal.Payment, money func(string), t time.Duration) (string, string) {
-	rec := func(kind EntryKind, mod func(*Entry)) {
-		en := base
-		en.Kind = kind
-		if mod != nil {
-			mod(&en)
-		}
-		_ = j.Record(en)
-	}
+	rec := func(kind EntryKind, mod func(*Entry)) { _ = recordEntry(j, base, kind, mod) }
 	pp := p
 	rec(EntryReversalIntent, func(en *Entry) { en.Payment = &pp })
 	// The reversal runs even when the caller canceled: money comes first.
@@ -220,14 +217,7 @@ func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 // it is the approved test payment. known is the payment's receipt when it
 // was heard (0 if not), for the operator's instructions.
 func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, money func(string), t time.Duration, known int) (string, string) {
-	rec := func(kind EntryKind, mod func(*Entry)) {
-		en := base
-		en.Kind = kind
-		if mod != nil {
-			mod(&en)
-		}
-		_ = j.Record(en)
-	}
+	rec := func(kind EntryKind, mod func(*Entry)) { _ = recordEntry(j, base, kind, mod) }
 	var last terminal.Payment
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
