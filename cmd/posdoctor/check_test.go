@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,13 +48,7 @@ func TestNewCheckCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f, _, _ := testFactory()
-			var got *CheckOptions
-			cmd := newCheckCmd(f, func(o *CheckOptions) error { got = o; return nil })
-			cmd.SetArgs(splitArgs(tt.cli))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			got, err := parseOptions(newCheckCmd, splitArgs(tt.cli))
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.As(err, &fe) {

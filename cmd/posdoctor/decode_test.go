@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,14 +40,7 @@ func TestNewDecodeCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.cli, func(t *testing.T) {
 			t.Parallel()
-			f, _, _ := testFactory()
-			var got *DecodeOptions
-			cmd := newDecodeCmd(f, func(o *DecodeOptions) error { got = o; return nil })
-			argv := strings.Fields(tt.cli)
-			cmd.SetArgs(argv)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			got, err := parseOptions(newDecodeCmd, strings.Fields(tt.cli))
 			if tt.wantErr != "" {
 				var fe *FlagError
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.As(err, &fe) {

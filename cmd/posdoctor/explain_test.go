@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,13 +42,7 @@ func TestNewExplainCmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f, _, _ := testFactory()
-			var got *ExplainOptions
-			cmd := newExplainCmd(f, func(o *ExplainOptions) error { got = o; return nil })
-			cmd.SetArgs(splitArgs(tt.cli))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			got, err := parseOptions(newExplainCmd, splitArgs(tt.cli))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)

@@ -24,13 +24,7 @@ func TestNewKBCmd(t *testing.T) {
 		{"extra", KBOptions{}, `unknown command "extra"`},
 	}
 	for _, tt := range tests {
-		f, _, _ := testFactory()
-		var got *KBOptions
-		cmd := newKBCmd(f, func(o *KBOptions) error { got = o; return nil })
-		cmd.SetArgs(splitArgs(tt.cli))
-		cmd.SetOut(&bytes.Buffer{})
-		cmd.SetErr(&bytes.Buffer{})
-		err := cmd.Execute()
+		got, err := parseOptions(newKBCmd, splitArgs(tt.cli))
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%q: err = %v, want %q", tt.cli, err, tt.wantErr)

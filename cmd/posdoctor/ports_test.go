@@ -22,13 +22,7 @@ func TestNewPortsCmd(t *testing.T) {
 		{[]string{"extra"}, false, true},
 	}
 	for _, tt := range tests {
-		f, _, _ := testFactory()
-		var got *PortsOptions
-		cmd := newPortsCmd(f, func(o *PortsOptions) error { got = o; return nil })
-		cmd.SetArgs(tt.args)
-		cmd.SetOut(f.IO.Out)
-		cmd.SetErr(f.IO.ErrOut)
-		err := cmd.Execute()
+		got, err := parseOptions(newPortsCmd, tt.args)
 		if (err != nil) != tt.wantErr {
 			t.Fatalf("%v: err = %v, wantErr %v", tt.args, err, tt.wantErr)
 		}

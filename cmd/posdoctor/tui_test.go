@@ -27,13 +27,7 @@ func TestNewTUICmd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f, _, _ := testFactory()
-			var got *TUIOptions
-			cmd := newTUICmd(f, func(o *TUIOptions) error { got = o; return nil })
-			cmd.SetArgs(strings.Fields(tt.cli))
-			cmd.SetOut(&strings.Builder{})
-			cmd.SetErr(&strings.Builder{})
-			err := cmd.Execute()
+			got, err := parseOptions(newTUICmd, strings.Fields(tt.cli))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err %v, want %q", err, tt.wantErr)
