@@ -172,20 +172,31 @@ func (s *tmuxSession) waitFor(stage string, d time.Duration, wants ...string) st
 	var scr string
 	for time.Now().Before(deadline) {
 		scr = s.screen()
-		ok := true
-		for _, w := range wants {
-			if !strings.Contains(scr, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if tuiShowsAll(scr, wants) {
 			return scr
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	s.t.Fatalf("%s: screen never showed %q within %v; last screen:\n%s", stage, wants, d, scr)
 	return ""
+}
+
+// tuiShowsAll reports whether the screen holds every one of wants.
+func tuiShowsAll(scr string, wants []string) bool {
+	for _, w := range wants {
+		if !strings.Contains(scr, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// tuiEnv is the environment of a console under test: everything it writes
+// (config, journal) stays in home, English, a 256-colour terminal; extra
+// entries are added at the end.
+func tuiEnv(home, journal string, extra ...string) []string {
+	return append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "LANG=en_US.UTF-8",
+		"TERM=xterm-256color", "POSDOCTOR_JOURNAL_DIR=" + journal}, extra...)
 }
 
 // TestConsoleEndToEnd drives the real binary in tmux against the simulator
@@ -199,8 +210,7 @@ func TestConsoleEndToEnd(t *testing.T) {
 	home := t.TempDir()
 	journal := filepath.Join(home, "journal")
 	exitFile := filepath.Join(home, "exit")
-	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "LANG=en_US.UTF-8",
-		"TERM=xterm-256color", "POSDOCTOR_JOURNAL_DIR=" + journal, "NO_COLOR="}
+	env := tuiEnv(home, journal, "NO_COLOR=")
 	shell := fmt.Sprintf("%s --target %s --theme dark; echo $? > %s; sleep 30", bin, target, exitFile)
 	s := newTmux(t, 100, 30, env, "sh", "-c", shell)
 
@@ -294,9 +304,7 @@ func TestConsoleRecoversOpenPayment(t *testing.T) {
 	home := t.TempDir()
 	journal := filepath.Join(home, "journal")
 	paused := filepath.Join(home, "paused")
-	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, "config"), "LANG=en_US.UTF-8",
-		"TERM=xterm-256color", "POSDOCTOR_JOURNAL_DIR=" + journal,
-		"POSDOCTOR_TEST_PAUSE_AFTER_AUTH=60s", "POSDOCTOR_TEST_PAUSE_FILE=" + paused}
+	env := tuiEnv(home, journal, "POSDOCTOR_TEST_PAUSE_AFTER_AUTH=60s", "POSDOCTOR_TEST_PAUSE_FILE="+paused)
 	s := newTmux(t, 100, 30, env, bin, "--target", target)
 	s.waitFor("start", 15*time.Second, "What did the terminal show?")
 	s.keys("a")

@@ -73,14 +73,7 @@ func (f *flowConsole) wait(stage string, d time.Duration, wants ...string) strin
 			}
 		}
 		scr = f.emu.String()
-		ok := true
-		for _, w := range wants {
-			if !strings.Contains(scr, w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if tuiShowsAll(scr, wants) {
 			assertNarrow(f.t, stage, scr)
 			return scr
 		}
