@@ -24,6 +24,7 @@ type ResolveError struct {
 	Suggestions []Suggestion
 }
 
+// Error says what did not match and lists the closest matches, in English.
 func (e *ResolveError) Error() string {
 	var b strings.Builder
 	if e.Reason != "" {

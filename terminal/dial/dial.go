@@ -51,6 +51,7 @@ type Error struct {
 	Err  error
 }
 
+// Error returns the cause's message: the line the operator reads.
 func (e *Error) Error() string { return e.Err.Error() }
 
 // Unwrap returns the cause and a *terminal.Error of the kind.

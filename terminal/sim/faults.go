@@ -80,6 +80,7 @@ type FaultError struct {
 	Hint string
 }
 
+// Error returns Msg; the valid faults are in Hint.
 func (e *FaultError) Error() string { return e.Msg }
 
 // ParseFault reads "NAME" or "NAME=ARG".

@@ -23,6 +23,8 @@ type LoadError struct {
 	Hint  string
 }
 
+// Error reads "file:line: field: msg (hint: …)", leaving out the parts that
+// are empty.
 func (e *LoadError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)

@@ -65,6 +65,8 @@ type StepError struct {
 	Err   error
 }
 
+// Error names the step, what it wanted and the header of what came (never
+// card data).
 func (e *StepError) Error() string {
 	s := fmt.Sprintf("step %d (%s): want %s", e.Index, e.At, e.Want)
 	if e.Got != nil {
@@ -76,6 +78,7 @@ func (e *StepError) Error() string {
 	return s
 }
 
+// Unwrap returns the cause, if any.
 func (e *StepError) Unwrap() error { return e.Err }
 
 // errDropped ends a connection on purpose (a fault or a lost Completion).

@@ -2,8 +2,8 @@ package zvt
 
 import "time"
 
-// Repeat Receipt (06 20, ECR → PT) asks for the last transaction again: the resync
-// tool after a lost outcome (research/zvt.md §2.6, §7.4):
+// RepeatReceipt (06 20, ECR → PT) asks for the last transaction again: the
+// resync tool after a lost outcome (research/zvt.md §2.6, §7.4):
 //
 //	<password 3 BCD> [03 <service byte: 01 resend 04 0F, 02 no print>] [06 <TLV 1F01–1F03>]
 type RepeatReceipt struct {

@@ -37,6 +37,8 @@ type DecodeError struct {
 	Err    error
 }
 
+// Error reads "zvt: msg: field at offset n: cause", leaving out the parts
+// that are empty.
 func (e *DecodeError) Error() string {
 	s := "zvt: "
 	if e.Msg != "" {
@@ -96,6 +98,8 @@ type EncodeError struct {
 	Err   error
 }
 
+// Error reads "zvt: encode msg: field: cause", leaving out the parts that are
+// empty.
 func (e *EncodeError) Error() string {
 	s := "zvt: encode "
 	if e.Msg != "" {
