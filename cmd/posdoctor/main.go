@@ -1,4 +1,3 @@
-// Command posdoctor is an operator console for card-payment terminals.
 package main
 
 import "os"
