@@ -297,14 +297,17 @@ func (c *connectScreen) View() string {
 	return indent(b.String(), 1)
 }
 
+// sectionKeys are the i18n keys of the connect screen's section titles; any
+// other kind is the address section.
+var sectionKeys = map[itemKind]string{
+	itemSim:    "connect.sec.sim",
+	itemPort:   "connect.sec.ports",
+	itemRecent: "connect.sec.recent",
+}
+
 func (c *connectScreen) sectionTitle(k itemKind) string {
-	switch k {
-	case itemSim:
-		return c.m.T("connect.sec.sim")
-	case itemPort:
-		return c.m.T("connect.sec.ports")
-	case itemRecent:
-		return c.m.T("connect.sec.recent")
+	if id, ok := sectionKeys[k]; ok {
+		return c.m.T(id)
 	}
 	return c.m.T("connect.sec.addr")
 }

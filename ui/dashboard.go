@@ -384,19 +384,19 @@ func (d *dashboard) badgeStyle(r *checkRow) interface{ Render(...string) string 
 	return th.Muted
 }
 
-// statusBadge is the text form of a status: never colour alone.
+// statusBadges are the text forms of the statuses: never colour alone.
+var statusBadges = map[model.Status]string{
+	model.StatusOK:    "[OK]",
+	model.StatusWarn:  "[WARN]",
+	model.StatusFail:  "[FAIL]",
+	model.StatusSkip:  "[SKIP]",
+	model.StatusError: "[ERROR]",
+}
+
+// statusBadge is the text form of a status, "[ - ]" when it has none.
 func statusBadge(s model.Status) string {
-	switch s {
-	case model.StatusOK:
-		return "[OK]"
-	case model.StatusWarn:
-		return "[WARN]"
-	case model.StatusFail:
-		return "[FAIL]"
-	case model.StatusSkip:
-		return "[SKIP]"
-	case model.StatusError:
-		return "[ERROR]"
+	if b, ok := statusBadges[s]; ok {
+		return b
 	}
 	return "[ - ]"
 }

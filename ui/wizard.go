@@ -570,15 +570,13 @@ func (z *wizard) View() string {
 	return indent(b.String(), 1)
 }
 
-// markShort is a mark in the four cells of the step list ("[done]").
+// markShorts are the marks in the four cells of the step list ("[done]").
+var markShorts = map[string]string{"done": "done", "skipped": "skip", "no_help": "fail"}
+
+// markShort is a mark in four cells; four spaces for no mark.
 func markShort(mark string) string {
-	switch mark {
-	case "done":
-		return "done"
-	case "skipped":
-		return "skip"
-	case "no_help":
-		return "fail"
+	if s, ok := markShorts[mark]; ok {
+		return s
 	}
 	return "    "
 }
