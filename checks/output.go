@@ -135,16 +135,7 @@ func WriteJSON(w io.Writer, r any) error {
 // Lang picks the language of texts from a locale ("zh_CN.UTF-8", "en"),
 // falling back to LC_ALL and LANG.
 func Lang(locale string) model.Lang {
-	for _, l := range []string{locale, os.Getenv("LC_ALL"), os.Getenv("LANG")} {
-		if l == "" {
-			continue
-		}
-		if strings.HasPrefix(strings.ToLower(l), "zh") {
-			return model.LangZh
-		}
-		return model.LangEn
-	}
-	return model.LangEn
+	return model.LocaleLang(locale, os.Getenv("LC_ALL"), os.Getenv("LANG"))
 }
 
 // CheckLine is one line of the text output for a result.

@@ -15,6 +15,7 @@
 //     [Diagnose], [LookupCode], [Cause], [Step]).
 //   - resolve.go: reading what an operator typed (code, message, symptom).
 //   - diagnose.go: the ranking rules and the playbook.
+//   - lang.go: the language of a locale ([LocaleLang]).
 //   - ids.go, diagnosis_types.go: ids and the Input/Diagnosis types shared
 //     with checks/ and ui/.
 //

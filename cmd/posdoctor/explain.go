@@ -92,15 +92,7 @@ func resolveLang(flag string, getenv func(string) string) (string, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := getenv(k); v != "" {
-			if strings.HasPrefix(strings.ToLower(v), "zh") {
-				return "zh", nil
-			}
-			return "en", nil
-		}
-	}
-	return "en", nil
+	return string(model.LocaleLang(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"))), nil
 }
 
 func inList(list []string, s string) bool {

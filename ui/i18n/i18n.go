@@ -52,17 +52,7 @@ func Detect(flag string, getenv func(string) string) model.Lang {
 	if l, ok := Parse(flag); ok {
 		return l
 	}
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := getenv(k)
-		if v == "" {
-			continue
-		}
-		if strings.HasPrefix(strings.ToLower(v), "zh") {
-			return model.LangZh
-		}
-		return model.LangEn
-	}
-	return model.LangEn
+	return model.LocaleLang(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"))
 }
 
 // Parse reads a --lang value. ok is false for "" and "auto".
