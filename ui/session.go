@@ -272,15 +272,24 @@ func (m *Model) addFrame(id model.CheckID, at time.Time, f terminal.Frame, live 
 	}
 }
 
+// canStart reports whether a run or a fix may start: connected and idle. When
+// not, a toast says why.
+func (m *Model) canStart() bool {
+	switch {
+	case m.sess == nil:
+		m.setToast(m.T("err.notconnected"), true)
+	case m.Busy():
+		m.setToast(m.T("err.busy"), true)
+	default:
+		return true
+	}
+	return false
+}
+
 // startRun asks for confirmation first when the run holds the test
 // transaction; otherwise it starts at once.
 func (m *Model) startRun(ids []model.CheckID, p runPurpose) tea.Cmd {
-	if m.sess == nil {
-		m.setToast(m.T("err.notconnected"), true)
-		return nil
-	}
-	if m.Busy() {
-		m.setToast(m.T("err.busy"), true)
+	if !m.canStart() {
 		return nil
 	}
 	if slices.Contains(ids, model.CheckTransaction) {
@@ -390,12 +399,7 @@ func (m *Model) rediagnose() {
 }
 
 func (m *Model) fixCmd(step string) tea.Cmd {
-	if m.sess == nil {
-		m.setToast(m.T("err.notconnected"), true)
-		return nil
-	}
-	if m.Busy() {
-		m.setToast(m.T("err.busy"), true)
+	if !m.canStart() {
 		return nil
 	}
 	m.fixing = true
