@@ -4,9 +4,12 @@ package link
 
 import "net"
 
-// readNow is the look without waiting of readnow_unix.go; elsewhere the
-// caller reads with a short deadline.
-func readNow(net.Conn, []byte) (int, bool, error) { return 0, false, nil }
+// rawIO is the look and write without waiting of readnow_unix.go; elsewhere
+// the caller reads with a short deadline and writes the usual way.
+type rawIO struct{}
 
-// writeNow is the write without waiting of readnow_unix.go.
-func writeNow(net.Conn, []byte) (int, bool) { return 0, false }
+func newRawIO(net.Conn) *rawIO { return nil }
+
+func (r *rawIO) readNow([]byte) (int, bool, error) { return 0, false, nil }
+
+func (r *rawIO) writeNow([]byte) (int, bool) { return 0, false }

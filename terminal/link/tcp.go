@@ -183,6 +183,7 @@ type streamConn struct {
 	ras    Reassembler
 	rmu    sync.Mutex // one Receive at a time
 	rbuf   []byte     // read buffer, guarded by rmu
+	raw    *rawIO     // conn's socket without waiting (nil: not a plain socket)
 }
 
 func (s *streamConn) notify(format string, a ...any) {
@@ -201,6 +202,7 @@ func (s *streamConn) connect(ctx context.Context) error {
 		return dialError(s.addr, s.opts.ConnectTimeout, err)
 	}
 	s.conn, s.dead = c, false
+	s.raw = newRawIO(c)
 	s.ras.Reset()
 	return nil
 }
@@ -232,11 +234,11 @@ func (s *streamConn) probe() error {
 // gets a moment to see a pending EOF). Nothing there is a timeout error.
 // Holds s.mu and s.rmu.
 func (s *streamConn) lookNow(buf []byte) (int, error) {
-	n, ok, err := readNow(s.conn, buf)
-	if ok && isTimeout(err) {
+	n, ok, err := s.raw.readNow(buf)
+	if ok && err != nil && err != errNothing && isTimeout(err) {
 		// A past deadline left by a canceled Receive: clear it and look again.
 		s.conn.SetReadDeadline(time.Time{})
-		n, ok, err = readNow(s.conn, buf)
+		n, ok, err = s.raw.readNow(buf)
 	}
 	if ok {
 		if err == errNothing {
@@ -307,7 +309,7 @@ func (s *streamConn) write(ctx context.Context, b []byte) (int, error) {
 		// An APDU almost always fits the socket buffer: write it at once,
 		// without arming a deadline and a cancel hook for a wait that does
 		// not come. What does not fit is written the waiting way.
-		if n, ok := writeNow(s.conn, b); ok && n > 0 {
+		if n, ok := s.raw.writeNow(b); ok && n > 0 {
 			if n == len(b) {
 				return n, nil
 			}
