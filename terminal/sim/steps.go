@@ -91,6 +91,17 @@ type ptConn interface {
 	Close() error
 }
 
+// receiveWithin receives the ECR's next APDU within d: on TCP by a read
+// deadline alone, elsewhere with a context that ends after d.
+func receiveWithin(ctx context.Context, c ptConn, d time.Duration) ([]byte, error) {
+	if tc, ok := c.(*tcpConn); ok {
+		return tc.receive(ctx, time.Now().Add(d))
+	}
+	rctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return c.Receive(rctx)
+}
+
 // sendQueuer is a ptConn that can keep an APDU to go out with the next
 // Send, in one write. Queue reports false when apdu must go out on its own.
 type sendQueuer interface {
@@ -118,9 +129,7 @@ func (t *Terminal) run(ctx context.Context, c ptConn, steps []Step) error {
 				return &StepError{Index: i, At: t.sc.at(s.Line), Want: "send " + cmdOf(s.APDU).String(), Err: err}
 			}
 		case opExpect:
-			rctx, cancel := context.WithTimeout(ctx, t.answerWait)
-			got, err := c.Receive(rctx)
-			cancel()
+			got, err := receiveWithin(ctx, c, t.answerWait)
 			ok := err == nil && len(got) >= 2 && (got[0] == 0x80 && got[1] == 0x00 || got[0] == 0x84 && got[1] == 0x00)
 			if ok {
 				continue

@@ -241,6 +241,13 @@ type tcpConn struct {
 }
 
 func (c *tcpConn) Receive(ctx context.Context) ([]byte, error) {
+	dl, _ := ctx.Deadline()
+	return c.receive(ctx, dl)
+}
+
+// receive is Receive with the read deadline dl (zero: none). A read that
+// reaches dl is context.DeadlineExceeded, as Receive's context would say.
+func (c *tcpConn) receive(ctx context.Context, dl time.Time) ([]byte, error) {
 	for {
 		if len(c.buf) >= 3 {
 			a, n, err := zvt.ReadAPDU(c.buf)
@@ -253,13 +260,15 @@ func (c *tcpConn) Receive(ctx context.Context) ([]byte, error) {
 				return nil, err
 			}
 		}
-		dl, _ := ctx.Deadline()
 		_ = c.nc.SetReadDeadline(dl)
 		n, err := c.nc.Read(c.rd[:])
 		c.buf = append(c.buf, c.rd[:n]...)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
+			}
+			if !dl.IsZero() && errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, context.DeadlineExceeded
 			}
 			if len(c.buf) > 0 && errors.Is(err, io.EOF) {
 				return nil, io.ErrUnexpectedEOF
