@@ -256,10 +256,7 @@ var stateNames = map[model.StepState]model.Text{
 }
 
 func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.Symptom, d model.Diagnosis, tips []model.Tip) {
-	colon := ": "
-	if l == model.LangZh {
-		colon = "："
-	}
+	colon, open, closing := punctuation(l)
 	if code != nil {
 		head := code.Display.In(l)
 		if code.Scheme == model.SchemeMessage {
@@ -269,10 +266,6 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 			}
 			w.para("", schemeNames[code.Scheme].In(l)+quoted+colon+code.Display.En)
 		} else {
-			open, closing := " (", ")"
-			if l == model.LangZh {
-				open, closing = "（", "）"
-			}
 			value := code.Value
 			if code.Scheme == model.SchemeZVT || code.Scheme == model.SchemeZVTStatus || code.Scheme == model.SchemeZVTIntermediate {
 				value = "0x" + value
@@ -369,16 +362,21 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 	}
 }
 
+// punctuation is the colon and the brackets of l: full width in Chinese.
+func punctuation(l model.Lang) (colon, open, closing string) {
+	if l == model.LangZh {
+		return "：", "（", "）"
+	}
+	return ": ", " (", ")"
+}
+
 func writeStep(w *textWriter, l model.Lang, n int, s model.PlayStep) {
 	text := s.Text.In(l)
 	if s.Fraud {
 		text = label("fraudmarker", l) + " " + text
 	}
 	w.hang(fmt.Sprintf("%3d. ", n), text)
-	colon, open, closing := ": ", " (", ")"
-	if l == model.LangZh {
-		colon, open, closing = "：", "（", "）"
-	}
+	colon, open, closing := punctuation(l)
 	meta := label("who", l) + colon + actorNames[s.Actor].In(l)
 	if s.Verify != "" {
 		meta += " · " + label("check", l) + colon + string(s.Verify)
