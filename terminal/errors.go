@@ -26,6 +26,7 @@ var kindNames = map[Kind]string{
 	KindProtocol: "protocol", KindCanceled: "canceled",
 }
 
+// String returns the kind's snake_case name.
 func (k Kind) String() string { return kindNames[k] }
 
 // Sentinels for errors.Is: errors.Is(err, terminal.ErrOutcomeUnknown).
@@ -48,6 +49,7 @@ type Error struct {
 	Err  error
 }
 
+// Error says the operation, the kind or code, and the cause.
 func (e *Error) Error() string {
 	msg := e.Op
 	if msg == "" {
@@ -65,6 +67,7 @@ func (e *Error) Error() string {
 	return msg
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is matches the sentinel of the same Kind.

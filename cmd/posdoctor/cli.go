@@ -52,7 +52,9 @@ type factory struct {
 // FlagError is a bad flag or argument: exit 3, one line that says the fix.
 type FlagError struct{ Err error }
 
+// Error returns the flag problem and its fix.
 func (e *FlagError) Error() string { return e.Err.Error() }
+// Unwrap returns the underlying error.
 func (e *FlagError) Unwrap() error { return e.Err }
 
 func flagErrorf(format string, a ...any) error { return &FlagError{fmt.Errorf(format, a...)} }
@@ -65,12 +67,14 @@ type ExitError struct {
 	Err  error
 }
 
+// Error returns the message, or the exit status when there is none.
 func (e *ExitError) Error() string {
 	if e.Err == nil {
 		return fmt.Sprintf("exit status %d", e.Code)
 	}
 	return e.Err.Error()
 }
+// Unwrap returns Err.
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // notYet is what a subcommand that is not built yet answers: an honest error,
