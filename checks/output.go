@@ -133,7 +133,7 @@ func WriteJSON(w io.Writer, r any) error {
 }
 
 // Lang picks the language of texts from a locale ("zh_CN.UTF-8", "en"),
-// falling back to LC_ALL and LANG.
+// falling back to LC_ALL, LC_MESSAGES and LANG.
 func Lang(locale string) model.Lang {
 	return model.LocaleLang(locale, os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG"))
 }

@@ -54,6 +54,7 @@ type FlagError struct{ Err error }
 
 // Error returns the flag problem and its fix.
 func (e *FlagError) Error() string { return e.Err.Error() }
+
 // Unwrap returns the underlying error.
 func (e *FlagError) Unwrap() error { return e.Err }
 
@@ -74,6 +75,7 @@ func (e *ExitError) Error() string {
 	}
 	return e.Err.Error()
 }
+
 // Unwrap returns Err.
 func (e *ExitError) Unwrap() error { return e.Err }
 
