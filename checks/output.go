@@ -239,7 +239,11 @@ func WriteText(w io.Writer, r TerminalReport, lang model.Lang) error {
 	if r.Journal != "" {
 		fmt.Fprintf(&b, "Journal: %s\n", r.Journal)
 	}
-	fmt.Fprintln(&b, sum)
+	// The summary closes the output too, so it is the last thing on screen
+	// after a long run; with nothing between, once is enough.
+	if strings.Count(b.String(), "\n") > 2 {
+		fmt.Fprintln(&b, sum)
+	}
 	_, err := w.Write(ScrubPAN(b.Bytes()))
 	return err
 }

@@ -108,3 +108,19 @@ func TestVerdict(t *testing.T) {
 		t.Error("fleet verdict order")
 	}
 }
+
+// A run that could not start has no check lines: its summary is printed
+// once, not twice with nothing between.
+func TestWriteTextCouldNotRunOnce(t *testing.T) {
+	t.Parallel()
+	r := TerminalReport{Target: "tcp://127.0.0.1:1", Verdict: model.StatusError, ExitCode: 3,
+		Error: "could not connect to 127.0.0.1:1: connection refused", Journal: "/tmp/j.jsonl"}
+	var b bytes.Buffer
+	if err := WriteText(&b, r, model.LangEn); err != nil {
+		t.Fatal(err)
+	}
+	sum := SummaryLine(r)
+	if n := strings.Count(b.String(), sum); n != 1 {
+		t.Errorf("summary printed %d times, want 1:\n%s", n, b.String())
+	}
+}
