@@ -122,7 +122,8 @@ func (t *Terminal) ServeConn(ctx context.Context, nc net.Conn) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() { <-ctx.Done(); nc.Close() }()
+	// Closing on ctx's end needs no goroutine of its own per connection.
+	context.AfterFunc(ctx, func() { nc.Close() })
 	c := &tcpConn{nc: nc, f: &t.faults}
 	return t.serve(ctx, t.traced(c), false)
 }
