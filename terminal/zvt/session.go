@@ -228,14 +228,14 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 	deadline := time.Now().Add(t4) // real time: opts.Now may be a test clock
 	pending := first               // a PT message that came instead of 80 00
 	stray := 0                     // 80 00 / 84 00 the PT sent for nothing
+	rcv := receiveCtx{parent: ctx}
+	defer rcv.stop()
 	for {
 		var b []byte
 		if pending != nil {
 			b, pending = pending, nil
 		} else {
-			rctx, cancel := context.WithDeadline(ctx, deadline)
-			b, err = s.t.Receive(rctx)
-			cancel()
+			b, err = s.t.Receive(rcv.until(deadline))
 			if err != nil {
 				if ctx.Err() != nil {
 					return out, s.cancel(op, cmd, out, ctx.Err())
@@ -346,6 +346,32 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 			out.Abort = v
 			return out, nil
 		}
+	}
+}
+
+// receiveCtx is the context of the receives while the PT is master: one per
+// deadline, which changes only when the PT starts T4 again, not one per
+// message.
+type receiveCtx struct {
+	parent context.Context
+	ctx    context.Context
+	dl     time.Time
+	cancel context.CancelFunc
+}
+
+// until returns a context of the parent that ends at dl.
+func (r *receiveCtx) until(dl time.Time) context.Context {
+	if r.ctx == nil || !r.dl.Equal(dl) {
+		r.stop()
+		r.ctx, r.cancel = context.WithDeadline(r.parent, dl)
+		r.dl = dl
+	}
+	return r.ctx
+}
+
+func (r *receiveCtx) stop() {
+	if r.cancel != nil {
+		r.cancel()
 	}
 }
 
