@@ -75,7 +75,7 @@ func (m *Nack) Encode(dst []byte) ([]byte, error) { return AppendAPDU(dst, 0x84,
 func (m *Nack) items(v *viewer) []Item {
 	out := []Item{v.byteItem("code", m.Code, ResultCodeText(m.Code))}
 	if len(m.Data) > 0 {
-		out = append(out, Item{Name: "data", Hex: Hex(m.Data)})
+		out = append(out, Item{Name: "data", Hex: v.looseHex(m.Data)})
 	}
 	return out
 }
@@ -119,11 +119,11 @@ func (m *RawAPDU) Encode(dst []byte) ([]byte, error) {
 	return AppendAPDU(dst, m.Class, m.Instr, m.Data)
 }
 
-func (m *RawAPDU) items(*viewer) []Item {
+func (m *RawAPDU) items(v *viewer) []Item {
 	if len(m.Data) == 0 {
 		return nil
 	}
-	return []Item{{Name: "data", Hex: Hex(m.Data)}}
+	return []Item{{Name: "data", Hex: v.looseHex(m.Data)}}
 }
 
 // MarshalJSON writes the message with a "type" key.

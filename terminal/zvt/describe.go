@@ -94,6 +94,9 @@ func Explain(apdu []byte, opts ViewOptions) (View, error) {
 	if view.Fields == nil {
 		view.Fields = []Item{}
 	}
+	if !opts.Unmask {
+		scrubItems(view.Fields)
+	}
 	return view, nil
 }
 
@@ -119,6 +122,7 @@ func marshalMessage(m Message) ([]byte, error) {
 		Type: m.typeName(), Command: m.Command().Hex(), Name: m.Command().Name(),
 		Dir: dirOf(m.Command()), Hex: Hex(maskMessage(m, b)), Fields: m.items(&viewer{}),
 	}
+	scrubItems(view.Fields)
 	if a, _, err := ReadAPDU(b); err == nil {
 		view.Length = len(a.Data)
 	}
@@ -153,7 +157,7 @@ func (v *viewer) fields(f Fields) []Item {
 		out = append(out, v.field(fd))
 	}
 	if len(f.Rest) > 0 {
-		out = append(out, Item{Name: "unparsed", BMP: byteHex[f.Rest[0]], Hex: Hex(f.Rest),
+		out = append(out, Item{Name: "unparsed", BMP: byteHex[f.Rest[0]], Hex: v.looseHex(f.Rest),
 			Text: fmt.Sprintf("unknown BMP %02X: the rest is kept raw", f.Rest[0])})
 	}
 	return out
@@ -163,14 +167,14 @@ func (v *viewer) field(fd Field) Item {
 	spec, ok := bmps[fd.BMP]
 	it := Item{Name: BMPName(fd.BMP), BMP: byteHex[fd.BMP]}
 	if !ok {
-		it.Hex = Hex(fd.Value)
+		it.Hex = v.looseHex(fd.Value)
 		return it
 	}
 	switch spec.kind {
 	case kindTLV:
 		it.Items = v.tlv(fd.TLV, 0)
 		if fd.TLV == nil {
-			it.Hex = Hex(fd.Value)
+			it.Hex = v.looseHex(fd.Value)
 		}
 		return it
 	case kindSecret:
@@ -193,6 +197,9 @@ func (v *viewer) field(fd Field) Item {
 		return it
 	}
 	it.Hex = Hex(fd.Value)
+	if spec.kind == kindText {
+		it.Hex = v.textHex(fd.Value)
+	}
 	switch spec.kind {
 	case kindByte:
 		if len(fd.Value) == 1 {
@@ -249,6 +256,8 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 			it.Hex, it.Text = Hex(o.Value), c.Name()
 		case o.Tag == TagDate || o.Tag == TagTime:
 			it.Hex, it.Value = Hex(o.Value), digitString(o.Value)
+		case tlvNames[o.Tag] == "":
+			it.Hex = v.looseHex(o.Value) // unknown tag: may be EMV 5A or 57
 		default:
 			it.Hex = Hex(o.Value)
 		}

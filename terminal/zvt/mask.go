@@ -1,12 +1,19 @@
 package zvt
 
+import "github.com/posdoctor/posdoctor/terminal"
+
 // Mask returns a copy of apdu with card data masked, for traces and frame
 // events: BMP 22 PAN digits other than the first six and last four become E
 // nibbles (with ten digits or fewer only the last four stay, as
 // terminal.NewPAN does), track data (23, 24, 2D), CVV (3A), PIN data (D1)
 // and the ECR password (the 3 bytes that start Registration, Reversal,
 // Status Enquiry, …, and BMP 3D) are overwritten completely. The masked
-// APDU still decodes (masked digits read as '*'). Bytes it cannot parse are copied unchanged.
+// APDU still decodes (masked digits read as '*'). Card data this structure
+// does not reach is masked by two last-line rules: runs of 13 to 19 ASCII
+// digits anywhere in the data ([terminal.ScrubPAN]: a receipt line that
+// prints a full PAN), and BCD runs of 7 bytes or more in bytes that could
+// not be parsed (after an unknown BMP, in an unknown command, in a truncated
+// APDU: a BMP 22 there cannot be found by its tag).
 // The input is never modified.
 func Mask(apdu []byte) []byte { return maskOpen(apdu, 0, false) }
 
@@ -15,6 +22,11 @@ func maskOpen(apdu []byte, open Command, noVersion bool) []byte {
 	out := append([]byte(nil), apdu...)
 	a, n, err := ReadAPDU(apdu)
 	if err != nil {
+		// Truncated or oversized: nothing can be told apart.
+		if len(out) > 2 {
+			terminal.ScrubPAN(out[2:])
+			maskLooseBCD(out[2:])
+		}
 		return out
 	}
 	msg := out[:n]
@@ -25,13 +37,23 @@ func maskOpen(apdu []byte, open Command, noVersion bool) []byte {
 		}
 	}
 	off, ok := bmpStart(a, start, open, noVersion)
-	if !ok {
-		return out
+	if ok {
+		parsed := off
+		stop, err := scanBMPs(msg, off, func(tag byte, _ bmpSpec, val, end int) error {
+			maskValue(tag, msg[val:end])
+			parsed = end
+			return nil
+		})
+		if err == nil {
+			parsed = stop
+		}
+		// An unknown BMP (or a broken one) ends the list: the rest is raw.
+		maskLooseBCD(terminal.ScrubPAN(msg[parsed:]))
+	} else if commandNames[a.Command()] == "" {
+		maskLooseBCD(terminal.ScrubPAN(msg[start:])) // a command this package does not know
 	}
-	_, _ = scanBMPs(msg, off, func(tag byte, _ bmpSpec, val, end int) error {
-		maskValue(tag, msg[val:end])
-		return nil
-	})
+	// Receipt lines and texts in any form: a full PAN printed as digits.
+	terminal.ScrubPAN(msg[start:])
 	return out
 }
 
@@ -89,7 +111,32 @@ func maskValue(tag byte, v []byte) {
 		for i := range v {
 			v[i] = '*'
 		}
+	case BMPTLV:
+		maskTLV(v)
 	}
+}
+
+// maskTLV masks BCD runs in the values of TLV tags this package does not
+// know (an EMV 5A PAN or 57 track 2 equivalent would be one), in place; TLV
+// it cannot parse is masked as raw bytes.
+func maskTLV(v []byte) {
+	l, err := DecodeTLV(v)
+	if err != nil {
+		maskLooseBCD(v)
+		return
+	}
+	var walk func(TLVList)
+	walk = func(l TLVList) {
+		for _, o := range l {
+			switch {
+			case o.Children != nil:
+				walk(o.Children)
+			case tlvNames[o.Tag] == "":
+				maskLooseBCD(o.Value) // Value points into v
+			}
+		}
+	}
+	walk(l)
 }
 
 // maskPANBytes returns a copy of a BCD PAN with the middle digits set to E:

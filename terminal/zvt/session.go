@@ -576,7 +576,8 @@ func (e *notProtocolError) Error() string {
 	if len(b) > 32 {
 		b = b[:32]
 	}
-	return fmt.Sprintf("this is not a ZVT terminal on this port (it answered: %s)", Hex(b))
+	v := viewer{} // masked: a misframed answer may still carry card data
+	return fmt.Sprintf("this is not a ZVT terminal on this port (it answered: %s)", v.looseHex(b))
 }
 
 // NotProtocol marks the error as "the peer does not speak ZVT".
