@@ -221,8 +221,8 @@ func (e *Engine) current() model.CheckID {
 }
 
 // progress publishes a progress text of the engine's own.
-func (e *Engine) progress(id model.CheckID, text string) {
-	e.publish(Event{Kind: CheckProgress, Check: id, Text: text})
+func (e *Engine) progress(id model.CheckID, text model.Text) {
+	e.publish(Event{Kind: CheckProgress, Check: id, Text: text.En, TextZh: text.Zh})
 }
 
 // orderIDs returns ids in CheckOrder without duplicates or unknown ids.
@@ -287,7 +287,7 @@ func (e *Engine) Run(ctx context.Context, ids []model.CheckID, opts RunOptions) 
 		res.Trace = append(res.Trace, e.takeTrace()...)
 		res.Duration = e.now().Sub(start)
 		res.DurationMS = res.Duration.Milliseconds()
-		res.Summary = ScrubString(res.Summary)
+		res.summarize()
 		for k, v := range res.Evidence {
 			res.Evidence[k] = ScrubString(v)
 		}
@@ -299,8 +299,8 @@ func (e *Engine) Run(ctx context.Context, ids []model.CheckID, opts RunOptions) 
 			// checks that did not pass: what a report shows.
 			jr.Trace = nil
 		}
-		_ = e.j.Record(Entry{Kind: EntryCheck, Target: opts.Target, Name: opts.Name, TID: r.tid(), Result: &jr})
-		e.publish(Event{Kind: CheckFinished, Check: id, Text: res.Summary, Result: &rc})
+		_ = e.j.Record(Entry{Kind: EntryCheck, Target: opts.Target, Name: opts.Name, TID: r.tid(), Result: &jr, SummaryZh: res.Text.Zh})
+		e.publish(Event{Kind: CheckFinished, Check: id, Text: res.Summary, TextZh: res.Text.Zh, Result: &rc})
 	}
 	e.publish(Event{Kind: RunFinished, Text: string(Verdict(results))})
 	return results
@@ -330,17 +330,17 @@ func (r *run) tid() string {
 func (r *run) one(ctx context.Context, id model.CheckID) (res Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{Status: model.StatusError, Summary: "internal error in the " + string(id) + " check; please report it", Evidence: map[string]string{"panic": ScrubString(sprint(p))}}
+			res = Result{Status: model.StatusError, Text: txf("internal error in the %s check; please report it", "%s 检查出现内部错误，请报告此问题", id), Evidence: map[string]string{"panic": ScrubString(sprint(p))}}
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return skipped("canceled before it ran")
+		return skipped(tx("canceled before it ran", "未运行就已取消"))
 	}
 	if id.NeedsCard() && !r.opts.WithCard {
-		return skipped("needs a card at the terminal: run with --with-card")
+		return skipped(tx("needs a card at the terminal: run with --with-card", "需要在终端上用卡：请加 --with-card 运行"))
 	}
 	if r.linkErr != nil && id != model.CheckNetwork {
-		return skipped("no link to the terminal (see the link check)")
+		return skipped(tx("no link to the terminal (see the link check)", "与终端没有连接（见 link 检查）"))
 	}
 	switch id {
 	case model.CheckLink:
@@ -356,10 +356,10 @@ func (r *run) one(ctx context.Context, id model.CheckID) (res Result) {
 	case model.CheckTransaction:
 		return r.transaction(ctx)
 	}
-	return Result{Status: model.StatusError, Summary: "unknown check"}
+	return Result{Status: model.StatusError, Text: tx("unknown check", "未知的检查")}
 }
 
-func skipped(why string) Result { return Result{Status: model.StatusSkip, Summary: why} }
+func skipped(why model.Text) Result { return Result{Status: model.StatusSkip, Text: why} }
 
 // cmdCtx bounds one terminal command.
 func (r *run) cmdCtx(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {

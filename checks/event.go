@@ -30,10 +30,15 @@ const (
 
 // Event is published by the engine while checks run.
 type Event struct {
-	Time     time.Time
-	Kind     EventKind
-	Check    model.CheckID
-	Text     string
+	Time  time.Time
+	Kind  EventKind
+	Check model.CheckID
+	Text  string
+	// TextZh is Text in Chinese for the engine's own texts (progress,
+	// CheckFinished's summary); empty for the terminal's prompts, which
+	// are shown as the terminal sent them, and for the money-event and
+	// run-finished codes.
+	TextZh   string
 	Prompt   *terminal.Event
 	Result   *Result
 	Identity *terminal.Status

@@ -77,12 +77,15 @@ type Entry struct {
 	TID    string `json:"tid,omitempty"`
 	TxnRef string `json:"txn_ref,omitempty"`
 
-	Text      string            `json:"text,omitempty"`
-	Amount    int64             `json:"amount,omitempty"`
-	Currency  int               `json:"currency,omitempty"`
-	Payment   *terminal.Payment `json:"payment,omitempty"`
-	Identity  *terminal.Status  `json:"identity,omitempty"`
-	Result    *Result           `json:"result,omitempty"`
+	Text     string            `json:"text,omitempty"`
+	Amount   int64             `json:"amount,omitempty"`
+	Currency int               `json:"currency,omitempty"`
+	Payment  *terminal.Payment `json:"payment,omitempty"`
+	Identity *terminal.Status  `json:"identity,omitempty"`
+	Result   *Result           `json:"result,omitempty"`
+	// SummaryZh is Result's summary in Chinese (Result.Text.Zh, which the
+	// Result's own JSON leaves out), so a report in zh can show it.
+	SummaryZh string            `json:"summary_zh,omitempty"`
 	Symptom   model.SymptomID   `json:"symptom,omitempty"`
 	Diagnosis *model.Diagnosis  `json:"diagnosis,omitempty"`
 	Step      *StepRecord       `json:"step,omitempty"`

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net"
 	"regexp"
 	"strconv"
@@ -29,6 +28,8 @@ type ProbeResult struct {
 	// Status is ok, or warn/fail for the console's view of this host.
 	Status model.Status
 	Note   string
+	// NoteZh is Note in Chinese (the console's zh summary).
+	NoteZh string
 }
 
 // RunProbes probes hosts concurrently: DNS, TCP connect and (for TLS hosts)
@@ -62,7 +63,7 @@ func probeOne(ctx context.Context, h AcquirerHost, cfg Config) ProbeResult {
 	r.DNS = time.Since(start)
 	if err != nil {
 		r.Err, r.Stage, r.Status = err, "dns", model.StatusWarn
-		r.Note = fmt.Sprintf("%s: name lookup failed (check the DNS server of this network)", h.Addr)
+		r.note(txf("%s: name lookup failed (check the DNS server of this network)", "%s：域名解析失败（请检查本网络的 DNS 服务器）", h.Addr))
 		return r
 	}
 	r.Addrs = addrs
@@ -74,7 +75,7 @@ func probeOne(ctx context.Context, h AcquirerHost, cfg Config) ProbeResult {
 	r.Connect = time.Since(start)
 	if err != nil {
 		r.Err, r.Stage, r.Status = err, "tcp", model.StatusWarn
-		r.Note = fmt.Sprintf("%s: cannot connect (a firewall or proxy may block it)", h.Addr)
+		r.note(txf("%s: cannot connect (a firewall or proxy may block it)", "%s：连不上（可能被防火墙或代理拦截）", h.Addr))
 		return r
 	}
 	defer conn.Close()
@@ -93,13 +94,13 @@ func probeOne(ctx context.Context, h AcquirerHost, cfg Config) ProbeResult {
 		var ua x509.UnknownAuthorityError
 		switch {
 		case errors.As(err, &ua):
-			r.Note = fmt.Sprintf("%s: the certificate is not from a trusted authority (self-signed, or a TLS-inspecting proxy on this network)", h.Addr)
+			r.note(txf("%s: the certificate is not from a trusted authority (self-signed, or a TLS-inspecting proxy on this network)", "%s：证书不是受信任机构签发的（自签名，或本网络有解密 TLS 的代理）", h.Addr))
 		case errors.As(err, &he):
-			r.Note = fmt.Sprintf("%s: the certificate is not for this host name (a TLS-inspecting proxy?)", h.Addr)
+			r.note(txf("%s: the certificate is not for this host name (a TLS-inspecting proxy?)", "%s：证书与主机名不符（是否有解密 TLS 的代理？）", h.Addr))
 		case errors.As(err, &ce) && ce.Reason == x509.Expired:
-			r.Note = fmt.Sprintf("%s: the certificate has expired", h.Addr)
+			r.note(txf("%s: the certificate has expired", "%s：证书已过期", h.Addr))
 		default:
-			r.Note = fmt.Sprintf("%s: TLS handshake failed", h.Addr)
+			r.note(txf("%s: TLS handshake failed", "%s：TLS 握手失败", h.Addr))
 		}
 		return r
 	}
@@ -107,11 +108,13 @@ func probeOne(ctx context.Context, h AcquirerHost, cfg Config) ProbeResult {
 		r.NotAfter = cs.PeerCertificates[0].NotAfter
 		if time.Until(r.NotAfter) < cfg.Timeouts.CertExpiry {
 			r.Status = model.StatusWarn
-			r.Note = fmt.Sprintf("%s: the certificate expires on %s", h.Addr, r.NotAfter.Format("2006-01-02"))
+			r.note(txf("%s: the certificate expires on %s", "%s：证书将于 %s 过期", h.Addr, r.NotAfter.Format("2006-01-02")))
 		}
 	}
 	return r
 }
+
+func (r *ProbeResult) note(t model.Text) { r.Note, r.NoteZh = t.En, t.Zh }
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -126,10 +129,10 @@ func probeKey(h AcquirerHost) string {
 
 // probeEvidence adds the probes to ev and returns their worst status and
 // a summary.
-func probeEvidence(ev map[string]string, ps []ProbeResult) (model.Status, string) {
+func probeEvidence(ev map[string]string, ps []ProbeResult) (model.Status, model.Text) {
 	st := model.StatusOK
 	okN := 0
-	var notes []string
+	var notes []model.Text
 	for _, p := range ps {
 		k := probeKey(p.Host)
 		ev[k+"_dns_ms"] = strconv.FormatInt(p.DNS.Milliseconds(), 10)
@@ -147,18 +150,23 @@ func probeEvidence(ev map[string]string, ps []ProbeResult) (model.Status, string
 		}
 		st = worse(st, p.Status)
 		if p.Note != "" {
-			notes = append(notes, p.Note)
+			zh := p.NoteZh
+			if zh == "" {
+				zh = p.Note
+			}
+			notes = append(notes, tx(p.Note, zh))
 		}
 		if p.Status == model.StatusOK {
 			okN++
 		}
 	}
 	if len(ps) == 0 {
-		return st, ""
+		return st, model.Text{}
 	}
-	sum := fmt.Sprintf("console reached %d of %d acquirer hosts", okN, len(ps))
+	sum := txf("console reached %d of %d acquirer hosts", "本机连通了 %d/%d 个收单主机", okN, len(ps))
 	if len(notes) > 0 {
-		sum += " (" + strings.Join(notes, "; ") + ")"
+		n := joinText(notes)
+		sum = model.Text{En: sum.En + " (" + n.En + ")", Zh: sum.Zh + "（" + n.Zh + "）"}
 	}
 	return st, sum
 }

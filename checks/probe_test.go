@@ -58,7 +58,7 @@ func TestProbes(t *testing.T) {
 	}
 	ev := map[string]string{}
 	st, sum := probeEvidence(ev, ps)
-	if st != model.StatusWarn || !strings.HasPrefix(sum, "console reached 1 of 3 acquirer hosts") {
+	if st != model.StatusWarn || !strings.HasPrefix(sum.En, "console reached 1 of 3 acquirer hosts") || !strings.HasPrefix(sum.Zh, "本机连通了 1/3 个收单主机") {
 		t.Errorf("status %s summary %q", st, sum)
 	}
 	for _, k := range []string{"acquirer_plain_tcp_ms", "acquirer_tls_tls_ms", "acquirer_tls_error", "acquirer_closed_error"} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/posdoctor/posdoctor/model"
 	"github.com/posdoctor/posdoctor/terminal"
 )
 
@@ -113,7 +114,7 @@ func (t *openTxn) recovered(state, text string) Recovered {
 	case t.live:
 		r.Text = fmt.Sprintf("test payment %s of %s on %s belongs to a posdoctor that is still running (session %s): left alone", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.base.Target, t.session)
 	default:
-		r.Text = unresolvedText(t.base, r.Receipt, "it is still open in the journal of session "+t.session)
+		r.Text = unresolvedText(t.base, r.Receipt, same("it is still open in the journal of session "+t.session)).En
 	}
 	return r
 }
@@ -150,7 +151,8 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 		}
 		base := t.base
 		base.Text = "recovered"
-		var state, text string
+		var state string
+		var text model.Text
 		tm := 90 * time.Second
 		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		_, _ = d.Register(rctx) // a fresh link: the terminal expects Registration first
@@ -161,9 +163,9 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 			state, text = resolveWith(ctx, d, j, base, noMoney, tm, 0)
 		}
 		_ = j.Close()
-		rc := t.recovered(state, text)
+		rc := t.recovered(state, text.En)
 		if state == TxnReversed || state == TxnAlreadyReversed || state == TxnNotBooked {
-			rc.Text = fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.session, text)
+			rc.Text = fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.session, text.En)
 		}
 		out = append(out, rc)
 	}

@@ -103,14 +103,16 @@ func FoldSession(s Session, lang model.Lang) ReportData {
 			t.Identity = e.Identity
 		case EntryCheck:
 			if e.Result != nil {
+				res := *e.Result
+				res.Text = model.Text{En: res.Summary, Zh: e.SummaryZh}
 				replaced := false
 				for i := range t.Checks {
-					if t.Checks[i].ID == e.Result.ID {
-						t.Checks[i], replaced = *e.Result, true
+					if t.Checks[i].ID == res.ID {
+						t.Checks[i], replaced = res, true
 					}
 				}
 				if !replaced {
-					t.Checks = append(t.Checks, *e.Result)
+					t.Checks = append(t.Checks, res)
 				}
 			}
 		case EntryDiagnosis:
@@ -320,7 +322,7 @@ func writeMarkdown(b *bytes.Buffer, d ReportData, lang model.Lang) {
 		if len(t.Checks) > 0 {
 			b.WriteString("### Checks\n\n| Check | Status | Time | Summary |\n|---|---|---|---|\n")
 			for _, c := range t.Checks {
-				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", c.ID, c.Status, fmtDuration(c.Duration, c.DurationMS), mdEscape(c.Summary))
+				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", c.ID, c.Status, fmtDuration(c.Duration, c.DurationMS), mdEscape(c.SummaryIn(lang)))
 			}
 			b.WriteString("\n")
 			for _, c := range t.Checks {
@@ -414,12 +416,13 @@ type htmlData struct {
 }
 
 var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
-	"upper": func(s model.Status) string { return strings.ToUpper(string(s)) },
-	"in":    func(t model.Text, l model.Lang) string { return t.In(l) },
-	"keys":  sortedKeys,
-	"dur":   func(r Result) string { return fmtDuration(r.Duration, r.DurationMS) },
-	"hex":   hex2,
-	"ts":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"upper":   func(s model.Status) string { return strings.ToUpper(string(s)) },
+	"in":      func(t model.Text, l model.Lang) string { return t.In(l) },
+	"summary": func(r Result, l model.Lang) string { return r.SummaryIn(l) },
+	"keys":    sortedKeys,
+	"dur":     func(r Result) string { return fmtDuration(r.Duration, r.DurationMS) },
+	"hex":     hex2,
+	"ts":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 }).Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8">
 <title>posdoctor report {{.SessionID}}</title>
@@ -434,7 +437,7 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 <tr><td>{{.TID}}</td><td>{{.Model}}</td><td>{{.Serial}}</td><td>{{.SoftwareVersion}}</td><td>{{hex .Code}} {{.Text}}</td><td>{{.DeviceState}}</td></tr></table>{{end}}
 {{if .Checks}}<h3>Checks</h3>
 <table><tr><th>Check</th><th>Status</th><th>Time</th><th>Summary</th><th>Evidence</th></tr>
-{{range .Checks}}<tr><td>{{.ID}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{dur .}}</td><td>{{.Summary}}</td><td>{{$ev := .Evidence}}{{range $k := keys $ev}}<code>{{$k}}</code>={{index $ev $k}}<br>{{end}}</td></tr>
+{{range .Checks}}<tr><td>{{.ID}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{dur .}}</td><td>{{summary . $.Lang}}</td><td>{{$ev := .Evidence}}{{range $k := keys $ev}}<code>{{$k}}</code>={{index $ev $k}}<br>{{end}}</td></tr>
 {{end}}</table>{{end}}
 {{with .Diagnosis}}<h3>Diagnosis</h3>{{if .Symptom}}<p>Symptom: <code>{{.Symptom}}</code></p>{{end}}
 <ol>{{range .Causes}}<li>{{in .Title $.Lang}} (<code>{{.ID}}</code>, {{.Actor}}, score {{.Score}})</li>{{end}}</ol>{{end}}

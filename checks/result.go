@@ -15,6 +15,9 @@ type Result struct {
 	// DurationMS is Duration in milliseconds, for JSON.
 	DurationMS int64  `json:"duration_ms"`
 	Summary    string `json:"summary"`
+	// Text is Summary in both languages of the console (Text.En ==
+	// Summary); not part of the JSON, where summary stays English.
+	Text model.Text `json:"-"`
 	// Evidence is what the check observed, as named facts (decoded codes,
 	// texts, versions, latencies). Keys are snake_case.
 	Evidence map[string]string `json:"evidence,omitempty"`

@@ -41,22 +41,35 @@ func hex2(b byte) string { return fmt.Sprintf("%02X", b) }
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
 
+// Terminal commands, as describeErr names them.
+var (
+	opRegistration  = tx("registration", "签到")
+	opStatus        = tx("status enquiry", "状态查询")
+	opDiagnosis     = tx("terminal diagnosis", "终端诊断")
+	opReadCard      = tx("read card", "读卡")
+	opAuthorization = tx("authorization", "授权")
+)
+
 // describeErr says in plain words what went wrong with a terminal command.
-func describeErr(op string, err error, timeout time.Duration) string {
+// The driver's own error text stays as it is (English) in both languages.
+func describeErr(op model.Text, err error, timeout time.Duration) model.Text {
 	var te *terminal.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &te):
-		return fmt.Sprintf("%s: no answer within %s", op, timeout)
+		return model.Text{En: fmt.Sprintf("%s: no answer within %s", op.En, timeout), Zh: fmt.Sprintf("%s：%s 内没有应答", op.Zh, timeout)}
 	case errors.Is(err, terminal.ErrNotProtocol):
-		return op + ": this is not a ZVT terminal on this port (check the port and the terminal's ECR interface setting)"
+		return cat(op, tx(": this is not a ZVT terminal on this port (check the port and the terminal's ECR interface setting)",
+			"：这个端口上不是 ZVT 终端（请检查端口，以及终端的收银机接口设置）"))
 	case errors.Is(err, terminal.ErrNoAnswer):
-		return fmt.Sprintf("%s: the terminal did not answer (%s)", op, ScrubString(err.Error()))
+		e := ScrubString(err.Error())
+		return model.Text{En: fmt.Sprintf("%s: the terminal did not answer (%s)", op.En, e), Zh: fmt.Sprintf("%s：终端没有应答（%s）", op.Zh, e)}
 	case errors.Is(err, terminal.ErrRejected) && errors.As(err, &te):
-		return fmt.Sprintf("%s: the terminal refused the command with code %02X", op, te.Code)
+		return model.Text{En: fmt.Sprintf("%s: the terminal refused the command with code %02X", op.En, te.Code),
+			Zh: fmt.Sprintf("%s：终端拒绝了该命令，代码 %02X", op.Zh, te.Code)}
 	case errors.Is(err, terminal.ErrCanceled):
-		return op + ": canceled"
+		return cat(op, tx(": canceled", "：已取消"))
 	}
-	return op + ": " + ScrubString(err.Error())
+	return cat(op, tx(": ", "："), same(ScrubString(err.Error())))
 }
 
 // errStatus is the status of a check whose terminal command failed: the
@@ -91,18 +104,22 @@ func resultEvidence(ev map[string]string, res terminal.Result) {
 	}
 }
 
-// resultText is "code 37 (host code 55: text)" for summaries.
-func resultText(res terminal.Result) string {
-	var b strings.Builder
+// resultText is "host code 55 (text)" or "code 6C (text)" for summaries.
+func resultText(res terminal.Result) string { return resultTexts(res).En }
+
+// resultTexts is resultText in both languages; the terminal's text stays as
+// the terminal sent it.
+func resultTexts(res terminal.Result) model.Text {
+	var t model.Text
 	if res.HostCode != "" && res.HostCode != "00" {
-		fmt.Fprintf(&b, "host code %s", res.HostCode)
+		t = txf("host code %s", "主机返回码 %s", res.HostCode)
 	} else {
-		fmt.Fprintf(&b, "code %02X", res.Code)
+		t = txf("code %02X", "结果码 %02X", res.Code)
 	}
 	if res.Text != "" {
-		fmt.Fprintf(&b, " (%s)", res.Text)
+		t = cat(t, txf(" (%s)", "（%s）", res.Text))
 	}
-	return b.String()
+	return t
 }
 
 func (r *run) link(ctx context.Context) Result {
@@ -118,7 +135,7 @@ func (r *run) link(ctx context.Context) Result {
 		if canceled(ctx, err) {
 			r.abort(ctx)
 		}
-		return Result{Status: model.StatusError, Summary: describeErr("registration", err, t) + linkHint(err), Evidence: ev}
+		return Result{Status: model.StatusError, Text: cat(describeErr(opRegistration, err, t), linkHint(err)), Evidence: ev}
 	}
 	ev["latency_ms"] = strconv.FormatInt(r.e.now().Sub(start).Milliseconds(), 10)
 	if reg.TID != "" {
@@ -131,31 +148,37 @@ func (r *run) link(ctx context.Context) Result {
 	if reg.Result.Code != 0 {
 		resultEvidence(ev, reg.Result)
 		r.linkErr = fmt.Errorf("registration refused with code %02X", reg.Result.Code)
+		rt := resultTexts(reg.Result)
 		return Result{Status: model.StatusError, Evidence: ev, Codes: r.resultCodes(reg.Result),
-			Summary: fmt.Sprintf("the terminal refused registration with %s: check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal", resultText(reg.Result))}
+			Text: model.Text{
+				En: fmt.Sprintf("the terminal refused registration with %s: check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal", rt.En),
+				Zh: fmt.Sprintf("终端拒绝签到，%s：请检查终端密码（配置文件中的 password 或 POSDOCTOR_PASSWORD），并确认终端已打开收银机接口（ZVT）", rt.Zh),
+			}}
 	}
-	sum := "registered"
+	sum := tx("registered", "已签到")
 	if reg.TID != "" {
-		sum += ", TID " + reg.TID
+		sum = cat(sum, txf(", TID %s", "，终端号 %s", reg.TID))
 	}
 	st := model.StatusOK
 	switch {
 	case reg.StatusByte&0x01 != 0:
-		st, sum = model.StatusWarn, sum+"; the terminal says it needs initialisation"
+		st, sum = model.StatusWarn, cat(sum, tx("; the terminal says it needs initialisation", "；终端提示需要初始化"))
 	case reg.StatusByte&0x02 != 0:
-		st, sum = model.StatusWarn, sum+"; the terminal says it needs a diagnosis"
+		st, sum = model.StatusWarn, cat(sum, tx("; the terminal says it needs a diagnosis", "；终端提示需要诊断"))
 	}
-	return Result{Status: st, Summary: sum, Evidence: ev}
+	return Result{Status: st, Text: sum, Evidence: ev}
 }
 
-func linkHint(err error) string {
+func linkHint(err error) model.Text {
 	switch {
 	case errors.Is(err, terminal.ErrRejected):
-		return ": check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal"
+		return tx(": check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal",
+			"：请检查终端密码（配置文件中的 password 或 POSDOCTOR_PASSWORD），并确认终端已打开收银机接口（ZVT）")
 	case errors.Is(err, terminal.ErrNoAnswer), errors.Is(err, context.DeadlineExceeded):
-		return ": check the cable or address and that the terminal's ECR interface is on"
+		return tx(": check the cable or address and that the terminal's ECR interface is on",
+			"：请检查连接线或地址，并确认终端已打开收银机接口")
 	}
-	return ""
+	return model.Text{}
 }
 
 // statusSeverity is how a terminal status byte (research/zvt.md §4.3) rates.
@@ -187,7 +210,7 @@ func (r *run) ready(ctx context.Context) error {
 	}
 	cctx, cancel := r.cmdCtx(ctx, r.e.cfg.Timeouts.Command)
 	defer cancel()
-	r.e.progress(r.e.current(), "registering at the terminal")
+	r.e.progress(r.e.current(), tx("registering at the terminal", "正在终端上签到"))
 	reg, err := r.e.d.Register(cctx)
 	if err == nil && reg.Result.Code != 0 {
 		err = fmt.Errorf("registration refused with code %02X", reg.Result.Code)
@@ -228,7 +251,7 @@ func (r *run) status(ctx context.Context) Result {
 		if canceled(ctx, err) {
 			r.abort(ctx)
 		}
-		return Result{Status: errStatus(err), Summary: describeErr("status enquiry", err, t)}
+		return Result{Status: errStatus(err), Text: describeErr(opStatus, err, t)}
 	}
 	ev := map[string]string{
 		FactDeviceState: s.DeviceState.String(),
@@ -244,20 +267,20 @@ func (r *run) status(ctx context.Context) Result {
 	}
 	var codes []model.Code
 	st := statusSeverity(s.Code)
-	var notes []string
+	var notes []model.Text
 	if s.Code != 0 {
 		codes = append(codes, model.Code{Scheme: model.SchemeZVTStatus, Value: hex2(s.Code)})
-		txt := s.Text
-		if txt == "" {
-			txt = "status " + hex2(s.Code)
+		txt := same(s.Text)
+		if s.Text == "" {
+			txt = txf("status %s", "状态 %s", hex2(s.Code))
 		}
-		notes = append(notes, fmt.Sprintf("terminal status %02X %s", s.Code, txt))
+		notes = append(notes, model.Text{En: fmt.Sprintf("terminal status %02X %s", s.Code, txt.En), Zh: fmt.Sprintf("终端状态 %02X %s", s.Code, txt.Zh)})
 	}
 	switch s.DeviceState {
 	case terminal.DeviceReady, terminal.DeviceUnknown:
 	default:
 		st = model.StatusFail
-		notes = append(notes, "device state "+s.DeviceState.String())
+		notes = append(notes, cat(tx("device state ", "设备状态："), deviceStateText(s.DeviceState)))
 	}
 	if !s.Time.IsZero() {
 		ev["terminal_time"] = s.Time.Format(time.RFC3339)
@@ -265,20 +288,20 @@ func (r *run) status(ctx context.Context) Result {
 		ev["clock_skew_s"] = strconv.FormatInt(int64(skew.Round(time.Second)/time.Second), 10)
 		if abs(skew) > r.e.cfg.Timeouts.ClockSkew {
 			st = worse(st, model.StatusWarn)
-			notes = append(notes, fmt.Sprintf("terminal clock is %s off the laptop's", abs(skew).Round(time.Second)))
+			notes = append(notes, txf("terminal clock is %s off the laptop's", "终端时钟与本机相差 %s", abs(skew).Round(time.Second)))
 		}
 	}
-	sum := "ready"
+	sum := tx("ready", "就绪")
 	if s.TID != "" {
-		sum += ", TID " + s.TID
+		sum = cat(sum, txf(", TID %s", "，终端号 %s", s.TID))
 	}
 	if len(notes) > 0 {
-		sum = strings.Join(notes, "; ")
+		sum = joinText(notes)
 		if s.TID != "" {
-			sum += " (TID " + s.TID + ")"
+			sum = cat(sum, txf(" (TID %s)", "（终端号 %s）", s.TID))
 		}
 	}
-	return Result{Status: st, Summary: sum, Evidence: ev, Codes: codes}
+	return Result{Status: st, Text: sum, Evidence: ev, Codes: codes}
 }
 
 func abs(d time.Duration) time.Duration {
@@ -304,47 +327,67 @@ func (r *run) version(ctx context.Context) Result {
 		if canceled(ctx, err) {
 			r.abort(ctx)
 		}
-		return Result{Status: model.StatusError, Summary: describeErr("status enquiry", err, r.e.cfg.Timeouts.Command)}
+		return Result{Status: model.StatusError, Text: describeErr(opStatus, err, r.e.cfg.Timeouts.Command)}
 	}
 	ev := map[string]string{}
 	if s.Model != "" {
 		ev["model"] = s.Model
 	}
 	if s.SoftwareVersion == "" {
-		return Result{Status: model.StatusWarn, Summary: "the terminal did not report its software version", Evidence: ev}
+		return Result{Status: model.StatusWarn, Text: tx("the terminal did not report its software version", "终端没有报告软件版本"), Evidence: ev}
 	}
 	ev[FactSoftwareVersion] = s.SoftwareVersion
 	have, ok := parseVersion(s.SoftwareVersion)
 	if !ok {
-		return Result{Status: model.StatusWarn, Summary: fmt.Sprintf("software version %q has no version number to compare", s.SoftwareVersion), Evidence: ev}
+		return Result{Status: model.StatusWarn, Text: txf("software version %q has no version number to compare", "软件版本 %q 里没有可比较的版本号", s.SoftwareVersion), Evidence: ev}
 	}
 	b, ok := matchBaseline(r.e.cfg.Baselines, s.Model)
 	if !ok {
-		m := s.Model
-		if m == "" {
-			m = "unknown model"
+		m := same(s.Model)
+		if s.Model == "" {
+			m = tx("unknown model", "未知型号")
 		}
-		return Result{Status: model.StatusWarn, Evidence: ev,
-			Summary: fmt.Sprintf("software %s on %s: no baseline for this model (add one under baselines in the config)", s.SoftwareVersion, m)}
+		return Result{Status: model.StatusWarn, Evidence: ev, Text: model.Text{
+			En: fmt.Sprintf("software %s on %s: no baseline for this model (add one under baselines in the config)", s.SoftwareVersion, m.En),
+			Zh: fmt.Sprintf("%s 的软件版本 %s：该型号没有基线版本（请在配置的 baselines 中添加）", m.Zh, s.SoftwareVersion),
+		}}
 	}
 	want, _ := parseVersion(b.MinVersion)
 	ev["baseline"] = b.MinVersion
 	ev["baseline_model"] = b.Model
 	if compareVersions(have, want) < 0 {
 		ev[FactVersionBelowBaseline] = "true"
-		return Result{Status: model.StatusFail, Evidence: ev,
-			Summary: fmt.Sprintf("software %s is older than the minimum %s for %s: update the terminal software", s.SoftwareVersion, b.MinVersion, modelName(s.Model))}
+		mn := modelName(s.Model)
+		return Result{Status: model.StatusFail, Evidence: ev, Text: model.Text{
+			En: fmt.Sprintf("software %s is older than the minimum %s for %s: update the terminal software", s.SoftwareVersion, b.MinVersion, mn.En),
+			Zh: fmt.Sprintf("软件版本 %s 低于%s的最低版本 %s：请升级终端软件", s.SoftwareVersion, mn.Zh, b.MinVersion),
+		}}
 	}
 	ev[FactVersionBelowBaseline] = "false"
 	return Result{Status: model.StatusOK, Evidence: ev,
-		Summary: fmt.Sprintf("software %s (minimum %s)", s.SoftwareVersion, b.MinVersion)}
+		Text: txf("software %s (minimum %s)", "软件版本 %s（最低 %s）", s.SoftwareVersion, b.MinVersion)}
 }
 
-func modelName(m string) string {
+func modelName(m string) model.Text {
 	if m == "" {
-		return "this model"
+		return tx("this model", "该型号")
 	}
-	return m
+	return model.Text{En: m, Zh: " " + m + " "}
+}
+
+// deviceStateText is a device state in words.
+func deviceStateText(s terminal.DeviceState) model.Text {
+	switch s {
+	case terminal.DeviceReady:
+		return tx(s.String(), "就绪")
+	case terminal.DeviceNeedsInit:
+		return tx(s.String(), "需要初始化")
+	case terminal.DeviceNoKeys:
+		return tx(s.String(), "没有密钥")
+	case terminal.DeviceFraud:
+		return tx(s.String(), "疑似欺诈锁定")
+	}
+	return same(s.String())
 }
 
 // commFailure are ZVT result codes meaning the terminal could not reach the
@@ -355,10 +398,10 @@ func (r *run) network(ctx context.Context) Result {
 	ev := map[string]string{}
 	var codes []model.Code
 	st := model.StatusOK
-	var notes []string
+	var notes []model.Text
 	if r.linkErr == nil {
 		t := r.e.cfg.Timeouts.Command
-		r.e.progress(model.CheckNetwork, "terminal is checking its host connection")
+		r.e.progress(model.CheckNetwork, tx("terminal is checking its host connection", "终端正在检测与主机的连接"))
 		start := r.e.now()
 		var hc terminal.HostCheck
 		err := r.ready(ctx)
@@ -375,15 +418,15 @@ func (r *run) network(ctx context.Context) Result {
 				r.abort(ctx)
 			}
 			st = errStatus(err)
-			notes = append(notes, describeErr("terminal diagnosis", err, t))
+			notes = append(notes, describeErr(opDiagnosis, err, t))
 		case hc.Result.OK():
 			ev[FactHostReachable] = "true"
 			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
 			ev[FactZVTResult] = "00"
-			notes = append(notes, fmt.Sprintf("terminal reached its host in %s", lat.Round(time.Millisecond)))
+			notes = append(notes, txf("terminal reached its host in %s", "终端连通主机，用时 %s", lat.Round(time.Millisecond)))
 			if lat > r.e.cfg.Timeouts.SlowHost {
 				st = model.StatusWarn
-				notes[len(notes)-1] += fmt.Sprintf(" (slow: above %s)", r.e.cfg.Timeouts.SlowHost)
+				notes[len(notes)-1] = cat(notes[len(notes)-1], txf(" (slow: above %s)", "（偏慢：超过 %s）", r.e.cfg.Timeouts.SlowHost))
 			}
 		default:
 			resultEvidence(ev, hc.Result)
@@ -392,16 +435,16 @@ func (r *run) network(ctx context.Context) Result {
 			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
 			if hc.Result.HostCode != "" && hc.Result.HostCode != "00" {
 				ev[FactHostReachable] = "true"
-				notes = append(notes, "the host answered the terminal's diagnosis with "+resultText(hc.Result))
+				notes = append(notes, cat(tx("the host answered the terminal's diagnosis with ", "主机回应了终端的诊断："), resultTexts(hc.Result)))
 			} else {
 				if commFailure[hc.Result.Code] {
 					ev[FactHostReachable] = "false"
 				}
-				notes = append(notes, "the terminal could not complete its host diagnosis: "+resultText(hc.Result))
+				notes = append(notes, cat(tx("the terminal could not complete its host diagnosis: ", "终端未能完成主机诊断："), resultTexts(hc.Result)))
 			}
 		}
 	} else {
-		notes = append(notes, "terminal diagnosis skipped: no link")
+		notes = append(notes, tx("terminal diagnosis skipped: no link", "未做终端诊断：没有连接"))
 		st = model.StatusSkip
 	}
 	if r.probes != nil {
@@ -415,19 +458,19 @@ func (r *run) network(ctx context.Context) Result {
 			st = model.StatusOK
 		}
 		st = worse(st, pst)
-		if pnote != "" {
+		if pnote.En != "" {
 			notes = append(notes, pnote)
 		}
 	}
-	return Result{Status: st, Summary: strings.Join(notes, "; "), Evidence: ev, Codes: codes}
+	return Result{Status: st, Text: joinText(notes), Evidence: ev, Codes: codes}
 }
 
 func (r *run) reader(ctx context.Context) Result {
 	t := r.e.cfg.Timeouts.Card
 	if err := r.ready(ctx); err != nil {
-		return Result{Status: model.StatusError, Summary: err.Error()}
+		return Result{Status: model.StatusError, Text: readyErrText(err)}
 	}
-	r.e.progress(model.CheckReader, fmt.Sprintf("present a card at the terminal (within %s)", t))
+	r.e.progress(model.CheckReader, txf("present a card at the terminal (within %s)", "请在终端上插卡、刷卡或挥卡（%s 内）", t))
 	cctx, cancel := r.cmdCtx(ctx, t+r.e.cfg.Timeouts.Command)
 	card, err := r.e.d.ReadCard(cctx, t)
 	cancel()
@@ -443,9 +486,10 @@ func (r *run) reader(ctx context.Context) Result {
 	}
 	if err != nil {
 		if errors.Is(err, terminal.ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded) {
-			return Result{Status: model.StatusError, Evidence: ev, Summary: fmt.Sprintf("no card was read within %s: present the card when the terminal asks, then run again", t)}
+			return Result{Status: model.StatusError, Evidence: ev, Text: txf("no card was read within %s: present the card when the terminal asks, then run again",
+				"%s 内没有读到卡：请在终端提示时出示卡片，然后重新运行", t)}
 		}
-		return Result{Status: errStatus(err), Evidence: ev, Summary: describeErr("read card", err, t)}
+		return Result{Status: errStatus(err), Evidence: ev, Text: describeErr(opReadCard, err, t)}
 	}
 	resultEvidence(ev, card.Result)
 	if !card.PAN.IsZero() {
@@ -464,26 +508,32 @@ func (r *run) reader(ctx context.Context) Result {
 	switch card.Result.Code {
 	case 0:
 	case 0x6C:
-		return Result{Status: model.StatusError, Evidence: ev, Summary: "the card prompt timed out or was aborted at the terminal: present the card, then run again"}
+		return Result{Status: model.StatusError, Evidence: ev, Text: tx("the card prompt timed out or was aborted at the terminal: present the card, then run again",
+			"终端上的读卡提示超时或被取消：请出示卡片，然后重新运行")}
 	case 0x78:
 		ev[FactCardExpired] = "true"
 		ev[FactCardReadable] = "true"
-		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the card is expired (" + resultText(card.Result) + ")"}
+		rt := resultTexts(card.Result)
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: model.Text{En: "the card is expired (" + rt.En + ")", Zh: "卡片已过期（" + rt.Zh + "）"}}
 	default:
 		ev[FactCardReadable] = "false"
-		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the terminal could not read the card: " + resultText(card.Result)}
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: cat(tx("the terminal could not read the card: ", "终端读不了这张卡："), resultTexts(card.Result))}
 	}
 	ev[FactCardReadable] = "true"
 	expired := expiredAt(card.Expiry, r.e.now())
 	ev[FactCardExpired] = boolStr(expired)
-	desc := strings.TrimSpace(fmt.Sprintf("%s card %s", card.Technology, card.PAN))
+	desc := model.Text{
+		En: strings.TrimSpace(fmt.Sprintf("%s card %s", card.Technology, card.PAN)),
+		Zh: strings.TrimSpace(fmt.Sprintf("%s %s", techName(card.Technology), card.PAN)),
+	}
 	if len(card.Expiry) == 4 {
-		desc += ", expires " + card.Expiry[2:] + "/" + card.Expiry[:2]
+		mmyy := card.Expiry[2:] + "/" + card.Expiry[:2]
+		desc = cat(desc, txf(", expires %s", "，有效期 %s", mmyy))
 	}
 	if expired {
-		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the card is expired: " + desc}
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: cat(tx("the card is expired: ", "卡片已过期："), desc)}
 	}
-	return Result{Status: model.StatusOK, Evidence: ev, Codes: codes, Summary: "read " + desc}
+	return Result{Status: model.StatusOK, Evidence: ev, Codes: codes, Text: cat(tx("read ", "读到"), desc)}
 }
 
 // expiredAt reports whether a YYMM expiry is before now's month.
@@ -499,4 +549,27 @@ func expiredAt(yymm string, now time.Time) bool {
 	y, m, _ := now.Date()
 	yy += 2000
 	return yy < y || yy == y && mm < int(m)
+}
+
+// techName is "chip card" and the like in Chinese; an unknown technology
+// is just "card".
+func techName(t terminal.Technology) string {
+	switch t {
+	case terminal.TechChip:
+		return "芯片卡"
+	case terminal.TechContactless:
+		return "非接卡"
+	case terminal.TechStripe:
+		return "磁条卡"
+	}
+	if t == terminal.TechUnknown {
+		return "卡"
+	}
+	return string(t) + " 卡"
+}
+
+// readyErrText is the summary of a check that could not register first.
+func readyErrText(err error) model.Text {
+	e := ScrubString(err.Error())
+	return model.Text{En: e, Zh: "无法在终端上签到：" + strings.TrimPrefix(e, "could not register at the terminal: ")}
 }

@@ -59,14 +59,18 @@ func (r *run) money(text string) {
 	r.e.publish(Event{Kind: MoneyEvent, Check: model.CheckTransaction, Text: text})
 }
 
-func formatAmount(amount int64, currency int) string {
-	return fmt.Sprintf("%d.%02d (currency %03d)", amount/100, amount%100, currency)
+func formatAmount(amount int64, currency int) string { return formatAmounts(amount, currency).En }
+
+// formatAmounts is formatAmount in both languages.
+func formatAmounts(amount int64, currency int) model.Text {
+	return txf("%d.%02d (currency %03d)", "%d.%02d（币种 %03d）", amount/100, amount%100, currency)
 }
 
 func (r *run) transaction(ctx context.Context) Result {
 	e := r.e
 	if e.j == nil {
-		return Result{Status: model.StatusError, Summary: "no session journal: a test payment is only sent with a journal (check journal_dir)"}
+		return Result{Status: model.StatusError, Text: tx("no session journal: a test payment is only sent with a journal (check journal_dir)",
+			"没有会话日志：只有写日志时才会发起测试交易（请检查 journal_dir）")}
 	}
 	amount, cur := r.opts.Amount, e.cfg.Currency
 	// Base 36 keeps the reference short and never a 13-digit run.
@@ -79,14 +83,16 @@ func (r *run) transaction(ctx context.Context) Result {
 	rec := func(kind EntryKind, mod func(*Entry)) error { return recordEntry(e.j, base, kind, mod) }
 	// Safety: the intent is on disk before the Authorization is sent.
 	if err := rec(EntryTxnIntent, nil); err != nil {
-		return Result{Status: model.StatusError, Evidence: ev, Summary: "could not write the payment intent to the journal, so no payment was sent: " + err.Error()}
+		return Result{Status: model.StatusError, Evidence: ev, Text: cat(tx("could not write the payment intent to the journal, so no payment was sent: ",
+			"无法把交易意向写入日志，因此没有发起交易："), same(err.Error()))}
 	}
 	if err := r.ready(ctx); err != nil {
 		_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotSent })
-		return Result{Status: model.StatusError, Evidence: ev, Summary: err.Error() + "; no payment was sent"}
+		return Result{Status: model.StatusError, Evidence: ev, Text: cat(readyErrText(err), tx("; no payment was sent", "；没有发起交易"))}
 	}
 	r.money(MoneyIntent)
-	e.progress(model.CheckTransaction, "test payment of "+formatAmount(amount, cur)+": present the card at the terminal")
+	amt := formatAmounts(amount, cur)
+	e.progress(model.CheckTransaction, model.Text{En: "test payment of " + amt.En + ": present the card at the terminal", Zh: "测试交易 " + amt.Zh + "：请在终端上出示卡片"})
 
 	t := e.cfg.Timeouts.Transaction
 	actx, cancel := context.WithTimeout(ctx, t)
@@ -97,16 +103,18 @@ func (r *run) transaction(ctx context.Context) Result {
 			// Nothing was committed at the terminal.
 			_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotSent })
 			r.money(MoneyNotBooked)
-			return Result{Status: errStatus(err), Evidence: ev, Summary: describeErr("authorization", err, t) + "; no payment was made"}
+			return Result{Status: errStatus(err), Evidence: ev, Text: cat(describeErr(opAuthorization, err, t), tx("; no payment was made", "；没有产生交易"))}
 		}
 		// The outcome is unknown: resolve it with Repeat Receipt and Reversal.
 		_ = rec(EntryTxnUnknown, func(en *Entry) { en.Text = ScrubString(err.Error()) })
 		r.money(MoneyUnknown)
-		e.progress(model.CheckTransaction, "the payment's outcome was not heard: asking the terminal for its last receipt")
+		e.progress(model.CheckTransaction, tx("the payment's outcome was not heard: asking the terminal for its last receipt", "没有收到交易结果：正在向终端查询最后一笔凭条"))
 		state, text := r.resolve(ctx, base)
 		ev["resolution"] = state
-		sum := fmt.Sprintf("the outcome of the test payment was not heard (%s); %s", ScrubString(err.Error()), text)
-		return Result{Status: model.StatusFail, Evidence: ev, Summary: sum}
+		es := ScrubString(err.Error())
+		sum := model.Text{En: fmt.Sprintf("the outcome of the test payment was not heard (%s); %s", es, text.En),
+			Zh: fmt.Sprintf("没有收到测试交易的结果（%s）；%s", es, text.Zh)}
+		return Result{Status: model.StatusFail, Evidence: ev, Text: sum}
 	}
 	p.Currency = cur
 	_ = rec(EntryTxnResult, func(en *Entry) { en.Payment = &p })
@@ -124,17 +132,18 @@ func (r *run) transaction(ctx context.Context) Result {
 	if !p.Approved {
 		_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnDeclined })
 		r.money(MoneyDeclined)
-		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the test payment was declined with " + resultText(p.Result)}
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: cat(tx("the test payment was declined with ", "测试交易被拒绝，"), resultTexts(p.Result))}
 	}
 	r.money(MoneyApproved)
 	pauseAfterAuth(ctx)
 	state, text := r.reverse(ctx, base, p)
 	ev["resolution"] = state
 	if state != TxnReversed {
-		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Summary: "the test payment was approved but " + text}
+		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: cat(tx("the test payment was approved but ", "测试交易已批准，但"), text)}
 	}
 	return Result{Status: model.StatusOK, Evidence: ev, Codes: codes,
-		Summary: fmt.Sprintf("test payment of %s approved (receipt %d) and reversed", formatAmount(amount, cur), p.Receipt)}
+		Text: model.Text{En: fmt.Sprintf("test payment of %s approved (receipt %d) and reversed", amt.En, p.Receipt),
+			Zh: fmt.Sprintf("测试交易 %s已批准（凭条号 %d）并已冲正", amt.Zh, p.Receipt)}}
 }
 
 // recordEntry journals one step of a payment: base with its kind set, then
@@ -153,20 +162,20 @@ const resolveTimeout = 60 * time.Second
 
 // reverse reverses an approved payment and journals it; on an unknown
 // outcome it resolves through Repeat Receipt.
-func (r *run) reverse(ctx context.Context, base Entry, p terminal.Payment) (string, string) {
+func (r *run) reverse(ctx context.Context, base Entry, p terminal.Payment) (string, model.Text) {
 	return reverseWith(ctx, r.e.d, r.e.j, base, p, r.money, r.e.cfg.Timeouts.Transaction)
 }
 
 // resolve finds out, after an unknown outcome, whether the terminal booked
 // the payment, and reverses it if so.
-func (r *run) resolve(ctx context.Context, base Entry) (string, string) {
+func (r *run) resolve(ctx context.Context, base Entry) (string, model.Text) {
 	return resolveWith(ctx, r.e.d, r.e.j, base, r.money, r.e.cfg.Timeouts.Transaction, 0)
 }
 
 // noMoney is the money-event sink of recovery, which runs before any engine.
 func noMoney(string) {}
 
-func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, p terminal.Payment, money func(string), t time.Duration) (string, string) {
+func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, p terminal.Payment, money func(string), t time.Duration) (string, model.Text) {
 	rec := func(kind EntryKind, mod func(*Entry)) { _ = recordEntry(j, base, kind, mod) }
 	pp := p
 	rec(EntryReversalIntent, func(en *Entry) { en.Payment = &pp })
@@ -179,15 +188,15 @@ func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 		if rv.Approved {
 			rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnReversed })
 			money(MoneyReversed)
-			return TxnReversed, "reversed"
+			return TxnReversed, tx("reversed", "已冲正")
 		}
 		if rv.Result.Code == 0xB4 { // already reversed
 			rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnAlreadyReversed })
 			money(MoneyReversed)
-			return TxnAlreadyReversed, "the terminal had already reversed it"
+			return TxnAlreadyReversed, tx("the terminal had already reversed it", "终端此前已将其冲正")
 		}
-		instr := unresolvedText(base, p.Receipt, "the terminal refused the reversal with "+resultText(rv.Result))
-		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
+		instr := unresolvedText(base, p.Receipt, cat(tx("the terminal refused the reversal with ", "终端拒绝冲正，"), resultTexts(rv.Result)))
+		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr.En })
 		money(MoneyUnresolved)
 		return TxnUnresolved, instr
 	}
@@ -202,7 +211,7 @@ func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 			rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
 			rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnReversed })
 			money(MoneyReversed)
-			return TxnReversed, "reversed"
+			return TxnReversed, tx("reversed", "已冲正")
 		}
 		if err2 != nil {
 			err = err2
@@ -216,7 +225,7 @@ func reverseWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 // resolveWith asks the terminal for its last transaction and reverses it if
 // it is the approved test payment. known is the payment's receipt when it
 // was heard (0 if not), for the operator's instructions.
-func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, money func(string), t time.Duration, known int) (string, string) {
+func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry, money func(string), t time.Duration, known int) (string, model.Text) {
 	rec := func(kind EntryKind, mod func(*Entry)) { _ = recordEntry(j, base, kind, mod) }
 	var last terminal.Payment
 	var err error
@@ -232,8 +241,9 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 		time.Sleep(200 * time.Millisecond)
 	}
 	if err != nil {
-		instr := unresolvedText(base, known, "Repeat Receipt failed ("+ScrubString(err.Error())+")")
-		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
+		es := ScrubString(err.Error())
+		instr := unresolvedText(base, known, model.Text{En: "Repeat Receipt failed (" + es + ")", Zh: "重打凭条失败（" + es + "）"})
+		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr.En })
 		money(MoneyUnresolved)
 		return TxnUnresolved, instr
 	}
@@ -242,7 +252,7 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 	if !last.Approved || last.Amount != base.Amount || last.Receipt == 0 {
 		rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotBooked })
 		money(MoneyNotBooked)
-		return TxnNotBooked, "the terminal's last receipt shows no approved test payment, so nothing was charged"
+		return TxnNotBooked, tx("the terminal's last receipt shows no approved test payment, so nothing was charged", "终端最后一笔凭条里没有已批准的测试交易，没有产生扣款")
 	}
 	// The terminal booked it: reverse it (a second unknown ends as unresolved).
 	rec(EntryReversalIntent, func(en *Entry) { en.Payment = &lp })
@@ -254,32 +264,38 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 		rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
 		rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnReversed })
 		money(MoneyReversed)
-		return TxnReversed, fmt.Sprintf("the terminal had booked it (receipt %d); it is now reversed", last.Receipt)
+		return TxnReversed, txf("the terminal had booked it (receipt %d); it is now reversed", "终端已记账（凭条号 %d），现已冲正", last.Receipt)
 	case err == nil && rv.Result.Code == 0xB4:
 		rec(EntryReversalResult, func(en *Entry) { en.Payment = &rv })
 		rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnAlreadyReversed })
 		money(MoneyReversed)
-		return TxnAlreadyReversed, fmt.Sprintf("the terminal had already reversed it (receipt %d)", last.Receipt)
+		return TxnAlreadyReversed, txf("the terminal had already reversed it (receipt %d)", "终端此前已将其冲正（凭条号 %d）", last.Receipt)
 	}
-	why := "the reversal did not go through"
+	var detail model.Text
 	if err != nil {
-		why += " (" + ScrubString(err.Error()) + ")"
+		detail = same(ScrubString(err.Error()))
 	} else {
-		why += " (" + resultText(rv.Result) + ")"
+		detail = resultTexts(rv.Result)
 	}
+	why := model.Text{En: "the reversal did not go through (" + detail.En + ")", Zh: "冲正没有成功（" + detail.Zh + "）"}
 	instr := unresolvedText(base, last.Receipt, why)
-	rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr })
+	rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr.En })
 	money(MoneyUnresolved)
 	return TxnUnresolved, instr
 }
 
 // unresolvedText tells the operator exactly what to do with a payment that
 // is still open.
-func unresolvedText(base Entry, receipt int, why string) string {
-	rc := "the last receipt"
+func unresolvedText(base Entry, receipt int, why model.Text) model.Text {
+	rc := tx("the last receipt", "最后一笔交易")
 	if receipt != 0 {
-		rc = "receipt " + strconv.Itoa(receipt)
+		rc = txf("receipt %d", "凭条号 %d 的交易", receipt)
 	}
-	return fmt.Sprintf("test payment %s of %s on %s may still be booked: %s. Reverse %s on the terminal's menu (Storno/撤销), or run posdoctor check --target %s again to retry; the journal keeps it open until then",
-		base.TxnRef, formatAmount(base.Amount, base.Currency), base.Target, why, rc, base.Target)
+	amt := formatAmounts(base.Amount, base.Currency)
+	return model.Text{
+		En: fmt.Sprintf("test payment %s of %s on %s may still be booked: %s. Reverse %s on the terminal's menu (Storno/撤销), or run posdoctor check --target %s again to retry; the journal keeps it open until then",
+			base.TxnRef, amt.En, base.Target, why.En, rc.En, base.Target),
+		Zh: fmt.Sprintf("终端 %s 上的测试交易 %s，金额 %s，可能仍已记账：%s。请在终端菜单中撤销%s（Storno/撤销），或再次运行 posdoctor check --target %s 重试；在此之前日志会一直保留这笔未了结的交易",
+			base.Target, base.TxnRef, amt.Zh, why.Zh, rc.Zh, base.Target),
+	}
 }
