@@ -435,6 +435,7 @@ func (d *Driver) result(out *Outcome) terminal.Result {
 		// "waiting for FEP response", which would mislead.
 		r.Text = out.LastPromptText(cs)
 	}
+	r.Text = terminal.ScrubString(r.Text) // the terminal's or host's words
 	return r
 }
 

@@ -130,7 +130,8 @@ type Outcome struct {
 	Prompts []*IntermediateStatus
 	// StatusInfos are the 04 0F messages in order (Read Card ends with one).
 	StatusInfos []*StatusInfo
-	// Lines are the printed lines (06 D1 and 06 D3) in order, decoded.
+	// Lines are the printed lines (06 D1 and 06 D3) in order, decoded, with
+	// a full PAN masked (terminal.ScrubString).
 	Lines []string
 	// SetTime is the PT's 04 01 (after a Diagnosis), if any.
 	SetTime *SetTimeECR
@@ -318,7 +319,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 				t4 = d
 			}
 			deadline = time.Now().Add(t4)
-			s.emit(terminal.Event{Kind: terminal.EventPrompt, Code: int(v.Code), Text: v.Text(s.opts.Charset)})
+			s.emit(terminal.Event{Kind: terminal.EventPrompt, Code: int(v.Code), Text: terminal.ScrubString(v.Text(s.opts.Charset))})
 		case *StatusInfo:
 			out.StatusInfos = append(out.StatusInfos, v)
 			deadline = time.Now().Add(t4)
@@ -329,11 +330,13 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 			if v.Attribute == 0xFF {
 				continue // line feeds
 			}
-			line := s.opts.Charset.DecodeText(v.Text)
+			// A misconfigured terminal may print the full PAN on a receipt.
+			line := terminal.ScrubString(s.opts.Charset.DecodeText(v.Text))
 			out.Lines = append(out.Lines, line)
 			s.emit(terminal.Event{Kind: terminal.EventPrintLine, Code: -1, Text: line})
 		case *PrintTextBlock:
 			for _, line := range v.Lines(s.opts.Charset) {
+				line = terminal.ScrubString(line)
 				out.Lines = append(out.Lines, line)
 				s.emit(terminal.Event{Kind: terminal.EventPrintLine, Code: -1, Text: line})
 			}
