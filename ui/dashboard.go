@@ -25,9 +25,11 @@ const (
 type checkRow struct {
 	phase   checkPhase
 	started time.Time
-	prompt  string
-	result  checks.Result
-	hasRes  bool
+	// prompt is what the running check is doing now: the engine's text in
+	// both languages, or the terminal's prompt as it sent it (both fields).
+	prompt model.Text
+	result checks.Result
+	hasRes bool
 }
 
 type moneyLine struct {
@@ -104,11 +106,11 @@ func (d *dashboard) startRun(ids []model.CheckID) {
 
 func (d *dashboard) started(id model.CheckID, at time.Time) {
 	if r := d.rows[id]; r != nil && r.phase != phaseDone {
-		r.phase, r.started, r.prompt = phaseRunning, at, ""
+		r.phase, r.started, r.prompt = phaseRunning, at, model.Text{}
 	}
 }
 
-func (d *dashboard) progress(id model.CheckID, text string) {
+func (d *dashboard) progress(id model.CheckID, text model.Text) {
 	if r := d.rows[id]; r != nil && r.phase != phaseDone {
 		if r.phase == phaseWaiting {
 			r.phase, r.started = phaseRunning, d.m.now()
@@ -122,7 +124,7 @@ func (d *dashboard) finished(res checks.Result) {
 	if r == nil {
 		return
 	}
-	r.phase, r.result, r.hasRes, r.prompt = phaseDone, res, true, ""
+	r.phase, r.result, r.hasRes, r.prompt = phaseDone, res, true, model.Text{}
 	if d.m.running {
 		d.finishedInRun[res.ID] = struct{}{}
 	}
@@ -310,7 +312,7 @@ func (d *dashboard) View() string {
 func (d *dashboard) detail(r checks.Result) string {
 	m, th := d.m, d.m.th
 	var b strings.Builder
-	b.WriteString("\n  " + th.Title.Render(string(r.ID)+":") + " " + cut(r.Summary, d.w-6-len(r.ID)) + "\n")
+	b.WriteString("\n  " + th.Title.Render(string(r.ID)+":") + " " + cut(r.SummaryIn(d.m.lang), d.w-6-len(r.ID)) + "\n")
 	keys := make([]string, 0, len(r.Evidence))
 	for k := range r.Evidence {
 		keys = append(keys, k)
@@ -357,13 +359,13 @@ func (d *dashboard) stateOf(id model.CheckID, r *checkRow) (badge, word, detail 
 	case phaseWaiting:
 		return "[WAIT]", m.T("st.waiting"), ""
 	case phaseRunning:
-		p := r.prompt
+		p := r.prompt.In(m.lang)
 		if p == "" {
 			p = m.T("st.running")
 		}
 		return "[RUN " + m.spinner() + "]", m.T("st.running"), p
 	case phaseDone:
-		return statusBadge(r.result.Status), m.statusWord(r.result.Status), r.result.Summary
+		return statusBadge(r.result.Status), m.statusWord(r.result.Status), r.result.SummaryIn(m.lang)
 	}
 	if id.NeedsCard() {
 		return "[ - ]", m.T("st.notrun"), m.T("dash.needscard")

@@ -153,7 +153,7 @@ func (s *fakeSession) Run(ctx context.Context, ids []model.CheckID, opts RunOpti
 	for _, id := range ids {
 		r := s.results[id]
 		if s.inits > 0 && id == model.CheckStatus {
-			r.Status, r.Summary = model.StatusOK, "ready"
+			r.Status, r.Summary, r.Text = model.StatusOK, "ready", model.Text{En: "ready", Zh: "就绪"}
 		}
 		out = append(out, r)
 	}

@@ -87,7 +87,7 @@ var screens = []struct {
 	}},
 	{"wizard-verified", func(m *Model, fb *fakeBackend) {
 		fs := connectFake(m, fb, "sim://keys-out-of-sync")
-		st := result(model.CheckStatus, model.StatusFail, 200*time.Millisecond, "needs initialisation (status 83)")
+		st := resultZh(model.CheckStatus, model.StatusFail, 200*time.Millisecond, "needs initialisation (status 83)", "需要初始化（状态 83）")
 		fs.results[model.CheckStatus] = st
 		press(m, "a", "n")
 		rs := lostCardResults()
@@ -97,7 +97,7 @@ var screens = []struct {
 		typeText(m, "signed in from the terminal menu")
 		press(m, "enter", "f")
 		m.Update(fixDoneMsg{step: "initialise_terminal"})
-		ok := result(model.CheckStatus, model.StatusOK, 210*time.Millisecond, "ready (00)")
+		ok := resultZh(model.CheckStatus, model.StatusOK, 210*time.Millisecond, "ready (00)", "就绪（00）")
 		m.Update(runDoneMsg{gen: m.runGen, ids: []model.CheckID{model.CheckStatus}, results: []checks.Result{ok}, purpose: m.runPurpose})
 	}},
 	{"trace", func(m *Model, fb *fakeBackend) {

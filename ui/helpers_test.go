@@ -64,13 +64,21 @@ func connectFake(m *Model, fb *fakeBackend, target string) *fakeSession {
 	return fs
 }
 
-// result builds a check result.
+// result builds a check result with an English summary only (as a result
+// from an old journal has).
 func result(id model.CheckID, st model.Status, d time.Duration, summary string) checks.Result {
 	return checks.Result{ID: id, Status: st, Duration: d, DurationMS: d.Milliseconds(), Summary: summary}
 }
 
+// resultZh is result with the summary in Chinese too, as the engine makes it.
+func resultZh(id model.CheckID, st model.Status, d time.Duration, summary, zh string) checks.Result {
+	r := result(id, st, d, summary)
+	r.Text = model.Text{En: summary, Zh: zh}
+	return r
+}
+
 func lostCardResults() []checks.Result {
-	tx := result(model.CheckTransaction, model.StatusFail, 4200*time.Millisecond, "declined: host code 41 (lost card)")
+	tx := resultZh(model.CheckTransaction, model.StatusFail, 4200*time.Millisecond, "declined: host code 41 (lost card)", "测试交易被拒绝，主机返回码 41（挂失卡）")
 	tx.Evidence = map[string]string{"host_code": "41", "zvt_result": "29", "amount": "1", "reversal": "not needed (declined)"}
 	tx.Trace = []terminal.Frame{
 		{Dir: terminal.ToTerminal, Hex: "06 01 07 04 00 00 00 00 01 49 09 78", Summary: "06 01 Authorization", Detail: "amount 0.01, currency 978"},
@@ -80,11 +88,11 @@ func lostCardResults() []checks.Result {
 		{Dir: terminal.FromTerminal, Hex: "06 1E 01 29", Summary: "06 1E Abort: 29"},
 	}
 	return []checks.Result{
-		result(model.CheckLink, model.StatusOK, 180*time.Millisecond, "registered, TLV supported"),
-		result(model.CheckStatus, model.StatusOK, 240*time.Millisecond, "ready (00)"),
-		result(model.CheckVersion, model.StatusWarn, 5*time.Millisecond, "3.10.4 below baseline 3.12.0"),
-		result(model.CheckNetwork, model.StatusOK, 1300*time.Millisecond, "host reachable, 220 ms"),
-		result(model.CheckReader, model.StatusOK, 3100*time.Millisecond, "chip card 625800******0012 read"),
+		resultZh(model.CheckLink, model.StatusOK, 180*time.Millisecond, "registered, TLV supported", "已签到，支持 TLV"),
+		resultZh(model.CheckStatus, model.StatusOK, 240*time.Millisecond, "ready (00)", "就绪（00）"),
+		resultZh(model.CheckVersion, model.StatusWarn, 5*time.Millisecond, "3.10.4 below baseline 3.12.0", "软件版本 3.10.4 低于基线 3.12.0"),
+		resultZh(model.CheckNetwork, model.StatusOK, 1300*time.Millisecond, "host reachable, 220 ms", "主机可达，220 ms"),
+		resultZh(model.CheckReader, model.StatusOK, 3100*time.Millisecond, "chip card 625800******0012 read", "读到芯片卡 625800******0012"),
 		tx,
 	}
 }

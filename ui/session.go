@@ -232,7 +232,13 @@ func (m *Model) applyEvent(ev checks.Event) {
 			return
 		}
 		if m.running && slices.Contains(m.runIDs, ev.Check) {
-			m.dash.progress(ev.Check, ev.Text)
+			// The engine's own texts come in both languages; the
+			// terminal's prompts only as the terminal sent them.
+			zh := ev.TextZh
+			if zh == "" {
+				zh = ev.Text
+			}
+			m.dash.progress(ev.Check, model.Text{En: ev.Text, Zh: zh})
 		}
 	case checks.CheckFinished:
 		if ev.Result != nil {
