@@ -77,11 +77,11 @@ func TestSpinnerTicksOnlyWhileBusy(t *testing.T) {
 }
 
 func TestQuitAsksWhenWorkIsRunning(t *testing.T) {
-	m, fb := newTestModel(t, model.LangEn, 80, 24)
+	m, _ := newTestModel(t, model.LangEn, 80, 24)
 	if !isQuit(press(m, "q")) {
 		t.Fatal("q did not quit an idle console")
 	}
-	m, fb = newTestModel(t, model.LangEn, 80, 24)
+	m, fb := newTestModel(t, model.LangEn, 80, 24)
 	connectFake(m, fb, "sim://healthy")
 	press(m, "a", "n")
 	if cmd := press(m, "q"); isQuit(cmd) {

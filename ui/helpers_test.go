@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func typeText(m *Model, s string) {
 // connectFake connects m to the fake session without running Cmds.
 func connectFake(m *Model, fb *fakeBackend, target string) *fakeSession {
 	m.startConnect(target)
-	s, _ := fb.Connect(nil, target)
+	s, _ := fb.Connect(context.Background(), target)
 	fs := s.(*fakeSession)
 	ch, unsub := fs.Subscribe()
 	m.Update(connectedMsg{gen: m.connGen, target: target, sess: fs, events: ch, unsub: unsub})

@@ -79,12 +79,6 @@ func (e *ExitError) Error() string {
 // Unwrap returns Err.
 func (e *ExitError) Unwrap() error { return e.Err }
 
-// notYet is what a subcommand that is not built yet answers: an honest error,
-// never fake output.
-func notYet(name string) error {
-	return &ExitError{Code: exitCantRun, Err: fmt.Errorf("%s is not yet available in this build", name)}
-}
-
 // exitCode is the one place errors become exit codes.
 func exitCode(err error) int {
 	var ee *ExitError

@@ -150,18 +150,11 @@ func (s *tmuxSession) screen() string {
 	return string(out)
 }
 
-// keys sends tmux key names (Enter, Escape) or literal text with -l.
+// keys sends tmux key names (Enter, Escape), or literal text after -l.
 func (s *tmuxSession) keys(k ...string) {
 	s.t.Helper()
 	if out, err := exec.Command("tmux", append([]string{"-L", s.socket, "send-keys", "-t", "pd"}, k...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("send-keys %v: %v %s", k, err, out)
-	}
-}
-
-func (s *tmuxSession) literal(text string) {
-	s.t.Helper()
-	if out, err := exec.Command("tmux", "-L", s.socket, "send-keys", "-t", "pd", "-l", text).CombinedOutput(); err != nil {
-		s.t.Fatalf("send-keys -l %q: %v %s", text, err, out)
 	}
 }
 
