@@ -243,3 +243,35 @@ func assertNarrow(t *testing.T, stage, scr string) {
 		}
 	}
 }
+
+// TestFlowSummariesInChinese: after a run against the real engine, the
+// console in Chinese shows the checks' summaries in Chinese, and the report
+// exported in Chinese has them too.
+func TestFlowSummariesInChinese(t *testing.T) {
+	f := newFlow(t, "sim://wrong-pin")
+	f.wait("connect", 15*time.Second, "What did the terminal show?", "Connected to sim://wrong-pin")
+	f.key("a")
+	f.wait("confirm", 5*time.Second, "Test transaction", "reverses it at once")
+	f.key("y")
+	scr := f.wait("run", 60*time.Second, "Run finished", "the test payment was declined")
+	f.key("L")
+	scr = f.wait("zh", 5*time.Second, "已签到，终端号", "测试交易被拒绝，主机返回码 55")
+	if strings.Contains(scr, "the test payment was declined") || strings.Contains(scr, "registered, TID") {
+		t.Errorf("English summaries on the Chinese screen:\n%s", scr)
+	}
+	f.key("e")
+	f.wait("export dialog", 5*time.Second, "导出会话报告")
+	f.key("m")
+	f.wait("export", 10*time.Second, "报告已写入")
+	files, _ := filepath.Glob(filepath.Join(f.journal, "*-report.md"))
+	if len(files) != 1 {
+		t.Fatalf("report files: %v", files)
+	}
+	rep, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rep), "测试交易被拒绝，主机返回码 55") {
+		t.Errorf("the Chinese report lacks the Chinese summary:\n%s", rep)
+	}
+}
