@@ -385,7 +385,7 @@ func deviceStateText(s terminal.DeviceState) model.Text {
 	case terminal.DeviceNoKeys:
 		return tx(s.String(), "没有密钥")
 	case terminal.DeviceFraud:
-		return tx(s.String(), "疑似欺诈锁定")
+		return tx(s.String(), "欺诈锁定")
 	}
 	return same(s.String())
 }

@@ -340,7 +340,7 @@ func (m *Model) deviceState() string {
 	if m.identity.TID == "" && m.identity.Model == "" {
 		return "-"
 	}
-	return m.identity.DeviceState.String()
+	return m.T("dev." + m.identity.DeviceState.String())
 }
 
 func (d *dashboard) moneyText(t string) string {

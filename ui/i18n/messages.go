@@ -234,4 +234,11 @@ var messages = map[string]msg{
 	"export.writing": {"Writing the report...", "正在写入报告..."},
 	"export.written": {"Report written to %s", "报告已写入 %s"},
 	"export.failed":  {"Could not write the report: %v", "无法写入报告：%v"},
+
+	// device states (terminal.DeviceState.String()); English keeps the names
+	"dev.ready":                {"ready", "就绪"},
+	"dev.needs_initialisation": {"needs_initialisation", "需要初始化"},
+	"dev.no_keys":              {"no_keys", "没有密钥"},
+	"dev.fraud":                {"fraud", "欺诈锁定"},
+	"dev.unknown":              {"unknown", "未知"},
 }
