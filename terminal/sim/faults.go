@@ -22,6 +22,7 @@ const (
 	FaultISO88591           = "iso-8859-1"          // texts in ISO-8859-1 instead of CP437
 	FaultTLVInPrint         = "tlv-in-print"        // print lines carry a trailing TLV inside the text (card complete)
 	FaultVendorIntermediate = "vendor-intermediate" // Ingenico intermediate codes A0–A5
+	FaultFullPAN            = "full-pan"            // the PAN in full in BMP 22 and on the receipt (a misconfigured terminal)
 )
 
 type faultSpec struct {
@@ -43,6 +44,7 @@ var faultSpecs = map[string]faultSpec{
 	FaultISO88591:           {help: "send texts in ISO-8859-1 instead of CP437"},
 	FaultTLVInPrint:         {help: "append a TLV (receipt type) inside each print line's text"},
 	FaultVendorIntermediate: {help: "send Ingenico intermediate status codes (A0 payment processed, A1/A2 cancellation (not) successful)"},
+	FaultFullPAN:            {help: "send the card's PAN unmasked in BMP 22 and print it in full on the receipt (a misconfigured terminal; the console must mask it)"},
 }
 
 // FaultNames returns the valid fault names, sorted.
@@ -133,6 +135,7 @@ type faultSet struct {
 	iso88591       bool
 	tlvInPrint     bool
 	vendorInterm   bool
+	fullPAN        bool
 }
 
 func (fs *faultSet) add(f Fault) {
@@ -159,5 +162,7 @@ func (fs *faultSet) add(f Fault) {
 		fs.tlvInPrint = true
 	case FaultVendorIntermediate:
 		fs.vendorInterm = true
+	case FaultFullPAN:
+		fs.fullPAN = true
 	}
 }

@@ -470,7 +470,7 @@ func (t *Terminal) authorization(r request) ([]Step, *Txn) {
 	f.Set(zvt.BMPDate, mustBCD(now.Format("0102")))
 	if card.Readable {
 		f.Set(zvt.BMPExpiry, mustBCD(card.Expiry))
-		f.SetDigits(zvt.BMPPAN, maskedPAN(card.PAN))
+		f.SetDigits(zvt.BMPPAN, t.panOnWire(card.PAN))
 	}
 	f.SetDigits(zvt.BMPTID, t.sc.Identity.TID)
 	txn := &Txn{Trace: trace, Amount: amount, HostCode: ans.hostCode, Result: ans.rc}
@@ -802,12 +802,29 @@ func (t *Terminal) receiptLines(x *Txn, c *Card, now time.Time, verdict string) 
 	return []string{
 		head,
 		"TID " + t.sc.Identity.TID,
-		c.CardName + " " + terminal.NewPAN(c.PAN).String(),
+		c.CardName + " " + t.panOnReceipt(c.PAN),
 		fmt.Sprintf("AMOUNT %d.%02d", x.Amount/100, x.Amount%100),
 		fmt.Sprintf("TRACE %06d  RECEIPT %04d", x.Trace, x.Receipt),
 		now.Format("2006-01-02 15:04:05"),
 		verdict,
 	}
+}
+
+// panOnWire is the PAN as BMP 22 carries it: masked, unless the full-pan
+// fault plays a misconfigured terminal.
+func (t *Terminal) panOnWire(pan string) string {
+	if t.faults.fullPAN {
+		return pan
+	}
+	return maskedPAN(pan)
+}
+
+// panOnReceipt is the PAN as the receipt prints it (see panOnWire).
+func (t *Terminal) panOnReceipt(pan string) string {
+	if t.faults.fullPAN {
+		return pan
+	}
+	return terminal.NewPAN(pan).String()
 }
 
 func (t *Terminal) configLines() []string {
