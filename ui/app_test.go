@@ -171,14 +171,21 @@ func TestFraudStepCannotBeSkippedWithoutNote(t *testing.T) {
 		t.Fatal("skip on a fraud step must open the note field")
 	}
 	typeText(m, "police called, card kept")
-	m.Update(keyMsg("enter"))
-	press(m, "p", "s")
+	_, noteCmd := m.Update(keyMsg("enter"))
+	skipCmd := press(m, "p", "s")
 	if mk := m.wiz.mark(st.ID); mk.mark != "skipped" || mk.note != "police called, card kept" {
 		t.Fatalf("mark %+v, want skipped with the note", mk)
 	}
-	// The note and the mark went to the journal (via Cmds, run them).
+	// The note and the mark go to the journal through Cmds: run them.
+	for _, cmd := range []tea.Cmd{noteCmd, skipCmd} {
+		if cmd != nil {
+			cmd()
+		}
+	}
 	got := strings.Join(fs.records, "\n")
-	_ = got
+	if !strings.Contains(got, "step_mark") || !strings.Contains(got, "police called, card kept") {
+		t.Fatalf("journal records %q, want the skip with its note", fs.records)
+	}
 }
 
 func TestWizardRecordsToJournal(t *testing.T) {
