@@ -24,6 +24,8 @@ type Recovered struct {
 	State string `json:"state"`
 	// Text says what happened, or exactly what the operator must do.
 	Text string `json:"text"`
+	// TextZh is Text in Chinese, for the console (not in the JSON).
+	TextZh string `json:"-"`
 	// Live is set when the payment's session is still running (another
 	// posdoctor has its journal open): nobody else may touch it.
 	Live bool `json:"live,omitempty"`
@@ -48,7 +50,7 @@ func OpenPayments(dir string) ([]Recovered, error) {
 	}
 	var out []Recovered
 	for _, t := range txns {
-		out = append(out, t.recovered(TxnPending, ""))
+		out = append(out, t.recovered(TxnPending, model.Text{}))
 	}
 	return out, nil
 }
@@ -102,20 +104,25 @@ func foldOpen(dir string) ([]*openTxn, error) {
 	return open, nil
 }
 
-func (t *openTxn) recovered(state, text string) Recovered {
+func (t *openTxn) recovered(state string, text model.Text) Recovered {
 	r := Recovered{Session: t.session, Journal: t.journal, TxnRef: t.base.TxnRef, Target: t.base.Target,
-		Amount: t.base.Amount, Currency: t.base.Currency, State: state, Text: text}
+		Amount: t.base.Amount, Currency: t.base.Currency, State: state}
 	if t.approved != nil {
 		r.Receipt = t.approved.Receipt
 	}
 	r.Live = t.live
 	switch {
-	case text != "":
+	case text.En != "":
 	case t.live:
-		r.Text = fmt.Sprintf("test payment %s of %s on %s belongs to a posdoctor that is still running (session %s): left alone", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.base.Target, t.session)
+		amt := formatAmounts(t.base.Amount, t.base.Currency)
+		text = model.Text{
+			En: fmt.Sprintf("test payment %s of %s on %s belongs to a posdoctor that is still running (session %s): left alone", t.base.TxnRef, amt.En, t.base.Target, t.session),
+			Zh: fmt.Sprintf("终端 %s 上的测试交易 %s，金额 %s，属于一个仍在运行的 posdoctor（会话 %s）：不做处理", t.base.Target, t.base.TxnRef, amt.Zh, t.session),
+		}
 	default:
-		r.Text = unresolvedText(t.base, r.Receipt, same("it is still open in the journal of session "+t.session)).En
+		text = unresolvedText(t.base, r.Receipt, txf("it is still open in the journal of session %s", "它在会话 %s 的日志中仍未了结", t.session))
 	}
+	r.Text, r.TextZh = text.En, text.Zh
 	return r
 }
 
@@ -141,12 +148,12 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 	for _, t := range txns {
 		mine := t.base.Target == target || tid != "" && t.base.TID == tid
 		if t.live || !mine {
-			out = append(out, t.recovered(TxnPending, ""))
+			out = append(out, t.recovered(TxnPending, model.Text{}))
 			continue
 		}
 		j, err := OpenJournal(dirOf(t.journal), t.session)
 		if err != nil {
-			out = append(out, t.recovered(TxnUnresolved, ""))
+			out = append(out, t.recovered(TxnUnresolved, model.Text{}))
 			continue
 		}
 		base := t.base
@@ -163,9 +170,11 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 			state, text = resolveWith(ctx, d, j, base, noMoney, tm, 0)
 		}
 		_ = j.Close()
-		rc := t.recovered(state, text.En)
+		rc := t.recovered(state, text)
 		if state == TxnReversed || state == TxnAlreadyReversed || state == TxnNotBooked {
-			rc.Text = fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, formatAmount(t.base.Amount, t.base.Currency), t.session, text.En)
+			amt := formatAmounts(t.base.Amount, t.base.Currency)
+			rc.Text = fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, amt.En, t.session, text.En)
+			rc.TextZh = fmt.Sprintf("会话 %s 的测试交易 %s，金额 %s：%s", t.session, t.base.TxnRef, amt.Zh, text.Zh)
 		}
 		out = append(out, rc)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -164,5 +165,32 @@ func TestReportSummaryLanguage(t *testing.T) {
 	}
 	if js := render("json", model.LangZh); !strings.Contains(js, `"summary": "registered, TID 52500001"`) || strings.Contains(js, "已签到") {
 		t.Errorf("json report changed its summary:\n%s", js)
+	}
+}
+
+// What start-up recovery says about an open test payment reaches the
+// console in Chinese too.
+func TestRecoveredTextBilingual(t *testing.T) {
+	t.Parallel()
+	d := healthyFake(testNow)
+	d.revErr = &terminal.Error{Op: "reverse", Kind: terminal.KindLink, Err: errors.New("link down")}
+	d.repErr = &terminal.Error{Op: "repeat receipt", Kind: terminal.KindLink, Err: errors.New("link down")}
+	e, j := newTestEngine(t, d)
+	e.Run(context.Background(), []model.CheckID{model.CheckTransaction}, RunOptions{WithCard: true})
+	j.Close()
+	dir := filepath.Dir(j.Path())
+	open, err := OpenPayments(dir)
+	if err != nil || len(open) != 1 {
+		t.Fatalf("open payments %+v %v", open, err)
+	}
+	if !strings.Contains(open[0].TextZh, "凭条号 7") || !strings.Contains(open[0].Text, "receipt 7") {
+		t.Errorf("open payment texts %q / %q", open[0].Text, open[0].TextZh)
+	}
+	rec, err := Recover(context.Background(), healthyFake(testNow), dir)
+	if err != nil || len(rec) != 1 || rec[0].State != TxnReversed {
+		t.Fatalf("recover: %+v %v", rec, err)
+	}
+	if !strings.Contains(rec[0].TextZh, "已冲正") || !strings.Contains(rec[0].Text, "reversed") {
+		t.Errorf("recovered texts %q / %q", rec[0].Text, rec[0].TextZh)
 	}
 }

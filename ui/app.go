@@ -99,7 +99,7 @@ type Model struct {
 
 	toast    string
 	toastErr bool
-	notices  []string // must be read and acknowledged (ovNotice)
+	notices  []model.Text // must be read and acknowledged (ovNotice)
 
 	// session
 	sess       Session

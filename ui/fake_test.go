@@ -120,10 +120,10 @@ type fakeSession struct {
 	inits   int
 	records []string
 	block   chan struct{} // when set, Run waits for it or ctx
-	notices []string
+	notices []model.Text
 }
 
-func (s *fakeSession) Notices() []string { return s.notices }
+func (s *fakeSession) NoticeTexts() []model.Text { return s.notices }
 
 func newFakeSession(target string) *fakeSession {
 	s := &fakeSession{target: target, events: make(chan checks.Event, 256), results: map[model.CheckID]checks.Result{}}

@@ -123,7 +123,10 @@ var screens = []struct {
 	}},
 	{"notice-recovered", func(m *Model, fb *fakeBackend) {
 		fb.sess = newFakeSession("tcp://192.168.1.50:20007")
-		fb.sess.notices = []string{"test payment 20261121T093000Z-1a2b-0001 of 0.01 (currency 156) on tcp://192.168.1.50:20007 was approved but not reversed when the console stopped: it has been reversed now (receipt 17)"}
+		fb.sess.notices = []model.Text{{
+			En: "test payment 20261121T093000Z-1a2b-0001 of 0.01 (currency 156) on tcp://192.168.1.50:20007 was approved but not reversed when the console stopped: it has been reversed now (receipt 17)",
+			Zh: "终端 tcp://192.168.1.50:20007 上的测试交易 20261121T093000Z-1a2b-0001，金额 0.01（币种 156），在控制台停止时已批准但未冲正：现已冲正（凭条号 17）",
+		}}
 		connectFake(m, fb, "tcp://192.168.1.50:20007")
 	}},
 	{"help", func(m *Model, fb *fakeBackend) {

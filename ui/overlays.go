@@ -52,7 +52,7 @@ func (m *Model) noticeView() string {
 	var b strings.Builder
 	b.WriteString(m.th.Error.Render(m.T("notice.title")) + "\n\n")
 	for _, n := range m.notices {
-		b.WriteString(wrap("- "+n, w-4) + "\n")
+		b.WriteString(wrap("- "+n.In(m.lang), w-4) + "\n")
 	}
 	b.WriteString("\n" + m.th.Key.Render("enter") + " " + m.T("key.understood"))
 	return m.th.Box.Width(w).Render(b.String())

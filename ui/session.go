@@ -177,12 +177,20 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	m.setToast(m.F("toast.connected", msg.target), false)
 	// Something the backend did on connecting that the operator must know
 	// (e.g. an open test payment from an earlier session was resolved).
-	if n, ok := msg.sess.(interface{ Notices() []string }); ok {
-		if ns := n.Notices(); len(ns) > 0 {
-			m.notices = ns
-			m.overlay = ovNotice
-			m.setToast(m.T("notice.title"), true)
+	// A session says it in both languages (NoticeTexts) or in one (Notices).
+	var notices []model.Text
+	switch n := msg.sess.(type) {
+	case interface{ NoticeTexts() []model.Text }:
+		notices = n.NoticeTexts()
+	case interface{ Notices() []string }:
+		for _, s := range n.Notices() {
+			notices = append(notices, model.Text{En: s})
 		}
+	}
+	if len(notices) > 0 {
+		m.notices = notices
+		m.overlay = ovNotice
+		m.setToast(m.T("notice.title"), true)
 	}
 	m.history = nil
 	if m.haveInput {

@@ -51,3 +51,22 @@ func TestDashboardSummaryLanguage(t *testing.T) {
 		})
 	}
 }
+
+// plainNoticeSession says its notices in one language only (Notices).
+type plainNoticeSession struct {
+	Session
+	ns []string
+}
+
+func (s plainNoticeSession) Notices() []string { return s.ns }
+
+func TestNoticesInOneLanguageStillShow(t *testing.T) {
+	m, fb := newTestModel(t, model.LangZh, 120, 40)
+	fs, _ := fb.Connect(nil, "tcp://192.168.1.50:20007")
+	sess := plainNoticeSession{Session: fs, ns: []string{"test payment ref-1 reversed now (receipt 17)"}}
+	m.startConnect("tcp://192.168.1.50:20007")
+	m.Update(connectedMsg{gen: m.connGen, target: "tcp://192.168.1.50:20007", sess: sess})
+	if scr := screenText(m); !strings.Contains(scr, "test payment ref-1 reversed now") {
+		t.Errorf("the notice is not shown:\n%s", scr)
+	}
+}

@@ -291,11 +291,21 @@ type consoleSession struct {
 // (resolved before anything else on connecting, DESIGN.md §Safety).
 func (s *consoleSession) Notices() []string {
 	var out []string
+	for _, t := range s.NoticeTexts() {
+		out = append(out, t.En)
+	}
+	return out
+}
+
+// NoticeTexts is Notices in both languages of the console.
+func (s *consoleSession) NoticeTexts() []model.Text {
+	var out []model.Text
 	if s.recoverErr != nil {
-		out = append(out, "could not check for open test payments: "+s.recoverErr.Error())
+		e := s.recoverErr.Error()
+		out = append(out, model.Text{En: "could not check for open test payments: " + e, Zh: "无法检查是否有未了结的测试交易：" + e})
 	}
 	for _, r := range s.recovered {
-		out = append(out, r.Text)
+		out = append(out, model.Text{En: r.Text, Zh: r.TextZh})
 	}
 	return out
 }
