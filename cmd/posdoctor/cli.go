@@ -11,6 +11,8 @@ import (
 	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/posdoctor/posdoctor/terminal"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -93,12 +95,14 @@ func exitCode(err error) int {
 }
 
 // printErr writes err as one line on w. Silent exit errors print nothing.
+// A full PAN in it (a terminal's or host's text quoted in an error) is
+// masked: stderr ends up in tickets and chat.
 func printErr(w io.Writer, err error) {
 	var ee *ExitError
 	if errors.As(err, &ee) && ee.Err == nil {
 		return
 	}
-	fmt.Fprintf(w, "posdoctor: %v\n", err)
+	fmt.Fprintf(w, "posdoctor: %s\n", terminal.ScrubString(err.Error()))
 }
 
 func newRootCmd(f *factory) *cobra.Command {

@@ -67,3 +67,12 @@ func TestSilentExitErrorPrintsNothing(t *testing.T) {
 		t.Errorf("printed %q", got)
 	}
 }
+
+func TestPrintErrMasksAFullPAN(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	printErr(&b, fmt.Errorf("the terminal refused: %w", errors.New("card 6228480000000001016 blocked")))
+	if got := b.String(); got != "posdoctor: the terminal refused: card 622848*********1016 blocked\n" {
+		t.Errorf("printed %q", got)
+	}
+}
