@@ -256,8 +256,8 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 			it.Hex, it.Text = Hex(o.Value), c.Name()
 		case o.Tag == TagDate || o.Tag == TagTime:
 			it.Hex, it.Value = Hex(o.Value), digitString(o.Value)
-		case tlvNames[o.Tag] == "":
-			it.Hex = v.looseHex(o.Value) // unknown tag: may be EMV 5A or 57
+		case tlvNames[o.Tag] == "" || o.Tag == 0x5A || emvSecretTags[o.Tag]:
+			it.Hex = v.tlvHex(o.Tag, o.Value) // may be EMV 5A or 57
 		default:
 			it.Hex = Hex(o.Value)
 		}

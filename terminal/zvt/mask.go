@@ -116,9 +116,9 @@ func maskValue(tag byte, v []byte) {
 	}
 }
 
-// maskTLV masks BCD runs in the values of TLV tags this package does not
-// know (an EMV 5A PAN or 57 track 2 equivalent would be one), in place; TLV
-// it cannot parse is masked as raw bytes.
+// maskTLV masks card data in TLV values in place: EMV card data tags
+// (maskTLVValue) and BCD runs in the values of tags this package does not
+// know; TLV it cannot parse is masked as raw bytes.
 func maskTLV(v []byte) {
 	l, err := DecodeTLV(v)
 	if err != nil {
@@ -131,12 +131,33 @@ func maskTLV(v []byte) {
 			switch {
 			case o.Children != nil:
 				walk(o.Children)
-			case tlvNames[o.Tag] == "":
-				maskLooseBCD(o.Value) // Value points into v
+			default:
+				maskTLVValue(o.Tag, o.Value) // Value points into v
 			}
 		}
 	}
 	walk(l)
+}
+
+// emvSecretTags are EMV data objects that hold track data: 56 track 1,
+// 57 track 2 equivalent, 9F1F and 9F20 discretionary data, 9F6B track 2
+// (contactless). A terminal may pass them on in BMP 06.
+var emvSecretTags = map[Tag]bool{0x56: true, 0x57: true, 0x9F1F: true, 0x9F20: true, 0x9F6B: true}
+
+// maskTLVValue masks one primitive TLV value in place: EMV 5A (PAN) as BMP
+// 22, EMV track data completely, and BCD runs in tags this package does not
+// know.
+func maskTLVValue(tag Tag, v []byte) {
+	switch {
+	case tag == 0x5A:
+		copy(v, maskPANBytes(v))
+	case emvSecretTags[tag]:
+		for i := range v {
+			v[i] = 0xEE
+		}
+	case tlvNames[tag] == "":
+		maskLooseBCD(v)
+	}
 }
 
 // maskPANBytes returns a copy of a BCD PAN with the middle digits set to E:

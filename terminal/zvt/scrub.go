@@ -50,6 +50,17 @@ func (v *viewer) looseHex(b []byte) string {
 	return Hex(maskLooseBCD(terminal.ScrubPAN(c)))
 }
 
+// tlvHex is Hex of a TLV value with card data masked (maskTLVValue)
+// unless the viewer unmasks.
+func (v *viewer) tlvHex(tag Tag, b []byte) string {
+	if v.unmask || len(b) == 0 {
+		return Hex(b)
+	}
+	c := append([]byte(nil), b...)
+	maskTLVValue(tag, terminal.ScrubPAN(c))
+	return Hex(c)
+}
+
 // textHex is Hex of a text value, with a full PAN in it masked unless the
 // viewer unmasks.
 func (v *viewer) textHex(b []byte) string {

@@ -17,7 +17,7 @@ var (
 // hex dump of its BCD or ASCII bytes.
 func scrubLeaks(s string) bool {
 	return strings.Contains(s, scrubPANASCII) || strings.Contains(s, Hex(scrubPANBCD)) ||
-		strings.Contains(s, Hex([]byte(scrubPANASCII)))
+		strings.Contains(s, Hex([]byte(scrubPANASCII))) || strings.Contains(s, "D2 81 22 01")
 }
 
 func TestMaskCatchesCardDataOutsideKnownFields(t *testing.T) {
@@ -37,6 +37,9 @@ func TestMaskCatchesCardDataOutsideKnownFields(t *testing.T) {
 		return out
 	}
 	tlv5A := cat([]byte{0x06, 0x0A, 0x5A, 0x08}, scrubPANBCD)
+	// EMV 57 track 2 equivalent: PAN D expiry service code, F-padded.
+	track2 := cat(scrubPANBCD, []byte{0xD2, 0x81, 0x22, 0x01, 0x2F})
+	tlv57 := cat([]byte{0x06, byte(2 + len(track2)), 0x57, byte(len(track2))}, track2)
 	text := []byte("PAN " + scrubPANASCII)
 	tlvText := cat([]byte{0x06, byte(3 + len(text)), 0x1F, 0x17, byte(len(text))}, text)
 	cases := map[string][]byte{
@@ -44,6 +47,7 @@ func TestMaskCatchesCardDataOutsideKnownFields(t *testing.T) {
 		"BMP 22 in an unknown command":  apdu(0x06, 0x77, bmp22...),
 		"BMP 22 in a truncated APDU":    cat([]byte{0x04, 0x0F, 0x20, 0x27, 0x00}, bmp22),
 		"PAN in an unknown TLV tag":     apdu(0x04, 0x0F, tlv5A...),
+		"EMV track 2 in TLV 57":         apdu(0x04, 0x0F, tlv57...),
 		"full PAN on a receipt line":    apdu(0x06, 0xD1, cat([]byte{0x00}, text)...),
 		"full PAN in a host text (TLV)": apdu(0x04, 0x0F, tlvText...),
 		"full PAN in BMP 3C text":       apdu(0x04, 0x0F, cat([]byte{0x3C, 0xF0, 0xF2, 0xF0}, text)...),
