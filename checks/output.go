@@ -139,8 +139,12 @@ func Lang(locale string) model.Lang {
 }
 
 // CheckLine is one line of the text output for a result.
-func CheckLine(r Result) string {
-	return ScrubString(fmt.Sprintf("  %-5s %-11s %7s  %s", r.Status, r.ID, fmtDuration(r.Duration, r.DurationMS), r.Summary))
+func CheckLine(r Result) string { return CheckLineIn(r, model.LangEn) }
+
+// CheckLineIn is CheckLine with the summary in l (English when the result
+// has no text in l).
+func CheckLineIn(r Result, l model.Lang) string {
+	return ScrubString(fmt.Sprintf("  %-5s %-11s %7s  %s", r.Status, r.ID, fmtDuration(r.Duration, r.DurationMS), r.SummaryIn(l)))
 }
 
 func fmtDuration(d time.Duration, ms int64) string {
@@ -206,7 +210,7 @@ func WriteText(w io.Writer, r TerminalReport, lang model.Lang) error {
 		fmt.Fprintf(&b, "  recovered: %s: %s\n", c.State, c.Text)
 	}
 	for _, c := range r.Results {
-		fmt.Fprintln(&b, CheckLine(c))
+		fmt.Fprintln(&b, CheckLineIn(c, lang))
 	}
 	if len(r.Results) == 0 {
 		for _, c := range r.Checks {

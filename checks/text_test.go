@@ -194,3 +194,35 @@ func TestRecoveredTextBilingual(t *testing.T) {
 		t.Errorf("recovered texts %q / %q", rec[0].Text, rec[0].TextZh)
 	}
 }
+
+// posdoctor check's text output says the summaries in the output's
+// language, like the causes and steps; the JSON keeps English.
+func TestWriteTextSummaryLanguage(t *testing.T) {
+	t.Parallel()
+	d := healthyFake(testNow)
+	e, _ := newTestEngine(t, d)
+	rs := e.Run(context.Background(), []model.CheckID{model.CheckLink}, RunOptions{})
+	r := NewTerminalReport("tcp://127.0.0.1:20007", "", e.Identity(), d.Info(), rs, model.Diagnosis{})
+	for _, tt := range []struct {
+		lang      model.Lang
+		want, not string
+	}{
+		{model.LangZh, "已签到，终端号 52500001", "registered, TID"},
+		{model.LangEn, "registered, TID 52500001", "已签到"},
+	} {
+		var b bytes.Buffer
+		if err := WriteText(&b, r, tt.lang); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tt.want) || strings.Contains(b.String(), tt.not) {
+			t.Errorf("%s text output:\n%s", tt.lang, b.String())
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"summary":"registered, TID 52500001"`) || strings.Contains(b.String(), "已签到") {
+		t.Errorf("json output: %s", b.String())
+	}
+}
