@@ -63,7 +63,13 @@ func FuzzDecodeAPDU(f *testing.F) {
 			t.Fatalf("APDU round trip: %v", err)
 		}
 		apdu := b[:n]
-		_ = zvt.Mask(apdu)
+		orig := append([]byte(nil), apdu...)
+		if m := zvt.Mask(apdu); len(m) != len(apdu) || !bytes.Equal(apdu, orig) {
+			t.Fatalf("Mask changed the length (%d → %d) or its input", len(apdu), len(m))
+		}
+		if m := zvt.Mask(b); len(m) != len(b) {
+			t.Fatalf("Mask of the whole input changed its length (%d → %d)", len(b), len(m))
+		}
 		for _, open := range fuzzOpens {
 			_, _ = zvt.Describe(apdu, open, zvt.CP437)
 			m, err := zvt.DecodeMessage(apdu, open)
