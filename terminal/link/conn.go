@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/posdoctor/posdoctor/terminal"
 )
 
 // Conn moves whole APDUs to and from the other side. Send returns once the
@@ -65,7 +67,8 @@ type NotZVTError struct {
 }
 
 func (e *NotZVTError) Error() string {
-	return fmt.Sprintf("%v (it sent: %s): check the port number and that ZVT is enabled in the terminal's ECR settings", ErrNotZVT, showBytes(e.Sent))
+	// A full PAN in what it sent (digits in a text protocol) is masked.
+	return fmt.Sprintf("%v (it sent: %s): check the port number and that ZVT is enabled in the terminal's ECR settings", ErrNotZVT, terminal.ScrubString(showBytes(e.Sent)))
 }
 
 // Is matches [ErrNotZVT].

@@ -494,3 +494,11 @@ func TestTCPIdleBytesKeptBySend(t *testing.T) {
 		t.Fatalf("Receive = % X, %v; want % X", got, err, status)
 	}
 }
+
+func TestNotZVTErrorMasksAFullPAN(t *testing.T) {
+	t.Parallel()
+	err := &link.NotZVTError{Sent: []byte("\x00\x00PAN=6228480000000001016;")}
+	if s := err.Error(); strings.Contains(s, "6228480000000001016") || !strings.Contains(s, "622848*********1016") {
+		t.Errorf("error %q: want the PAN masked", s)
+	}
+}
