@@ -102,7 +102,7 @@ func TestQuitAsksWhenWorkIsRunning(t *testing.T) {
 
 func TestTransactionNeedsConfirmation(t *testing.T) {
 	m, fb := newTestModel(t, model.LangZh, 80, 24)
-	fs := connectFake(m, fb, "sim://healthy")
+	connectFake(m, fb, "sim://healthy")
 	press(m, "a")
 	if m.running || m.overlay != ovConfirmTxn {
 		t.Fatalf("run started without confirmation (running=%v overlay=%v)", m.running, m.overlay)
@@ -122,7 +122,6 @@ func TestTransactionNeedsConfirmation(t *testing.T) {
 	if len(m.runIDs) != len(model.CheckOrder) {
 		t.Fatalf("run ids %v, want all checks", m.runIDs)
 	}
-	_ = fs
 }
 
 func TestAbortCancelsTheRun(t *testing.T) {
