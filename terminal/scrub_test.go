@@ -17,3 +17,26 @@ func TestScrubString(t *testing.T) {
 		}
 	}
 }
+
+func FuzzScrubPAN(f *testing.F) {
+	f.Add([]byte("pan 6228480000000001016 and 6228 4800 0000 0001 016"))
+	f.Add([]byte("62 28 48 00 00 00 00 01 01 6F"))
+	f.Add([]byte("4000-0000-0000-0002x1234567890123"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out := ScrubPAN(append([]byte(nil), b...))
+		if len(out) != len(b) {
+			t.Fatalf("length %d → %d", len(b), len(out))
+		}
+		run := 0
+		for i := 0; i <= len(out); i++ {
+			if i < len(out) && out[i] >= '0' && out[i] <= '9' {
+				run++
+				continue
+			}
+			if run >= 13 && run <= 19 {
+				t.Fatalf("a %d-digit run is left in %q", run, out)
+			}
+			run = 0
+		}
+	})
+}
