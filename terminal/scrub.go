@@ -2,8 +2,9 @@ package terminal
 
 // ScrubPAN masks anything in b that looks like a full card number to its
 // first six and last four digits: a run of 13 to 19 digits, or groups of 3
-// or 4 digits split by single spaces or dashes that add up to 13 to 19
-// digits and start with a group of four (6228 4800 1234 5678). Hex byte
+// to 6 digits split by single spaces or dashes that add up to 13 to 19
+// digits and start with a group of four (6228 4800 1234 5678, and American
+// Express and Diners as printed: 3782 822463 10005). Hex byte
 // dumps ("62 28 48") do not match. The ZVT decoder runs it over texts and traces
 // as a last line of defence (checks.ScrubPAN is the same rule for the
 // journal and reports); PANs are masked long before. b may be modified and
@@ -24,14 +25,14 @@ func ScrubPAN(b []byte) []byte {
 		case n >= 13 && n <= 19:
 			maskDigits(b[i:j])
 		case n == 4:
-			// Grouped form: more groups of 3-4 digits after single separators.
+			// Grouped form: more groups of 3-6 digits after single separators.
 			end, total, groups := j, n, 1
 			for end+1 < len(b) && (b[end] == ' ' || b[end] == '-') && isDigit(b[end+1]) {
 				k := end + 1
 				for k < len(b) && isDigit(b[k]) {
 					k++
 				}
-				if g := k - end - 1; g < 3 || g > 4 {
+				if g := k - end - 1; g < 3 || g > 6 {
 					break
 				}
 				total += k - end - 1
