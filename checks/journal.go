@@ -433,92 +433,11 @@ func FindSession(dir, idOrPath string) (string, error) {
 }
 
 // ScrubPAN masks anything in b that looks like a full card number to its
-// first six and last four digits: a run of 13 to 19 digits, or groups of 3
-// or 4 digits split by single spaces or dashes that add up to 13 to 19
-// digits and start with a group of four (6228 4800 1234 5678). Hex byte
-// dumps ("62 28 48") do not match. Every writer in this package runs it as a
-// last line of defence; PANs are masked long before. b may be modified and
-// is returned.
-func ScrubPAN(b []byte) []byte {
-	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
-	for i := 0; i < len(b); {
-		if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(b) && isDigit(b[j]) {
-			j++
-		}
-		n := j - i
-		switch {
-		case n >= 13 && n <= 19:
-			maskDigits(b[i:j])
-		case n == 4:
-			// Grouped form: more groups of 3-4 digits after single separators.
-			end, total, groups := j, n, 1
-			for end+1 < len(b) && (b[end] == ' ' || b[end] == '-') && isDigit(b[end+1]) {
-				k := end + 1
-				for k < len(b) && isDigit(b[k]) {
-					k++
-				}
-				if g := k - end - 1; g < 3 || g > 4 {
-					break
-				}
-				total += k - end - 1
-				groups++
-				end = k
-				if groups == 5 {
-					break
-				}
-			}
-			if groups >= 3 && total >= 13 && total <= 19 {
-				maskDigits(b[i:end])
-				j = end
-			}
-		}
-		i = j
-	}
-	return b
-}
+// first six and last four digits: [terminal.ScrubPAN], the rule the ZVT
+// decoder applies to texts and traces too. Every writer in this package runs
+// it as a last line of defence; PANs are masked long before. b may be
+// modified and is returned.
+func ScrubPAN(b []byte) []byte { return terminal.ScrubPAN(b) }
 
-// maskDigits stars the digits of b other than the first six and last four,
-// keeping separators.
-func maskDigits(b []byte) {
-	total := 0
-	for _, c := range b {
-		if c >= '0' && c <= '9' {
-			total++
-		}
-	}
-	k := 0
-	for i, c := range b {
-		if c < '0' || c > '9' {
-			continue
-		}
-		if k >= 6 && k < total-4 {
-			b[i] = '*'
-		}
-		k++
-	}
-}
-
-// ScrubString is ScrubPAN for strings. A string without four digits in a
-// row is returned as it is (ScrubPAN changes only runs of four or 13 to 19
-// digits): most texts, such as "06 0F Completion", are not copied.
-func ScrubString(s string) string {
-	if len(s) < 13 {
-		return s
-	}
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			run = 0
-			continue
-		}
-		if run++; run == 4 {
-			return string(ScrubPAN([]byte(s)))
-		}
-	}
-	return s
-}
+// ScrubString is ScrubPAN for strings ([terminal.ScrubString]).
+func ScrubString(s string) string { return terminal.ScrubString(s) }
