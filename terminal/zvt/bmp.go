@@ -351,24 +351,26 @@ func appendTLVObject(dst []byte, l TLVList) ([]byte, error) {
 // String shows the field with card data masked, e.g. "22 pan=559883******8074".
 func (f Field) String() string {
 	var sb strings.Builder
-	writeItems(&sb, []Item{(&viewer{}).field(f)}, -1)
+	writeItems(&sb, maskedItems([]Item{(&viewer{}).field(f)}), -1)
 	return strings.TrimSpace(sb.String())
 }
 
 // MarshalJSON writes the field as decoded, card data masked.
-func (f Field) MarshalJSON() ([]byte, error) { return json.Marshal((&viewer{}).field(f)) }
+func (f Field) MarshalJSON() ([]byte, error) {
+	return json.Marshal(maskedItems([]Item{(&viewer{}).field(f)})[0])
+}
 
 // String shows the fields one per line with card data masked.
 func (f Fields) String() string {
 	var sb strings.Builder
-	writeItems(&sb, (&viewer{}).fields(f), -1)
+	writeItems(&sb, maskedItems((&viewer{}).fields(f)), -1)
 	return strings.TrimRight(sb.String(), "\n")
 }
 
 // MarshalJSON writes the fields as decoded items, card data masked, so a
 // Fields inside any logged struct never leaks a PAN.
 func (f Fields) MarshalJSON() ([]byte, error) {
-	items := (&viewer{}).fields(f)
+	items := maskedItems((&viewer{}).fields(f))
 	if items == nil {
 		items = []Item{}
 	}

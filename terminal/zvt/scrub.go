@@ -70,6 +70,12 @@ func (v *viewer) textHex(b []byte) string {
 	return Hex(terminal.ScrubPAN(append([]byte(nil), b...)))
 }
 
+// maskedItems is items after scrubItems.
+func maskedItems(items []Item) []Item {
+	scrubItems(items)
+	return items
+}
+
 // scrubItems runs [terminal.ScrubString] over every string value, recursively:
 // a receipt line, a card name or a host's text may carry a full PAN.
 func scrubItems(items []Item) {

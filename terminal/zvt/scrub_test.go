@@ -2,6 +2,7 @@ package zvt
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,28 @@ func TestMaskCatchesCardDataOutsideKnownFields(t *testing.T) {
 	}
 	if js, _ := json.Marshal(view); !scrubLeaks(string(js)) {
 		t.Errorf("Explain with Unmask = %s: want the full text", js)
+	}
+}
+
+func TestFieldsStringAndJSONMaskAFullPANInText(t *testing.T) {
+	b, err := AppendAPDU(nil, 0x04, 0x0F, append([]byte{0x3C, 0xF0, 0xF2, 0xF0}, "PAN "+scrubPANASCII...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var si StatusInfo
+	if err := si.Decode(b); err != nil {
+		t.Fatal(err)
+	}
+	fd, _ := si.Fields.Get(BMPText)
+	fj, _ := json.Marshal(fd)
+	fsj, _ := json.Marshal(si.Fields)
+	for name, out := range map[string]string{
+		"Field.String": fd.String(), "Field JSON": string(fj), "Fields.String": si.Fields.String(),
+		"Fields JSON": string(fsj), "%v": fmt.Sprintf("%v", si),
+	} {
+		if scrubLeaks(out) || !strings.Contains(out, "622848******5678") {
+			t.Errorf("%s = %s: want the PAN masked", name, out)
+		}
 	}
 }
 
