@@ -173,22 +173,3 @@ func (c *simConn) Close() error {
 	c.once.Do(c.stop)
 	return err
 }
-
-// Reset passes the session's Reset (after T3/T4 expiry) to the link.
-func (c *simConn) Reset() error {
-	if r, ok := c.Conn.(interface{ Reset() error }); ok {
-		return r.Reset()
-	}
-	return nil
-}
-
-// Answer passes the session's answers (80 00 00) to the link's Answer, which
-// never sends them on a reconnected socket.
-func (c *simConn) Answer(ctx context.Context, apdu []byte) error {
-	if a, ok := c.Conn.(interface {
-		Answer(context.Context, []byte) error
-	}); ok {
-		return a.Answer(ctx, apdu)
-	}
-	return c.Conn.Send(ctx, apdu)
-}

@@ -5,11 +5,6 @@ import (
 	"fmt"
 )
 
-// The TCP/TLS Conn has, besides Send, Answer(ctx, apdu) error: Send for an
-// answer (80 00 / 84 xx) that never reconnects, so an answer to a message of
-// a connection the peer closed is not sent on a new one, where the terminal
-// would take it for a command. The ZVT session uses it when the Conn has it.
-
 // Answer writes apdu, an answer (80 00 / 84 xx) to the APDU last received,
 // on the connection that APDU came on. Unlike Send it never reconnects: when
 // the peer closed that connection the answer has nobody to go to (the PT

@@ -2,7 +2,6 @@ package link_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"testing"
@@ -10,11 +9,6 @@ import (
 
 	"github.com/posdoctor/posdoctor/terminal/link"
 )
-
-// answerer is the TCP Conn's no-reconnect send for answers.
-type answerer interface {
-	Answer(ctx context.Context, apdu []byte) error
-}
 
 // The PT sends a message and closes the connection before the ECR's
 // 80 00 00: Answer must fail without reconnecting, so the answer does not
@@ -28,10 +22,6 @@ func TestTCPAnswerDoesNotReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	a, ok := c.(answerer)
-	if !ok {
-		t.Fatal("the TCP Conn has no Answer method")
-	}
 	first := srv.accept(t)
 
 	// Normal case: the answer goes out on the same connection.
@@ -39,7 +29,7 @@ func TestTCPAnswerDoesNotReconnect(t *testing.T) {
 	if _, err := c.Receive(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Answer(ctx, []byte{0x80, 0, 0}); err != nil {
+	if err := c.Answer(ctx, []byte{0x80, 0, 0}); err != nil {
 		t.Fatalf("Answer on a live connection: %v", err)
 	}
 	got := make([]byte, 3)
@@ -57,7 +47,7 @@ func TestTCPAnswerDoesNotReconnect(t *testing.T) {
 	if _, err := c.Receive(ctx); !errors.Is(err, link.ErrPeerClosed) {
 		t.Fatalf("Receive after close = %v, want ErrPeerClosed", err)
 	}
-	err = a.Answer(ctx, []byte{0x80, 0, 0})
+	err = c.Answer(ctx, []byte{0x80, 0, 0})
 	var we *link.WriteError
 	if !errors.As(err, &we) || !errors.Is(err, link.ErrPeerClosed) || !we.SafeToRetry() {
 		t.Fatalf("Answer after the peer closed = %v, want a WriteError wrapping ErrPeerClosed with nothing sent", err)

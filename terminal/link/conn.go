@@ -14,11 +14,20 @@ import (
 // owned by the caller. A Conn is used by one sender and one receiver at a
 // time; Send and Receive may run in different goroutines.
 //
-// The serial and TCP/TLS Conns also have a Reset() error method that drops
-// what is buffered (TCP: the connection too, reconnecting on the next Send).
+// Answer sends an answer (80 00 / 84 xx) to the APDU last received, on the
+// connection that APDU came on: unlike Send it never reconnects, so an answer
+// to a message of a connection the peer closed is not sent on a new one,
+// where the terminal would take it for a command. On serial, which never
+// reconnects, Answer is Send.
+//
+// Reset drops what is buffered (TCP/TLS: the connection too, reconnecting on
+// the next Send), so that a late answer to an abandoned command cannot be
+// taken for the answer to the next one.
 type Conn interface {
 	Send(ctx context.Context, apdu []byte) error
+	Answer(ctx context.Context, apdu []byte) error
 	Receive(ctx context.Context) ([]byte, error)
+	Reset() error
 	Close() error
 }
 

@@ -390,6 +390,10 @@ func (c *serialConn) Receive(ctx context.Context) ([]byte, error) {
 	}
 }
 
+// Answer is Send: a serial link never reconnects, so an answer always goes
+// to the peer that sent the APDU it answers.
+func (c *serialConn) Answer(ctx context.Context, apdu []byte) error { return c.Send(ctx, apdu) }
+
 // Reset drops frames received but not yet taken, so that a late answer to
 // an abandoned command cannot be taken for the answer to the next one.
 func (c *serialConn) Reset() error {

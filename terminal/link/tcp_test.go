@@ -423,7 +423,7 @@ func TestTCPResetDropsLateAnswer(t *testing.T) {
 	first := srv.accept(t)
 	first.Write(unhex(t, "80 00")) // half of a late answer
 	time.Sleep(20 * time.Millisecond)
-	c.(interface{ Reset() error }).Reset()
+	c.Reset()
 	if err := c.Send(ctx, unhex(t, "05 01 00")); err != nil {
 		t.Fatal(err)
 	}

@@ -106,7 +106,8 @@ type writeErr struct{ sent int }
 func (e *writeErr) Error() string     { return "connection reset" }
 func (e *writeErr) SafeToRetry() bool { return e.sent == 0 }
 
-func (l partialLink) Send(ctx context.Context, b []byte) error { return &writeErr{sent: 3} }
+func (l partialLink) Send(ctx context.Context, b []byte) error   { return &writeErr{sent: 3} }
+func (l partialLink) Answer(ctx context.Context, b []byte) error { return l.Send(ctx, b) }
 
 func TestDriverOutcomeUnknown(t *testing.T) {
 	t.Parallel()

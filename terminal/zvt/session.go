@@ -14,13 +14,21 @@ import (
 // this package does not import the link. Send returns once the APDU is on
 // the wire; Receive blocks until the next whole APDU or ctx ends.
 //
+// Answer sends the ECR's 80 00 00 to a PT message on the connection that
+// message came on and never reconnects (where the link does not reconnect,
+// it is Send). Reset drops what the link has buffered after a command was
+// given up (T3 or T4 expired): on TCP it closes the socket as PA00P016
+// §5.2.5 asks, so a late answer cannot be taken for the next command's.
+//
 // A Send error that has a SafeToRetry() bool method reporting false means
 // the request may have reached the terminal (link.WriteError); an error with
 // a NotProtocol() bool method reporting true means the peer is not speaking
 // ZVT (link.NotZVTError).
 type Transport interface {
 	Send(ctx context.Context, apdu []byte) error
+	Answer(ctx context.Context, apdu []byte) error
 	Receive(ctx context.Context) ([]byte, error)
+	Reset() error
 	Close() error
 }
 
@@ -430,14 +438,10 @@ func (s *Session) awaitAck(ctx context.Context, cmd Command, out *Outcome) ([]by
 }
 
 // reset drops what the transport has buffered after a command was given up
-// (T3 or T4 expired), when the transport can (link.Conn's Reset): on TCP this
-// closes the socket as PA00P016 §5.2.5 asks, and a late answer cannot be
-// mistaken for the answer to the next command.
+// (T3 or T4 expired): see [Transport].
 func (s *Session) reset() {
-	if r, ok := s.t.(interface{ Reset() error }); ok {
-		_ = r.Reset()
-		s.Notice("reset the link after a timeout: late answers to the abandoned command are dropped (TCP reconnects on the next command)")
-	}
+	_ = s.t.Reset()
+	s.Notice("reset the link after a timeout: late answers to the abandoned command are dropped (TCP reconnects on the next command)")
 }
 
 // maxStray is how many stray positive acknowledgements the session ignores
@@ -457,14 +461,6 @@ func head(b []byte, n int) []byte {
 	return b
 }
 
-// answerer is a Transport that can send an answer on the connection the last
-// APDU came on without reconnecting (link's TCP Conn): an 80 00 00 to a
-// message of a connection the PT closed must not go out on a new one, where
-// the PT would take it for a command.
-type answerer interface {
-	Answer(ctx context.Context, apdu []byte) error
-}
-
 // ackPT answers a PT message with 80 00 00, as the ECR must for every one
 // while the PT is master.
 func (s *Session) ackPT(ctx context.Context, open Command) error {
@@ -473,12 +469,7 @@ func (s *Session) ackPT(ctx context.Context, open Command) error {
 	// for it to make a payment final.
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.T3)
 	defer cancel()
-	var err error
-	if a, ok := s.t.(answerer); ok {
-		err = a.Answer(actx, ack)
-	} else {
-		err = s.t.Send(actx, ack)
-	}
+	err := s.t.Answer(actx, ack)
 	var r interface{ SafeToRetry() bool }
 	if err == nil || errors.As(err, &r) && !r.SafeToRetry() {
 		s.frame(terminal.ToTerminal, ack, open) // only what may be on the wire

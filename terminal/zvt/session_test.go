@@ -56,6 +56,12 @@ func (m *memLink) Receive(ctx context.Context) ([]byte, error) {
 	}
 }
 
+// Answer is Send: memLink never reconnects, like a serial link.
+func (m *memLink) Answer(ctx context.Context, b []byte) error { return m.Send(ctx, b) }
+
+// Reset drops nothing: what the scripted PT sent stays for the test to see.
+func (m *memLink) Reset() error { return nil }
+
 func (m *memLink) Close() error { m.once.Do(func() { close(m.closed) }); return nil }
 
 // pt is the scripted terminal side.
