@@ -15,14 +15,7 @@ import (
 // reach a fresh connection where the PT would take it for a command.
 func TestTCPAnswerDoesNotReconnect(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	first := srv.accept(t)
+	ctx, c, first, srv := dialTestPair(t, link.TCPOptions{})
 
 	// Normal case: the answer goes out on the same connection.
 	first.Write(unhex(t, "04 FF 01 0A"))
@@ -47,7 +40,7 @@ func TestTCPAnswerDoesNotReconnect(t *testing.T) {
 	if _, err := c.Receive(ctx); !errors.Is(err, link.ErrPeerClosed) {
 		t.Fatalf("Receive after close = %v, want ErrPeerClosed", err)
 	}
-	err = c.Answer(ctx, []byte{0x80, 0, 0})
+	err := c.Answer(ctx, []byte{0x80, 0, 0})
 	var we *link.WriteError
 	if !errors.As(err, &we) || !errors.Is(err, link.ErrPeerClosed) || !we.SafeToRetry() {
 		t.Fatalf("Answer after the peer closed = %v, want a WriteError wrapping ErrPeerClosed with nothing sent", err)

@@ -71,6 +71,21 @@ func (s *server) accept(t *testing.T) net.Conn {
 	}
 }
 
+// dialTestPair dials a fresh loopback server with opts and returns a context
+// of 10 s, the ECR's Conn (closed when the test ends), the terminal's end of
+// the connection and the server (for the connections that follow).
+func dialTestPair(t *testing.T, opts link.TCPOptions) (context.Context, link.Conn, net.Conn, *server) {
+	t.Helper()
+	srv := newServer(t)
+	ctx := ctxT(t, 10*time.Second)
+	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return ctx, c, srv.accept(t), srv
+}
+
 func extLen(n int) []byte {
 	b := []byte{0x06, 0xD3, 0xFF, byte(n), byte(n >> 8)}
 	for i := range n {
@@ -101,14 +116,7 @@ func TestTCPReassembler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t)
-			ctx := ctxT(t, 10*time.Second)
-			c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			pt := srv.accept(t)
+			ctx, c, pt, _ := dialTestPair(t, link.TCPOptions{})
 			pt.(*net.TCPConn).SetNoDelay(true)
 			go func() {
 				for _, ch := range tt.chunks {
@@ -131,18 +139,11 @@ func TestTCPReassembler(t *testing.T) {
 
 func TestTCPPartialAPDUSurvivesReadDeadline(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	pt := srv.accept(t)
+	ctx, c, pt, _ := dialTestPair(t, link.TCPOptions{})
 	status := unhex(t, "04 FF 02 0A 01")
 	pt.Write(status[:3])
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
-	_, err = c.Receive(short)
+	_, err := c.Receive(short)
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Receive err = %v, want DeadlineExceeded", err)
@@ -156,14 +157,7 @@ func TestTCPPartialAPDUSurvivesReadDeadline(t *testing.T) {
 
 func TestTCPEOFInsideAPDU(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	pt := srv.accept(t)
+	ctx, c, pt, _ := dialTestPair(t, link.TCPOptions{})
 	pt.Write(unhex(t, "04 0F 10 27 00"))
 	pt.Close()
 	if _, err := c.Receive(ctx); !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -173,15 +167,8 @@ func TestTCPEOFInsideAPDU(t *testing.T) {
 
 func TestTCPReconnectAfterIdleClose(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
 	var n notes
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{Notify: n.add})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	first := srv.accept(t)
+	ctx, c, first, srv := dialTestPair(t, link.TCPOptions{Notify: n.add})
 	first.Close() // the terminal drops the idle connection (VX820 does after 1-2 s)
 	time.Sleep(50 * time.Millisecond)
 
@@ -217,17 +204,10 @@ func TestTCPNotZVT(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t)
-			ctx := ctxT(t, 10*time.Second)
-			c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			pt := srv.accept(t)
+			ctx, c, pt, _ := dialTestPair(t, link.TCPOptions{})
 			pt.Write(unhex(t, tt.sent))
 			time.Sleep(20 * time.Millisecond)
-			err = c.Send(ctx, unhex(t, "06 00 04 00 00 00 8E"))
+			err := c.Send(ctx, unhex(t, "06 00 04 00 00 00 8E"))
 			if err == nil {
 				_, err = c.Receive(ctx)
 			}
@@ -413,14 +393,7 @@ func FuzzReassembleTCP(f *testing.F) {
 
 func TestTCPResetDropsLateAnswer(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	first := srv.accept(t)
+	ctx, c, first, srv := dialTestPair(t, link.TCPOptions{})
 	first.Write(unhex(t, "80 00")) // half of a late answer
 	time.Sleep(20 * time.Millisecond)
 	c.Reset()
@@ -439,15 +412,8 @@ func TestTCPResetDropsLateAnswer(t *testing.T) {
 // an idle close before the next Send must still see the close.
 func TestTCPReconnectAfterIdleCloseFollowingTimeout(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
 	var n notes
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{Notify: n.add})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	first := srv.accept(t)
+	ctx, c, first, srv := dialTestPair(t, link.TCPOptions{Notify: n.add})
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	if _, err := c.Receive(short); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Receive err = %v, want DeadlineExceeded", err)
@@ -475,14 +441,7 @@ func TestTCPReconnectAfterIdleCloseFollowingTimeout(t *testing.T) {
 // before a Send and come out of the next Receive.
 func TestTCPIdleBytesKeptBySend(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	ctx := ctxT(t, 10*time.Second)
-	c, err := link.DialTCP(ctx, srv.ln.Addr().String(), link.TCPOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	pt := srv.accept(t)
+	ctx, c, pt, _ := dialTestPair(t, link.TCPOptions{})
 	status := unhex(t, "04 FF 02 0A 01")
 	pt.Write(status)
 	time.Sleep(50 * time.Millisecond)
