@@ -54,15 +54,7 @@ func (o *CheckOptions) now() time.Time {
 
 // entryConfig applies an inventory entry's settings over cfg.
 func entryConfig(cfg Config, e InventoryEntry) Config {
-	if e.Password != "" {
-		cfg.Password = e.Password
-	}
-	if e.Amount != 0 {
-		cfg.Amount = e.Amount
-	}
-	if e.Currency != 0 {
-		cfg.Currency = e.Currency
-	}
+	cfg.merge(Config{Password: e.Password, Amount: e.Amount, Currency: e.Currency})
 	return cfg
 }
 
