@@ -71,6 +71,11 @@ type Timeouts struct {
 	SlowHost    time.Duration `yaml:"slow_host,omitempty" json:"slow_host"`     // warn when the terminal's host check takes longer
 }
 
+// all lists every timeout of t, in one fixed order, for merge and fill.
+func (t *Timeouts) all() []*time.Duration {
+	return []*time.Duration{&t.Connect, &t.Command, &t.Card, &t.Transaction, &t.Probe, &t.ClockSkew, &t.CertExpiry, &t.SlowHost}
+}
+
 // Defaults.
 const (
 	DefaultPassword = "000000"
@@ -202,17 +207,10 @@ func (c *Config) merge(o Config) {
 	if o.AcquirerHosts != nil {
 		c.AcquirerHosts = o.AcquirerHosts
 	}
-	t, d := &c.Timeouts, o.Timeouts
-	for _, p := range []struct {
-		dst *time.Duration
-		v   time.Duration
-	}{
-		{&t.Connect, d.Connect}, {&t.Command, d.Command}, {&t.Card, d.Card},
-		{&t.Transaction, d.Transaction}, {&t.Probe, d.Probe}, {&t.ClockSkew, d.ClockSkew},
-		{&t.CertExpiry, d.CertExpiry}, {&t.SlowHost, d.SlowHost},
-	} {
-		if p.v != 0 {
-			*p.dst = p.v
+	dst, src := c.Timeouts.all(), o.Timeouts.all()
+	for i, v := range src {
+		if *v != 0 {
+			*dst[i] = *v
 		}
 	}
 }
@@ -235,18 +233,10 @@ func (c *Config) fill() {
 	if c.HostScheme == "" {
 		c.HostScheme = d.HostScheme
 	}
-	dt := d.Timeouts
-	t := &c.Timeouts
-	for _, p := range []struct {
-		dst *time.Duration
-		v   time.Duration
-	}{
-		{&t.Connect, dt.Connect}, {&t.Command, dt.Command}, {&t.Card, dt.Card},
-		{&t.Transaction, dt.Transaction}, {&t.Probe, dt.Probe}, {&t.ClockSkew, dt.ClockSkew},
-		{&t.CertExpiry, dt.CertExpiry}, {&t.SlowHost, dt.SlowHost},
-	} {
-		if *p.dst <= 0 {
-			*p.dst = p.v
+	dst, def := c.Timeouts.all(), d.Timeouts.all()
+	for i, v := range dst {
+		if *v <= 0 {
+			*v = *def[i]
 		}
 	}
 }

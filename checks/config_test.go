@@ -3,6 +3,7 @@ package checks
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,20 @@ timeouts:
 	}
 	if cfg.Timeouts.Card != 90*time.Second || cfg.Timeouts.Command != DefaultConfig().Timeouts.Command {
 		t.Errorf("timeouts %+v", cfg.Timeouts)
+	}
+}
+
+// TestTimeoutsAllListsEveryField: merge and fill reach the timeouts only
+// through all, so a new Timeouts field must be listed there.
+func TestTimeoutsAllListsEveryField(t *testing.T) {
+	t.Parallel()
+	var to Timeouts
+	seen := map[*time.Duration]bool{}
+	for _, p := range to.all() {
+		seen[p] = true
+	}
+	if got, want := len(seen), reflect.TypeOf(to).NumField(); got != want {
+		t.Errorf("Timeouts.all lists %d distinct fields, Timeouts has %d", got, want)
 	}
 }
 
