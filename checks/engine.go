@@ -2,7 +2,6 @@ package checks
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"time"
 
@@ -374,8 +373,9 @@ func (r *run) abort(ctx context.Context) {
 	_ = r.e.d.Abort(actx)
 }
 
-// canceled reports whether err is the caller's cancel (not a check's own
-// deadline).
-func canceled(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || errors.Is(err, terminal.ErrCanceled) && ctx.Err() != nil
+// canceled reports whether the caller canceled the run (or its deadline
+// passed): ctx is the run's context, so a check's own command deadline, set
+// on a child context, does not count.
+func canceled(ctx context.Context) bool {
+	return ctx.Err() != nil
 }

@@ -132,7 +132,7 @@ func (r *run) link(ctx context.Context) Result {
 	ev := map[string]string{"link": r.e.d.Info().Link, "protocol": r.e.d.Info().Protocol}
 	if err != nil {
 		r.linkErr = err
-		if canceled(ctx, err) {
+		if canceled(ctx) {
 			r.abort(ctx)
 		}
 		return Result{Status: model.StatusError, Text: cat(describeErr(opRegistration, err, t), linkHint(err)), Evidence: ev}
@@ -248,7 +248,7 @@ func (r *run) status(ctx context.Context) Result {
 	t := r.e.cfg.Timeouts.Command
 	s, err := r.fetchStatus(ctx)
 	if err != nil {
-		if canceled(ctx, err) {
+		if canceled(ctx) {
 			r.abort(ctx)
 		}
 		return Result{Status: errStatus(err), Text: describeErr(opStatus, err, t)}
@@ -324,7 +324,7 @@ func worse(a, b model.Status) model.Status {
 func (r *run) version(ctx context.Context) Result {
 	s, err := r.fetchStatus(ctx)
 	if err != nil {
-		if canceled(ctx, err) {
+		if canceled(ctx) {
 			r.abort(ctx)
 		}
 		return Result{Status: model.StatusError, Text: describeErr(opStatus, err, r.e.cfg.Timeouts.Command)}
@@ -414,7 +414,7 @@ func (r *run) network(ctx context.Context) Result {
 		lat := r.e.now().Sub(start)
 		switch {
 		case err != nil:
-			if canceled(ctx, err) {
+			if canceled(ctx) {
 				r.abort(ctx)
 			}
 			st = errStatus(err)
