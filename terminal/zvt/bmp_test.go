@@ -108,15 +108,8 @@ func TestDecodeBMPs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f, err := zvt.DecodeBMPs(tt.in)
-			if tt.wantErr != nil {
-				var de *zvt.DecodeError
-				if !errors.Is(err, tt.wantErr) || !errors.As(err, &de) || de.Offset != tt.wantOffset {
-					t.Fatalf("err = %v, want %v at offset %d", err, tt.wantErr, tt.wantOffset)
-				}
+			if wantDecodeErr(t, err, tt.wantErr, tt.wantOffset) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if len(f.List) != len(tt.wantBMPs) {
 				t.Fatalf("%d BMPs, want %d", len(f.List), len(tt.wantBMPs))
@@ -213,4 +206,22 @@ func TestFieldsSetters(t *testing.T) {
 	if _, err := zvt.AppendBMPs(nil, fixed); !errors.Is(err, zvt.ErrLength) {
 		t.Errorf("amount of 1 byte: err %v, want ErrLength", err)
 	}
+}
+
+// wantDecodeErr checks err against a table case's expectation and reports
+// whether the case ends there: with want set, err must match it and be a
+// *zvt.DecodeError at offset off; with want nil, err must be nil.
+func wantDecodeErr(t *testing.T, err, want error, off int) bool {
+	t.Helper()
+	if want != nil {
+		var de *zvt.DecodeError
+		if !errors.Is(err, want) || !errors.As(err, &de) || de.Offset != off {
+			t.Fatalf("err = %v, want %v at offset %d", err, want, off)
+		}
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return false
 }

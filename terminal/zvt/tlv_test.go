@@ -59,15 +59,8 @@ func TestDecodeTLV(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got, err := zvt.DecodeTLV(tt.in)
-			if tt.wantErr != nil {
-				var de *zvt.DecodeError
-				if !errors.Is(err, tt.wantErr) || !errors.As(err, &de) || de.Offset != tt.wantOffset {
-					t.Fatalf("err = %v, want %v at offset %d", err, tt.wantErr, tt.wantOffset)
-				}
+			if wantDecodeErr(t, err, tt.wantErr, tt.wantOffset) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("got %+v\nwant %+v", got, tt.want)
