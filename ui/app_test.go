@@ -149,6 +149,27 @@ func TestAbortCancelsTheRun(t *testing.T) {
 	}
 }
 
+// TestLateEventAfterRunDoneAddsNoFrames: the engine's last events may reach
+// Update after the run's results; the trace must not show a check twice.
+func TestLateEventAfterRunDoneAddsNoFrames(t *testing.T) {
+	m, fb := newTestModel(t, model.LangEn, 80, 24)
+	connectFake(m, fb, "sim://lost-card")
+	res := lostCardResults()
+	m.startRun(model.CheckOrder, runPurpose{kind: "all"})
+	m.confirmTxnKey("y")
+	m.Update(runDoneMsg{gen: m.runGen, ids: model.CheckOrder, results: res, purpose: runPurpose{kind: "all"}})
+	want := len(m.frames)
+	if want == 0 {
+		t.Fatal("the run's results added no trace frames")
+	}
+	for i := range res {
+		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckFinished, Check: res[i].ID, Result: &res[i]}})
+	}
+	if got := len(m.frames); got != want {
+		t.Errorf("trace frames after late CheckFinished events = %d, want %d", got, want)
+	}
+}
+
 func TestFraudStepCannotBeSkippedWithoutNote(t *testing.T) {
 	m, fb := newTestModel(t, model.LangEn, 80, 24)
 	fs := connectFake(m, fb, "sim://lost-card")

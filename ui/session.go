@@ -249,7 +249,9 @@ func (m *Model) applyEvent(ev checks.Event) {
 			m.dash.progress(ev.Check, model.Text{En: ev.Text, Zh: zh})
 		}
 	case checks.CheckFinished:
-		if ev.Result != nil {
+		// After the run's end its results came with runDoneMsg already; a
+		// late event would only add the check's trace a second time.
+		if ev.Result != nil && m.running {
 			m.finish(*ev.Result)
 			if m.haveInput || len(m.diagnosis.Causes) > 0 {
 				m.rediagnose() // the playbook re-ranks as evidence arrives
