@@ -265,6 +265,21 @@ func (s *streamConn) readBuf() []byte {
 
 // Send writes apdu, reconnecting first when the peer closed the connection.
 func (s *streamConn) Send(ctx context.Context, apdu []byte) error {
+	return s.send(ctx, apdu, true)
+}
+
+// Answer writes apdu, an answer (80 00 / 84 xx) to the APDU last received,
+// on the connection that APDU came on. Unlike Send it never reconnects: when
+// the peer closed that connection the answer has nobody to go to (the PT
+// forgot the message with the connection), and sending it on a fresh one
+// would put a stray answer in front of a terminal that never asked. It then
+// fails with a *WriteError wrapping ErrPeerClosed and nothing sent.
+func (s *streamConn) Answer(ctx context.Context, apdu []byte) error {
+	return s.send(ctx, apdu, false)
+}
+
+// send is Send (reconnect true) and Answer (reconnect false).
+func (s *streamConn) send(ctx context.Context, apdu []byte, reconnect bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -277,6 +292,9 @@ func (s *streamConn) Send(ctx context.Context, apdu []byte) error {
 	}
 	reconnected := false
 	if s.conn == nil || s.dead {
+		if !reconnect {
+			return &WriteError{Err: ErrPeerClosed}
+		}
 		if s.conn != nil {
 			s.conn.Close()
 		}
@@ -287,7 +305,7 @@ func (s *streamConn) Send(ctx context.Context, apdu []byte) error {
 		s.notify("reconnected to %s", s.addr)
 	}
 	n, err := s.write(ctx, apdu)
-	if err != nil && n == 0 && !reconnected && ctx.Err() == nil && !isTimeout(err) {
+	if err != nil && reconnect && n == 0 && !reconnected && ctx.Err() == nil && !isTimeout(err) {
 		// The connection died while idle (reset): nothing went out, so a
 		// fresh connection is safe.
 		s.conn.Close()
