@@ -25,20 +25,37 @@ type ResolveError struct {
 }
 
 // Error says what did not match and lists the closest matches, in English.
-func (e *ResolveError) Error() string {
+func (e *ResolveError) Error() string { return e.In(LangEn) }
+
+// In is Error in l.
+func (e *ResolveError) In(l Lang) string {
+	zh := l == LangZh
 	var b strings.Builder
-	if e.Reason != "" {
+	switch {
+	case zh && e.Reason != "" && e.Query != "":
+		fmt.Fprintf(&b, "无法识别 %q（%s）", e.Query, e.Reason)
+	case zh:
+		fmt.Fprintf(&b, "无法识别 %q：不是已知的代码、提示信息或症状", e.Query)
+	case e.Reason != "":
 		b.WriteString(e.Reason)
-	} else {
+	default:
 		fmt.Fprintf(&b, "no code, message or symptom matches %q", e.Query)
 	}
 	if len(e.Suggestions) > 0 {
-		b.WriteString("; closest: ")
+		lead, sep, item := "; closest: ", ", ", "%s (%s)"
+		if zh {
+			lead, sep, item = "；最接近的：", "、", "%s（%s）"
+		}
+		b.WriteString(lead)
 		for i, s := range e.Suggestions {
 			if i > 0 {
-				b.WriteString(", ")
+				b.WriteString(sep)
 			}
-			fmt.Fprintf(&b, "%s (%s)", s.Input, s.Text.En)
+			text := s.Text.En
+			if zh {
+				text = s.Text.Zh
+			}
+			fmt.Fprintf(&b, item, s.Input, text)
 		}
 	}
 	return b.String()

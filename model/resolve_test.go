@@ -108,6 +108,33 @@ func TestResolveUnknown(t *testing.T) {
 	}
 }
 
+func TestResolveErrorIn(t *testing.T) {
+	t.Parallel()
+	e := &ResolveError{Query: "lost_crad", Suggestions: []Suggestion{
+		{Input: "lost_card", Text: Text{En: "card reported lost", Zh: "提示挂失卡"}},
+		{Input: "wrong_pin", Text: Text{En: "wrong PIN", Zh: "密码错误"}},
+	}}
+	tests := []struct {
+		name string
+		e    *ResolveError
+		l    Lang
+		want string
+	}{
+		{"en", e, LangEn, `no code, message or symptom matches "lost_crad"; closest: lost_card (card reported lost), wrong_pin (wrong PIN)`},
+		{"zh", e, LangZh, `无法识别 "lost_crad"：不是已知的代码、提示信息或症状；最接近的：lost_card（提示挂失卡）、wrong_pin（密码错误）`},
+		{"en reason", &ResolveError{Query: "ZZ", Reason: "ZZ is not a code"}, LangEn, "ZZ is not a code"},
+		{"zh reason", &ResolveError{Query: "ZZ", Reason: "ZZ is not a code"}, LangZh, `无法识别 "ZZ"（ZZ is not a code）`},
+	}
+	for _, tt := range tests {
+		if got := tt.e.In(tt.l); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if got, want := e.Error(), e.In(LangEn); got != want {
+		t.Errorf("Error() = %q, want In(LangEn) %q", got, want)
+	}
+}
+
 func TestTextIn(t *testing.T) {
 	t.Parallel()
 	x := Text{Zh: "挂失卡", En: "Lost card"}

@@ -161,22 +161,7 @@ func explainError(err error, lang model.Lang) error {
 	if lang != model.LangZh {
 		return re
 	}
-	var b strings.Builder
-	if re.Reason != "" && re.Query != "" {
-		fmt.Fprintf(&b, "无法识别 %q（%s）", re.Query, re.Reason)
-	} else {
-		fmt.Fprintf(&b, "无法识别 %q：不是已知的代码、提示信息或症状", re.Query)
-	}
-	if len(re.Suggestions) > 0 {
-		b.WriteString("；最接近的：")
-		for i, s := range re.Suggestions {
-			if i > 0 {
-				b.WriteString("、")
-			}
-			fmt.Fprintf(&b, "%s（%s）", s.Input, s.Text.Zh)
-		}
-	}
-	return errors.New(b.String())
+	return errors.New(re.In(lang))
 }
 
 // explainTips are the prevention tips of the causes that are still likely,
