@@ -164,8 +164,8 @@ func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, ste
 			}
 		}
 	}
-	s := &consoleSession{b: b, d: d, j: j, target: target, recovered: rec, recoverErr: rerr, identity: id,
-		out: make(chan checks.Event, 256), closed: make(chan struct{})}
+	s := &consoleSession{d: d, j: j, e: checks.NewEngine(d, b.cfg, j), target: target,
+		recovered: rec, recoverErr: rerr, identity: id}
 	b.remember(target)
 	b.mu.Lock()
 	b.open1 = append(b.open1, s)
@@ -265,23 +265,19 @@ func stepState(mark string) string {
 	}
 }
 
-// consoleSession is a connected terminal: the driver, the session journal,
-// and a check engine per run. A fresh engine for each run makes a re-run
-// ask the terminal again instead of reusing what an earlier run learnt
-// (after a fix, the status must be read anew). Its events are forwarded to
-// one stable channel for the console.
+// consoleSession is a connected terminal: the driver, the session journal
+// and one check engine for the session. The engine asks the terminal afresh
+// on every run (checks.TestRerunAsksStatusAgain), so a re-run after a fix
+// shows the fix.
 type consoleSession struct {
-	b          *consoleBackend
 	d          terminal.Driver
 	j          *checks.Journal
+	e          *checks.Engine
 	target     string
 	recovered  []checks.Recovered
 	recoverErr error
-
-	mu       sync.Mutex
+	// identity is what the terminal said on connecting, before any run.
 	identity terminal.Status
-	out      chan checks.Event
-	closed   chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -310,43 +306,18 @@ func (s *consoleSession) NoticeTexts() []model.Text {
 	return out
 }
 
-func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.out, func() {} }
+func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.e.Subscribe() }
 
 func (s *consoleSession) Run(ctx context.Context, ids []model.CheckID, o ui.RunOptions) []checks.Result {
-	e := checks.NewEngine(s.d, s.b.cfg, s.j)
-	ch, unsub := e.Subscribe()
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for ev := range ch {
-			if ev.Kind == checks.IdentityKnown && ev.Identity != nil {
-				s.mu.Lock()
-				s.identity = *ev.Identity
-				s.mu.Unlock()
-			}
-			select {
-			case s.out <- ev:
-			case <-s.closed:
-				return
-			}
-			if ev.Kind == checks.RunFinished {
-				return
-			}
-		}
-	}()
-	res := e.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
-	// Let the run's last events reach the console, then stop forwarding.
-	select {
-	case <-finished:
-	case <-time.After(2 * time.Second):
-	}
-	unsub()
-	return res
+	return s.e.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
 }
 
+// Identity is what the last status check learnt, or what the terminal said
+// on connecting when no status check has run yet.
 func (s *consoleSession) Identity() terminal.Status {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if id := s.e.Identity(); id != (terminal.Status{}) {
+		return id
+	}
 	return s.identity
 }
 
@@ -373,7 +344,6 @@ func (s *consoleSession) Record(kind string, fields map[string]string) error {
 
 func (s *consoleSession) Close() error {
 	s.closeOnce.Do(func() {
-		close(s.closed)
 		_ = s.j.Record(checks.Entry{Kind: checks.EntrySessionEnd, Target: s.target})
 		s.closeErr = errors.Join(s.d.Close(), s.j.Close())
 	})
