@@ -53,39 +53,25 @@ func Resolve(query string, scheme Scheme) (Input, error) {
 func Diagnose(in Input) Diagnosis { return Knowledge().Diagnose(in) }
 
 // Symptom finds a symptom by id.
-func (kb *KB) Symptom(id SymptomID) (Symptom, bool) {
-	i, ok := kb.symptoms[id]
-	if !ok {
-		return Symptom{}, false
-	}
-	return kb.Symptoms[i], true
-}
+func (kb *KB) Symptom(id SymptomID) (Symptom, bool) { return byID(kb.Symptoms, kb.symptoms, id) }
 
 // Cause finds a cause by id.
-func (kb *KB) Cause(id string) (CauseInfo, bool) {
-	i, ok := kb.causes[id]
-	if !ok {
-		return CauseInfo{}, false
-	}
-	return kb.Causes[i], true
-}
+func (kb *KB) Cause(id string) (CauseInfo, bool) { return byID(kb.Causes, kb.causes, id) }
 
 // Step finds a step by id.
-func (kb *KB) Step(id string) (StepInfo, bool) {
-	i, ok := kb.steps[id]
-	if !ok {
-		return StepInfo{}, false
-	}
-	return kb.Steps[i], true
-}
+func (kb *KB) Step(id string) (StepInfo, bool) { return byID(kb.Steps, kb.steps, id) }
 
 // Tip finds a prevention tip by id.
-func (kb *KB) Tip(id string) (Tip, bool) {
-	i, ok := kb.tips[id]
+func (kb *KB) Tip(id string) (Tip, bool) { return byID(kb.Tips, kb.tips, id) }
+
+// byID is the item of items that index (built by indexIDs) maps id to.
+func byID[T any, K comparable](items []T, index map[K]int, id K) (T, bool) {
+	i, ok := index[id]
 	if !ok {
-		return Tip{}, false
+		var zero T
+		return zero, false
 	}
-	return kb.Tips[i], true
+	return items[i], true
 }
 
 // LookupCode finds a code. An empty scheme means UnionPay. Values are matched
