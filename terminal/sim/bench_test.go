@@ -16,10 +16,7 @@ const fleetSize = 1000 // `posdoctor sim --count 1000`
 // BenchmarkFleetMemory reports the memory of 1000 idle terminals served from
 // one process (make bench).
 func BenchmarkFleetMemory(b *testing.B) {
-	sc, err := sim.Load("healthy")
-	if err != nil {
-		b.Fatal(err)
-	}
+	sc := loadScenario(b, "healthy")
 	for b.Loop() {
 		var before, after runtime.MemStats
 		runtime.GC()
@@ -46,10 +43,7 @@ func BenchmarkFleetMemory(b *testing.B) {
 // each terminal of a 1000-terminal fleet, over connections opened up front.
 // ns/op is the time until all 1000 have their Completion.
 func BenchmarkStatusEnquiry1000(b *testing.B) {
-	sc, err := sim.Load("healthy")
-	if err != nil {
-		b.Fatal(err)
-	}
+	sc := loadScenario(b, "healthy")
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

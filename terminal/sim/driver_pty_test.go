@@ -19,10 +19,7 @@ func TestConsoleDriverSerial(t *testing.T) {
 	for _, name := range []string{"healthy", "noisy-line", "wrong-pin"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			sc, err := sim.Load(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc := loadScenario(t, name)
 			term := sim.New(sc, sim.Options{})
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()

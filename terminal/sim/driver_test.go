@@ -23,10 +23,7 @@ func TestConsoleDriver(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			sc, err := sim.Load(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc := loadScenario(t, name)
 			term := sim.New(sc, sim.Options{})
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -106,7 +103,7 @@ func TestConsoleDriver(t *testing.T) {
 // reports an unknown outcome and Repeat Receipt resynchronises.
 func TestConsoleDriverLostCompletion(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	term := sim.New(sc, sim.Options{Faults: []string{"lose-completion"}})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

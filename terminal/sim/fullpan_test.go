@@ -48,10 +48,7 @@ func TestFaultFullPANSendsTheWholeNumber(t *testing.T) {
 // are covered by zvt's TestSessionMasksFullPANInTerminalTexts).
 func TestConsoleMasksAMisconfiguredTerminalsPAN(t *testing.T) {
 	t.Parallel()
-	sc, err := sim.Load("healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := loadScenario(t, "healthy")
 	term := sim.New(sc, sim.Options{Faults: []string{sim.FaultFullPAN}})
 	var mu sync.Mutex
 	var events []terminal.Event

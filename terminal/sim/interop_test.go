@@ -34,12 +34,19 @@ var (
 	repeatReceipt = []byte{0x06, 0x20, 0x03, 0x00, 0x00, 0x00}
 )
 
-func eurHealthy(t testing.TB) *sim.Scenario {
-	sc, err := sim.Load("healthy")
+// loadScenario loads a built-in scenario or a scenario file, failing the
+// test when it cannot.
+func loadScenario(t testing.TB, name string) *sim.Scenario {
+	t.Helper()
+	sc, err := sim.Load(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc = sc.Clone()
+	return sc
+}
+
+func eurHealthy(t testing.TB) *sim.Scenario {
+	sc := loadScenario(t, "healthy").Clone()
 	sc.Currency = 978
 	return sc
 }
@@ -133,7 +140,7 @@ func TestInteropTCP(t *testing.T) {
 // refuse.
 func TestStrict(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	e, _, _ := startTCP(t, sc, sim.Options{})
 	if zvt.KnownBMP(0x5A) {
 		t.Fatal("test needs an unknown BMP; 5A is known now")
@@ -172,7 +179,7 @@ func TestStrict(t *testing.T) {
 // acknowledging the 04 0F: the terminal must auto-reverse.
 func TestCrashedClientAutoReverses(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	e, term, dial := startTCP(t, sc, sim.Options{})
 	e.do(cmdRegister)
 	_, err := e.try(cmdAuth(500), func(msg []byte) []byte {
@@ -205,7 +212,7 @@ func TestCrashedClientAutoReverses(t *testing.T) {
 // issued): the PT reverses and aborts.
 func TestNegativeAckAutoReverses(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	e, term, _ := startTCP(t, sc, sim.Options{})
 	tr, err := e.try(cmdAuth(700), func(msg []byte) []byte {
 		if msg[0] == 0x04 && msg[1] == 0x0F {
@@ -241,11 +248,10 @@ func waitJournal(t *testing.T, term *sim.Terminal, ok func([]sim.Txn) bool) []si
 
 func TestFaults(t *testing.T) {
 	t.Parallel()
-	load := func() *sim.Scenario { sc, _ := sim.Load("healthy"); return sc }
 
 	t.Run("zvt-disabled", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := startTCP(t, load(), sim.Options{Faults: []string{"zvt-disabled"}})
+		e, _, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"zvt-disabled"}})
 		for _, c := range [][]byte{cmdStatus, cmdRegister, cmdAuth(100)} {
 			if tr, _ := e.try(c, nil); !bytes.Equal(tr.first, []byte{0x84, 0x83, 0x00}) {
 				t.Errorf("% X: got % X, want 84 83 00", c[:2], tr.first)
@@ -254,7 +260,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("banner", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := startTCP(t, load(), sim.Options{Faults: []string{"banner"}})
+		e, _, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"banner"}})
 		w := e.w.(*tcpWire)
 		b := make([]byte, 8)
 		_ = w.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -264,7 +270,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("idle-close", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := startTCP(t, load(), sim.Options{Faults: []string{"idle-close=50ms"}})
+		e, _, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"idle-close=50ms"}})
 		w := e.w.(*tcpWire)
 		_ = w.nc.SetReadDeadline(time.Now().Add(5 * time.Second))
 		if _, err := w.nc.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
@@ -273,7 +279,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("drop-after", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := startTCP(t, load(), sim.Options{Faults: []string{"drop-after=2"}})
+		e, _, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"drop-after=2"}})
 		// Registration: 80 00 00 (1), 06 0F (2), then the line goes dead.
 		tr, err := e.try(cmdRegister, nil)
 		if err != nil || tr.end == nil {
@@ -285,7 +291,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("never-ack-tcp", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := startTCP(t, load(), sim.Options{Faults: []string{"never-ack"}})
+		e, _, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"never-ack"}})
 		if err := e.w.send(cmdStatus); err != nil {
 			t.Fatal(err)
 		}
@@ -295,7 +301,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("quirks", func(t *testing.T) {
 		t.Parallel()
-		e, term, _ := startTCP(t, load(), sim.Options{Faults: []string{"iso-8859-1", "tlv-in-print", "vendor-intermediate"}})
+		e, term, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"iso-8859-1", "tlv-in-print", "vendor-intermediate"}})
 		// Config 8A: ECR print type (06 D1 lines), ECR prints payments, intermediate status.
 		e.do([]byte{0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x8A, 0x01, 0x56, 0x06, 0x00})
 		tr := e.do(cmdAuth(100))
@@ -320,7 +326,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("lose-completion", func(t *testing.T) {
 		t.Parallel()
-		e, term, dial := startTCP(t, load(), sim.Options{Faults: []string{"lose-completion"}})
+		e, term, dial := startTCP(t, loadScenario(t, "healthy"), sim.Options{Faults: []string{"lose-completion"}})
 		_, err := e.try(cmdAuth(300), nil)
 		if err == nil {
 			t.Fatal("lose-completion: the Completion arrived")
@@ -343,12 +349,12 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("latency", func(t *testing.T) {
 		t.Parallel()
-		e, _, _ := startTCP(t, load(), sim.Options{Latency: 20 * time.Millisecond, Faults: []string{"latency=10ms"}})
+		e, _, _ := startTCP(t, loadScenario(t, "healthy"), sim.Options{Latency: 20 * time.Millisecond, Faults: []string{"latency=10ms"}})
 		readStatus(t, e.do(cmdStatus))
 	})
 	t.Run("bad fault", func(t *testing.T) {
 		t.Parallel()
-		_, err := sim.ListenTCP(context.Background(), "127.0.0.1:0", load(), sim.Options{Faults: []string{"never-ak"}}, 1)
+		_, err := sim.ListenTCP(context.Background(), "127.0.0.1:0", loadScenario(t, "healthy"), sim.Options{Faults: []string{"never-ak"}}, 1)
 		if err == nil || !bytes.Contains([]byte(err.Error()), []byte("did you mean never-ack")) {
 			t.Errorf("bad fault: %v", err)
 		}
@@ -359,7 +365,7 @@ func TestFaults(t *testing.T) {
 // TID, and answers concurrent Status Enquiries.
 func TestFleet(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	const n = 25
@@ -407,7 +413,7 @@ func TestFleet(t *testing.T) {
 // consecutive ports.
 func TestFleetConsecutivePorts(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	var lastErr error
 	for try := 0; try < 5; try++ {
 		probe, err := net.Listen("tcp", "127.0.0.1:0")
@@ -460,7 +466,7 @@ func (l *lockedBuffer) String() string {
 // TestTraceMasksPAN: the trace shows every APDU, never the full PAN.
 func TestTraceMasksPAN(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	var buf lockedBuffer
 	e, _, _ := startTCP(t, sc, sim.Options{Trace: &buf})
 	e.do(cmdReadCard)

@@ -52,10 +52,7 @@ func TestScenariosPTY(t *testing.T) {
 	for _, name := range sim.Required {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			sc, err := sim.Load(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc := loadScenario(t, name)
 			term := sim.New(sc, sim.Options{})
 			e, open := startPTY(t, term)
 			runScenario(t, e, term, name, open)
@@ -142,7 +139,7 @@ func TestSerialLiteralFrames(t *testing.T) {
 // TestNeverAckSerial: the terminal receives frames but never ACKs them.
 func TestNeverAckSerial(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	term := sim.New(sc, sim.Options{Faults: []string{"never-ack"}})
 	e, _ := startPTY(t, term)
 	w := e.w.(*serialWire)
@@ -162,7 +159,7 @@ func TestNeverAckSerial(t *testing.T) {
 // dies before answering 80 00 00; the PT gives up and auto-reverses.
 func TestCrashedClientAutoReversesSerial(t *testing.T) {
 	t.Parallel()
-	sc, _ := sim.Load("healthy")
+	sc := loadScenario(t, "healthy")
 	term := sim.New(sc, sim.Options{})
 	sim.SetTimeouts(term, 300*time.Millisecond, 100*time.Millisecond)
 	e, _ := startPTY(t, term)

@@ -26,10 +26,7 @@ func readOnce(t *testing.T, c net.Conn) []byte {
 // Registration's Completion) in one write; with drop-after each message is
 // a write of its own, as the fault counts them.
 func TestTCPAckAndCompletionInOneWrite(t *testing.T) {
-	sc, err := sim.Load("healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := loadScenario(t, "healthy")
 	for _, tt := range []struct {
 		name   string
 		faults []string

@@ -74,10 +74,7 @@ func TestScenariosLoad(t *testing.T) {
 			t.Errorf("required scenario %s missing or does not load", name)
 			continue
 		}
-		sc, err := sim.Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc := loadScenario(t, name)
 		if sc.Name != name {
 			t.Errorf("scenarios/%s.yaml has name %q", name, sc.Name)
 		}
@@ -88,7 +85,7 @@ func TestScenariosLoad(t *testing.T) {
 	// Each scenario's default PAN is its own test number.
 	seen := map[string]string{}
 	for _, name := range sim.Required {
-		sc, _ := sim.Load(name)
+		sc := loadScenario(t, name)
 		if other, dup := seen[sc.Cards[0].PAN]; dup {
 			t.Errorf("%s and %s share a PAN", name, other)
 		}
@@ -243,10 +240,7 @@ func TestScenariosTCP(t *testing.T) {
 	for _, name := range sim.Required {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			sc, err := sim.Load(name)
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc := loadScenario(t, name)
 			e, term, dial := startTCP(t, sc, sim.Options{})
 			runScenario(t, e, term, name, dial)
 		})

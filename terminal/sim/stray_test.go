@@ -40,10 +40,7 @@ func wantAckFirst(t *testing.T, e *ecr, after string) {
 // acknowledge that too, forever.
 func TestStrayAckGetsNoAnswer(t *testing.T) {
 	t.Parallel()
-	sc, err := sim.Load("healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := loadScenario(t, "healthy")
 	e, _, dialNew := startTCP(t, sc, sim.Options{})
 	e.do(cmdRegister)
 	tr := e.do(cmdReadCard) // answers the 04 0F with 80 00 00
@@ -98,10 +95,7 @@ func TestConsoleDriverDropAfter(t *testing.T) {
 	for _, n := range []int{2, 3, 4, 5, 6, 7, 8, 9} {
 		t.Run("drop-after="+strconv.Itoa(n), func(t *testing.T) {
 			t.Parallel()
-			sc, err := sim.Load("healthy")
-			if err != nil {
-				t.Fatal(err)
-			}
+			sc := loadScenario(t, "healthy")
 			term := sim.New(sc, sim.Options{Faults: []string{"drop-after=" + string(rune('0'+n))}})
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
@@ -171,17 +165,14 @@ func TestConsoleDriverDropAfter(t *testing.T) {
 // a reversal runs to its status information.
 func TestLostReversalLeavesPaymentBooked(t *testing.T) {
 	t.Parallel()
-	sc, err := sim.Load("healthy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := loadScenario(t, "healthy")
 	e, term, dialNew := startTCP(t, sc, sim.Options{})
 	e.do(cmdRegister)
 	r := readResult(t, e.do(cmdAuth(300)))
 	if !r.approved {
 		t.Fatalf("payment not approved: %+v", r)
 	}
-	_, err = e.try(cmdReversal(r.receipt), func(msg []byte) []byte {
+	_, err := e.try(cmdReversal(r.receipt), func(msg []byte) []byte {
 		e.w.close() // the link dies at the first PT message after 80 00
 		return nil
 	})
