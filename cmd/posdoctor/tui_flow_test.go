@@ -84,6 +84,20 @@ func (f *flowConsole) wait(stage string, d time.Duration, wants ...string) strin
 	}
 }
 
+// report reads the one Markdown report the session exported.
+func (f *flowConsole) report() string {
+	f.t.Helper()
+	files, _ := filepath.Glob(filepath.Join(f.journal, "*-report.md"))
+	if len(files) != 1 {
+		f.t.Fatalf("report files: %v", files)
+	}
+	rep, err := os.ReadFile(files[0])
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return string(rep)
+}
+
 func (f *flowConsole) key(keys ...string) {
 	for _, k := range keys {
 		switch k {
@@ -117,7 +131,7 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 		t.Fatalf("diagnosis of lost-card ranks no fraud cause:\n%s", scr)
 	}
 	f.key("enter")
-	scr = f.wait("fraud step", 5*time.Second, "FRAUD STEP", "Step ")
+	f.wait("fraud step", 5*time.Second, "FRAUD STEP", "Step ")
 	// The same step in Chinese, with the real knowledge base's texts.
 	f.key("L")
 	f.wait("fraud step zh", 5*time.Second, "风险步骤", "由谁处理")
@@ -138,20 +152,12 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 	f.wait("export dialog", 5*time.Second, "Export the session report")
 	f.key("m")
 	f.wait("export", 10*time.Second, "Report written to")
-	files, _ := filepath.Glob(filepath.Join(f.journal, "*-report.md"))
-	if len(files) != 1 {
-		t.Fatalf("report files: %v", files)
-	}
-	rep, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := f.report()
 	for _, want := range []string{"card kept, risk desk called", "skipped", "transaction"} {
-		if !strings.Contains(string(rep), want) {
+		if !strings.Contains(rep, want) {
 			t.Errorf("report lacks %q:\n%s", want, rep)
 		}
 	}
-	_ = scr
 }
 
 // TestFlowKeysOutOfSyncFixWorks: on keys-out-of-sync, follow the wizard to
@@ -210,8 +216,7 @@ func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
 // reason and what to try, and the operator can go on symptom-first.
 func TestFlowConnectFailureSaysWhatToTry(t *testing.T) {
 	f := newFlow(t, "tcp://127.0.0.1:1")
-	scr := f.wait("connect failed", 20*time.Second, "Could not connect to tcp://127.0.0.1:1", "What to try:", "20007")
-	_ = scr
+	f.wait("connect failed", 20*time.Second, "Could not connect to tcp://127.0.0.1:1", "What to try:", "20007")
 	f.key("s")
 	f.wait("symptom offline", 5*time.Second, "Not connected: pick a symptom")
 }
@@ -253,9 +258,9 @@ func TestFlowSummariesInChinese(t *testing.T) {
 	f.key("a")
 	f.wait("confirm", 5*time.Second, "Test transaction", "reverses it at once")
 	f.key("y")
-	scr := f.wait("run", 60*time.Second, "Run finished", "the test payment was declined")
+	f.wait("run", 60*time.Second, "Run finished", "the test payment was declined")
 	f.key("L")
-	scr = f.wait("zh", 5*time.Second, "已签到，终端号", "测试交易被拒绝，主机返回码 55")
+	scr := f.wait("zh", 5*time.Second, "已签到，终端号", "测试交易被拒绝，主机返回码 55")
 	if strings.Contains(scr, "the test payment was declined") || strings.Contains(scr, "registered, TID") {
 		t.Errorf("English summaries on the Chinese screen:\n%s", scr)
 	}
@@ -263,15 +268,7 @@ func TestFlowSummariesInChinese(t *testing.T) {
 	f.wait("export dialog", 5*time.Second, "导出会话报告")
 	f.key("m")
 	f.wait("export", 10*time.Second, "报告已写入")
-	files, _ := filepath.Glob(filepath.Join(f.journal, "*-report.md"))
-	if len(files) != 1 {
-		t.Fatalf("report files: %v", files)
-	}
-	rep, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(rep), "测试交易被拒绝，主机返回码 55") {
+	if rep := f.report(); !strings.Contains(rep, "测试交易被拒绝，主机返回码 55") {
 		t.Errorf("the Chinese report lacks the Chinese summary:\n%s", rep)
 	}
 }
