@@ -117,7 +117,7 @@ func normQueryValue(s Scheme, v string) string {
 		return v
 	}
 	v = strings.ToUpper(v)
-	if isZVTScheme(s) {
+	if s.IsZVT() {
 		v = strings.TrimPrefix(v, "0X")
 		v = strings.TrimSuffix(v, "H")
 	}
@@ -127,6 +127,8 @@ func normQueryValue(s Scheme, v string) string {
 	return v
 }
 
-func isZVTScheme(s Scheme) bool {
+// IsZVT reports whether s is one of the ZVT code tables (result, terminal
+// status, intermediate status), whose values are hex bytes.
+func (s Scheme) IsZVT() bool {
 	return s == SchemeZVT || s == SchemeZVTStatus || s == SchemeZVTIntermediate
 }

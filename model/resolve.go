@@ -113,7 +113,7 @@ func (kb *KB) Resolve(query string, scheme Scheme) (Input, error) {
 func looksLikeCode(s Scheme, q string) bool {
 	v := normQueryValue(s, q)
 	switch {
-	case isZVTScheme(s):
+	case s.IsZVT():
 		_, err := strconv.ParseUint(v, 16, 8)
 		return err == nil && len(v) <= 2
 	case s == SchemeMessage:

@@ -252,7 +252,7 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 			w.para("", schemeNames[code.Scheme].In(l)+quoted+colon+code.Display.En)
 		} else {
 			value := code.Value
-			if code.Scheme == model.SchemeZVT || code.Scheme == model.SchemeZVTStatus || code.Scheme == model.SchemeZVTIntermediate {
+			if code.Scheme.IsZVT() {
 				value = "0x" + value
 			}
 			w.para("", fmt.Sprintf("%s %s%s%s%s%s%s", label("code", l), value, open, schemeNames[code.Scheme].In(l), closing, colon, head))
