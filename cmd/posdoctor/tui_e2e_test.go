@@ -47,11 +47,11 @@ func posdoctorBinary(t testing.TB) string {
 }
 
 // simTarget starts `posdoctor sim` on 127.0.0.1 over TCP when the binary
-// has the subcommand, else the same simulator in-process, and returns the
-// tcp:// target.
-func simTarget(t testing.TB, bin, scenario string) string {
+// has the subcommand, else the same simulator in-process, with faults
+// switched on, and returns the tcp:// target.
+func simTarget(t testing.TB, bin, scenario string, faults ...string) string {
 	t.Helper()
-	if addr, ok := startSimProcess(t, bin, scenario); ok {
+	if addr, ok := startSimProcess(t, bin, scenario, faults); ok {
 		return "tcp://" + addr
 	}
 	sc, err := sim.Load(scenario)
@@ -59,7 +59,7 @@ func simTarget(t testing.TB, bin, scenario string) string {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	fl, err := sim.ListenTCP(ctx, "127.0.0.1:0", sc, sim.Options{}, 1)
+	fl, err := sim.ListenTCP(ctx, "127.0.0.1:0", sc, sim.Options{Faults: faults}, 1)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -70,15 +70,20 @@ func simTarget(t testing.TB, bin, scenario string) string {
 
 var listenLine = regexp.MustCompile(`(127\.0\.0\.1:\d+)`)
 
-// startSimProcess runs `posdoctor sim --listen 127.0.0.1:0 SCENARIO` and reads
-// the address it prints. ok is false when the subcommand is not available.
-func startSimProcess(t testing.TB, bin, scenario string) (string, bool) {
+// startSimProcess runs `posdoctor sim --listen 127.0.0.1:0 --scenario
+// SCENARIO [--fault F]...` and reads the address it prints. ok is false when
+// the subcommand is not available.
+func startSimProcess(t testing.TB, bin, scenario string, faults []string) (string, bool) {
 	help, _ := exec.Command(bin, "sim", "--help").CombinedOutput()
 	if !strings.Contains(string(help), "--listen") {
 		return "", false
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "sim", "--listen", "127.0.0.1:0", "--scenario", scenario)
+	args := []string{"sim", "--listen", "127.0.0.1:0", "--scenario", scenario}
+	for _, f := range faults {
+		args = append(args, "--fault", f)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -194,12 +199,15 @@ func tuiEnv(home, journal string, extra ...string) []string {
 
 // TestConsoleEndToEnd drives the real binary in tmux against the simulator
 // over TCP: start, run checks, help, language switch, report export, quit.
+// The simulated terminal is misconfigured (fault full-pan): it sends the PAN
+// in full, so the console's own masking is what keeps it off the screen and
+// out of the report.
 func TestConsoleEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped with -short")
 	}
 	bin := posdoctorBinary(t)
-	target := simTarget(t, bin, "lost-card")
+	target := simTarget(t, bin, "lost-card", "full-pan")
 	home := t.TempDir()
 	journal := filepath.Join(home, "journal")
 	exitFile := filepath.Join(home, "exit")
