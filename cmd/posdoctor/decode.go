@@ -116,10 +116,11 @@ func decodeRun(opts *DecodeOptions) error {
 		return &FlagError{errors.New("no input: give hex as arguments or on stdin, e.g. posdoctor decode 06 0F 00")}
 	}
 
-	tr := zvt.Trace(opts.IO.Out, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
+	traceOut := opts.IO.Out
 	if opts.JSON {
-		tr = zvt.Trace(io.Discard, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
+		traceOut = io.Discard // the tracer only decodes; the JSON is written below
 	}
+	tr := zvt.Trace(traceOut, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
 	if opts.Open != "" {
 		c, err := zvt.ParseCommand(opts.Open)
 		if err != nil {
@@ -228,13 +229,9 @@ func (d *decoder) message(apdu []byte, off int, linkName, crc string) {
 	if crc != "" {
 		fmt.Fprintf(d.opts.IO.Out, "# frame %d at byte %d, CRC %s ok\n", d.n, off, crc)
 	}
-	err := d.tr.Message(time.Time{}, "", apdu)
-	var de *zvt.DecodeError
-	if err != nil && !errors.As(err, &de) {
-		d.note(err, off) // a write error
-		return
-	}
-	d.note(err, off)
+	// A decode error or a write error: either way the first one is the
+	// exit status, and the messages after it still print.
+	d.note(d.tr.Message(time.Time{}, "", apdu), off)
 }
 
 func (d *decoder) note(err error, off int) {
