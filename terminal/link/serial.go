@@ -251,8 +251,10 @@ func (c *serialConn) parseLoop(chunks <-chan []byte) {
 			}
 			if len(ignored) > 0 {
 				// One notice per read, not per byte: line noise must not
-				// flood the trace.
-				show := ignored[:min(len(ignored), 16)]
+				// flood the trace. The bytes may be the data of a frame
+				// whose DLE STX was lost, so at most 6 are shown: a BCD PAN
+				// (13 digits or more) needs 7.
+				show := ignored[:min(len(ignored), 6)]
 				c.notify("serial: ignored %d bytes outside a frame: % X", len(ignored), show)
 				ignored = ignored[:0]
 			}
