@@ -187,7 +187,7 @@ func TestFraudStepCannotBeSkippedWithoutNote(t *testing.T) {
 	if mk := m.wiz.mark(st.ID); mk.mark == "skipped" {
 		t.Fatal("fraud step skipped without a note")
 	}
-	if !m.wiz.editing {
+	if !m.wiz.note.Focused() {
 		t.Fatal("skip on a fraud step must open the note field")
 	}
 	typeText(m, "police called, card kept")
@@ -291,7 +291,7 @@ func TestLanguageKeyAndTextInputs(t *testing.T) {
 		t.Fatalf("address field %q, want qL", v)
 	}
 	press(m, "esc")
-	if m.connect.editing {
+	if m.connect.addr.Focused() {
 		t.Fatal("esc did not leave the field")
 	}
 }

@@ -48,8 +48,7 @@ type connectScreen struct {
 	portErr   error
 	recent    []string
 	loaded    bool
-	addr      textinput.Model
-	editing   bool
+	addr      textinput.Model // focused while the operator types an address
 	state     connState
 	err       error
 	steps     []string // what the connect in progress has done so far
@@ -70,7 +69,7 @@ func (c *connectScreen) SetSize(w, h int) {
 }
 
 func (c *connectScreen) Title() string   { return c.m.T("connect.title") }
-func (c *connectScreen) Capturing() bool { return c.editing }
+func (c *connectScreen) Capturing() bool { return c.addr.Focused() }
 
 func (c *connectScreen) items() []connItem {
 	var it []connItem
@@ -118,7 +117,7 @@ func (c *connectScreen) keys() connKeys {
 	if c.state == connBusy {
 		k.Back = m.bind("esc", "key.cancel", "esc")
 	}
-	if c.editing {
+	if c.addr.Focused() {
 		k = connKeys{Connect: m.bind("enter", "key.connect", "enter"), Back: m.bind("esc", "key.leavefield", "esc")}
 	}
 	return k
@@ -126,7 +125,7 @@ func (c *connectScreen) keys() connKeys {
 
 func (c *connectScreen) ShortHelp() []key.Binding {
 	k := c.keys()
-	if c.editing {
+	if c.addr.Focused() {
 		return []key.Binding{k.Connect, k.Back}
 	}
 	if c.state == connBusy {
@@ -137,7 +136,7 @@ func (c *connectScreen) ShortHelp() []key.Binding {
 
 func (c *connectScreen) FullHelp() [][]key.Binding {
 	k := c.keys()
-	if c.editing {
+	if c.addr.Focused() {
 		return [][]key.Binding{{k.Connect, k.Back}}
 	}
 	return [][]key.Binding{{k.Up, k.Down, k.Pick}, {k.Connect, k.Edit, k.Symptom, k.Back}}
@@ -155,10 +154,7 @@ func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.PasteMsg:
-		if c.editing {
-			return updateField(&c.addr, msg)
-		}
-		return nil
+		return updateField(&c.addr, msg)
 	case tea.KeyPressMsg:
 		return c.key(msg)
 	}
@@ -168,7 +164,7 @@ func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
 func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := c.keys()
 	items := c.items()
-	if c.editing {
+	if c.addr.Focused() {
 		switch {
 		case key.Matches(msg, k.Connect):
 			t := strings.TrimSpace(c.addr.Value())
@@ -179,11 +175,9 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				c.state, c.err = connFailed, err
 				return nil
 			}
-			c.editing = false
 			c.addr.Blur()
 			return c.m.startConnect(t)
 		case key.Matches(msg, k.Back):
-			c.editing = false
 			c.addr.Blur()
 			return nil
 		}
@@ -210,12 +204,10 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Edit):
 		c.cursor = len(items) - 1
-		c.editing = true
 		return c.addr.Focus()
 	case key.Matches(msg, k.Connect):
 		it := items[c.cursor]
 		if it.kind == itemAddr {
-			c.editing = true
 			return c.addr.Focus()
 		}
 		return c.m.startConnect(it.target)
@@ -265,7 +257,7 @@ func (c *connectScreen) View() string {
 			line = fmt.Sprintf("%s   %s < %s >", it.label, m.T("connect.scenario"), it.detail)
 		case itemAddr:
 			v := c.addr.View()
-			if !c.editing && c.addr.Value() == "" {
+			if !c.addr.Focused() && c.addr.Value() == "" {
 				v = th.Muted.Render("tcp://HOST:20007")
 			}
 			line = it.label + "  [" + v + "]"

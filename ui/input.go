@@ -28,7 +28,8 @@ func (m *Model) restyleField(in *textinput.Model) {
 	in.SetStyles(st)
 }
 
-// updateField hands msg (a key or a paste) to the field being edited.
+// updateField hands msg (a key or a paste) to a field. A field is being
+// edited while it has the focus; a blurred field ignores msg.
 func updateField(in *textinput.Model, msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	*in, cmd = in.Update(msg)

@@ -15,12 +15,11 @@ import (
 // or a code or message typed in. With a session it proposes the checks that
 // tell the causes apart; without one it goes straight to the guided steps.
 type symptomScreen struct {
-	m       *Model
-	w, h    int
-	cursor  int
-	query   textinput.Model
-	editing bool
-	err     error
+	m      *Model
+	w, h   int
+	cursor int
+	query  textinput.Model // focused while the operator types a code
+	err    error
 }
 
 func newSymptom(m *Model) *symptomScreen {
@@ -38,13 +37,13 @@ func (s *symptomScreen) SetSize(w, h int) {
 }
 
 func (s *symptomScreen) Title() string   { return s.m.T("symptom.title") }
-func (s *symptomScreen) Capturing() bool { return s.editing }
+func (s *symptomScreen) Capturing() bool { return s.query.Focused() }
 
 type symKeys struct{ Up, Down, Pick, Type, RunAll, Back key.Binding }
 
 func (s *symptomScreen) keys() symKeys {
 	m := s.m
-	if s.editing {
+	if s.query.Focused() {
 		return symKeys{Pick: m.bind("enter", "key.lookup", "enter"), Back: m.bind("esc", "key.leavefield", "esc")}
 	}
 	k := symKeys{
@@ -63,7 +62,7 @@ func (s *symptomScreen) keys() symKeys {
 
 func (s *symptomScreen) ShortHelp() []key.Binding {
 	k := s.keys()
-	if s.editing {
+	if s.query.Focused() {
 		return []key.Binding{k.Pick, k.Back}
 	}
 	return []key.Binding{k.Up, k.Down, k.Pick, k.Type, k.RunAll, k.Back}
@@ -71,7 +70,7 @@ func (s *symptomScreen) ShortHelp() []key.Binding {
 
 func (s *symptomScreen) FullHelp() [][]key.Binding {
 	k := s.keys()
-	if s.editing {
+	if s.query.Focused() {
 		return [][]key.Binding{{k.Pick, k.Back}}
 	}
 	return [][]key.Binding{{k.Up, k.Down, k.Pick}, {k.Type, k.RunAll, k.Back}}
@@ -87,9 +86,7 @@ func (s *symptomScreen) symptoms() []model.Symptom {
 func (s *symptomScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		if s.editing {
-			return updateField(&s.query, msg)
-		}
+		return updateField(&s.query, msg)
 	case tea.KeyPressMsg:
 		return s.key(msg)
 	}
@@ -98,7 +95,7 @@ func (s *symptomScreen) Update(msg tea.Msg) tea.Cmd {
 
 func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := s.keys()
-	if s.editing {
+	if s.query.Focused() {
 		switch {
 		case key.Matches(msg, k.Pick):
 			q := strings.TrimSpace(s.query.Value())
@@ -111,11 +108,9 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return nil
 			}
 			s.err = nil
-			s.editing = false
 			s.query.Blur()
 			return s.m.choose(in)
 		case key.Matches(msg, k.Back):
-			s.editing = false
 			s.query.Blur()
 			return nil
 		}
@@ -130,11 +125,9 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.cursor = (s.cursor + 1) % n
 	case key.Matches(msg, k.Type):
 		s.cursor = len(list)
-		s.editing = true
 		return s.query.Focus()
 	case key.Matches(msg, k.Pick):
 		if s.cursor >= len(list) {
-			s.editing = true
 			return s.query.Focus()
 		}
 		return s.m.choose(model.Input{Symptom: list[s.cursor].ID})
@@ -187,7 +180,7 @@ func (s *symptomScreen) View() string {
 	}
 	b.WriteString("\n")
 	v := s.query.View()
-	if !s.editing && s.query.Value() == "" {
+	if !s.query.Focused() && s.query.Value() == "" {
 		v = th.Muted.Render(m.T("symptom.placeholder"))
 	}
 	b.WriteString(m.row(m.T("symptom.type"), s.cursor >= len(list)) + "  [" + v + "]\n")

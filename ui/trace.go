@@ -24,15 +24,14 @@ type traceFrame struct {
 // traceView shows the protocol exchange, decoded and hex (card data masked
 // by the driver), scrollable, searchable with /, copyable with OSC 52.
 type traceView struct {
-	m         *Model
-	w, h      int
-	vp        viewport.Model
-	search    textinput.Model
-	searching bool
-	query     string
-	matches   []int
-	match     int
-	lines     []string
+	m       *Model
+	w, h    int
+	vp      viewport.Model
+	search  textinput.Model // focused while the operator types a search
+	query   string
+	matches []int
+	match   int
+	lines   []string
 }
 
 func newTrace(m *Model) *traceView {
@@ -58,7 +57,7 @@ func (t *traceView) SetSize(w, h int) {
 }
 
 func (t *traceView) Title() string   { return t.m.T("trace.title") }
-func (t *traceView) Capturing() bool { return t.searching }
+func (t *traceView) Capturing() bool { return t.search.Focused() }
 
 // text is the whole trace as plain text (what copy puts on the clipboard).
 func (t *traceView) text() []string {
@@ -129,7 +128,7 @@ type traceKeys struct{ Up, Down, PgUp, PgDn, Search, Next, Prev, Copy, Back key.
 
 func (t *traceView) keys() traceKeys {
 	m := t.m
-	if t.searching {
+	if t.search.Focused() {
 		return traceKeys{Search: m.bind("enter", "key.find", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
 	}
 	k := traceKeys{
@@ -150,7 +149,7 @@ func (t *traceView) keys() traceKeys {
 
 func (t *traceView) ShortHelp() []key.Binding {
 	k := t.keys()
-	if t.searching {
+	if t.search.Focused() {
 		return []key.Binding{k.Search, k.Back}
 	}
 	return []key.Binding{k.Down, k.Up, k.PgDn, k.Search, k.Next, k.Copy, k.Back}
@@ -158,7 +157,7 @@ func (t *traceView) ShortHelp() []key.Binding {
 
 func (t *traceView) FullHelp() [][]key.Binding {
 	k := t.keys()
-	if t.searching {
+	if t.search.Focused() {
 		return [][]key.Binding{{k.Search, k.Back}}
 	}
 	return [][]key.Binding{{k.Up, k.Down, k.PgUp, k.PgDn}, {k.Search, k.Next, k.Prev}, {k.Copy, k.Back}}
@@ -167,9 +166,7 @@ func (t *traceView) FullHelp() [][]key.Binding {
 func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		if t.searching {
-			return updateField(&t.search, msg)
-		}
+		return updateField(&t.search, msg)
 	case tea.KeyPressMsg:
 		return t.key(msg)
 	}
@@ -178,10 +175,9 @@ func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 
 func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := t.keys()
-	if t.searching {
+	if t.search.Focused() {
 		switch {
 		case key.Matches(msg, k.Search):
-			t.searching = false
 			t.search.Blur()
 			t.query = strings.TrimSpace(t.search.Value())
 			t.findMatches()
@@ -192,7 +188,6 @@ func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return nil
 		case key.Matches(msg, k.Back):
-			t.searching = false
 			t.search.Blur()
 			return nil
 		}
@@ -208,7 +203,6 @@ func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PgDn):
 		t.vp.PageDown()
 	case key.Matches(msg, k.Search):
-		t.searching = true
 		t.search.SetValue(t.query)
 		t.search.CursorEnd()
 		return t.search.Focus()
@@ -250,7 +244,7 @@ func (t *traceView) View() string {
 		info += "   " + m.F("trace.matches", t.query, len(t.matches))
 	}
 	b.WriteString(" " + th.Title.Render(m.T("trace.heading")) + "   " + th.Muted.Render(cut(info, t.w-30)) + "\n")
-	if t.searching {
+	if t.search.Focused() {
 		b.WriteString(" " + t.search.View() + "\n")
 	} else {
 		b.WriteString(" " + th.Muted.Render(cut(m.T("trace.masked"), t.w-2)) + "\n")

@@ -188,15 +188,14 @@ type stepMark struct {
 
 // wizard walks the playbook one step at a time.
 type wizard struct {
-	m       *Model
-	w, h    int
-	idx     int
-	curID   string
-	marks   map[string]*stepMark
-	note    textinput.Model
-	editing bool
-	kept    []model.PlayStep
-	causes  map[string]model.Text // titles of every cause seen, for kept steps
+	m      *Model
+	w, h   int
+	idx    int
+	curID  string
+	marks  map[string]*stepMark
+	note   textinput.Model // focused while the operator types a note
+	kept   []model.PlayStep
+	causes map[string]model.Text // titles of every cause seen, for kept steps
 }
 
 func newWizard(m *Model) *wizard {
@@ -213,7 +212,7 @@ func (z *wizard) SetSize(w, h int) {
 	z.note.SetWidth(max(20, w-20))
 }
 func (z *wizard) Title() string   { return z.m.T("wiz.title") }
-func (z *wizard) Capturing() bool { return z.editing }
+func (z *wizard) Capturing() bool { return z.note.Focused() }
 
 // steps is the playbook. When new evidence leaves no cause (the fix worked
 // and every check passes), the last playbook stays on screen so the
@@ -321,7 +320,7 @@ type wizKeys struct {
 
 func (z *wizard) keys() wizKeys {
 	m := z.m
-	if z.editing {
+	if z.note.Focused() {
 		return wizKeys{Note: m.bind("enter", "key.savenote", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
 	}
 	k := wizKeys{
@@ -345,7 +344,7 @@ func (z *wizard) keys() wizKeys {
 
 func (z *wizard) ShortHelp() []key.Binding {
 	k := z.keys()
-	if z.editing {
+	if z.note.Focused() {
 		return []key.Binding{k.Note, k.Back}
 	}
 	return []key.Binding{k.Next, k.Prev, k.Done, k.Skip, k.NoHelp, k.Note, k.Verify, k.Fix}
@@ -353,7 +352,7 @@ func (z *wizard) ShortHelp() []key.Binding {
 
 func (z *wizard) FullHelp() [][]key.Binding {
 	k := z.keys()
-	if z.editing {
+	if z.note.Focused() {
 		return [][]key.Binding{{k.Note, k.Back}}
 	}
 	return [][]key.Binding{{k.Next, k.Prev, k.Done, k.Skip, k.NoHelp}, {k.Note, k.Verify, k.Fix}, {k.Causes, k.Export, k.Back}}
@@ -362,9 +361,7 @@ func (z *wizard) FullHelp() [][]key.Binding {
 func (z *wizard) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		if z.editing {
-			return updateField(&z.note, msg)
-		}
+		return updateField(&z.note, msg)
 	case tea.KeyPressMsg:
 		return z.key(msg)
 	}
@@ -375,17 +372,15 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 	m := z.m
 	k := z.keys()
 	s, ok := z.step()
-	if z.editing {
+	if z.note.Focused() {
 		switch {
 		case key.Matches(msg, k.Note):
-			z.editing = false
 			z.note.Blur()
 			mk := z.mark(s.ID)
 			mk.note = strings.TrimSpace(z.note.Value())
 			m.setToast(m.T("wiz.notesaved"), false)
 			return m.record("step_note", map[string]string{"step": s.ID, "cause": s.Cause, "note": mk.note})
 		case key.Matches(msg, k.Back):
-			z.editing = false
 			z.note.Blur()
 			return nil
 		}
@@ -425,7 +420,6 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (z *wizard) startNote(s model.PlayStep) tea.Cmd {
-	z.editing = true
 	z.note.SetValue(z.mark(s.ID).note)
 	z.note.CursorEnd()
 	return z.note.Focus()
@@ -536,7 +530,7 @@ func (z *wizard) View() string {
 		markTxt = "[" + m.T("mark."+mk.mark) + "]"
 	}
 	b.WriteString(m.T("wiz.yourmark") + ": " + markTxt + "\n")
-	if z.editing {
+	if z.note.Focused() {
 		b.WriteString(m.T("wiz.note") + ": [" + z.note.View() + "]\n")
 	} else if mk.note != "" {
 		b.WriteString(m.T("wiz.note") + ": " + cut(mk.note, z.w-12) + "\n")
