@@ -1,11 +1,8 @@
 package link_test
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"testing"
-	"time"
 
 	"github.com/posdoctor/posdoctor/terminal/link"
 )
@@ -25,11 +22,7 @@ func TestTCPAnswerDoesNotReconnect(t *testing.T) {
 	if err := c.Answer(ctx, []byte{0x80, 0, 0}); err != nil {
 		t.Fatalf("Answer on a live connection: %v", err)
 	}
-	got := make([]byte, 3)
-	first.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(first, got); err != nil || !bytes.Equal(got, []byte{0x80, 0, 0}) {
-		t.Fatalf("terminal read % X, %v; want 80 00 00", got, err)
-	}
+	readWant(t, first, []byte{0x80, 0, 0})
 
 	// The PT's message is followed by its close.
 	first.Write(unhex(t, "04 0F 02 27 00"))

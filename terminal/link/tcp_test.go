@@ -86,6 +86,17 @@ func dialTestPair(t *testing.T, opts link.TCPOptions) (context.Context, link.Con
 	return ctx, c, srv.accept(t), srv
 }
 
+// readWant reads len(want) bytes on the terminal's end within 5 s and
+// checks they are want.
+func readWant(t *testing.T, pt net.Conn, want []byte) {
+	t.Helper()
+	got := make([]byte, len(want))
+	pt.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(pt, got); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("terminal read % X, %v; want % X", got, err, want)
+	}
+}
+
 func extLen(n int) []byte {
 	b := []byte{0x06, 0xD3, 0xFF, byte(n), byte(n >> 8)}
 	for i := range n {
@@ -177,11 +188,7 @@ func TestTCPReconnectAfterIdleClose(t *testing.T) {
 		t.Fatalf("Send after idle close: %v", err)
 	}
 	second := srv.accept(t)
-	got := make([]byte, len(req))
-	second.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(second, got); err != nil || !bytes.Equal(got, req) {
-		t.Fatalf("terminal read % X, %v; want % X", got, err, req)
-	}
+	readWant(t, second, req)
 	second.Write(unhex(t, "80 00 00"))
 	if ack, err := c.Receive(ctx); err != nil || !bytes.Equal(ack, []byte{0x80, 0, 0}) {
 		t.Fatalf("Receive = % X, %v", ack, err)
@@ -427,11 +434,7 @@ func TestTCPReconnectAfterIdleCloseFollowingTimeout(t *testing.T) {
 		t.Fatalf("Send after idle close: %v", err)
 	}
 	second := srv.accept(t)
-	got := make([]byte, len(req))
-	second.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(second, got); err != nil || !bytes.Equal(got, req) {
-		t.Fatalf("terminal read % X, %v; want % X", got, err, req)
-	}
+	readWant(t, second, req)
 	if !n.has("reconnected to") {
 		t.Errorf("notes %q: want a reconnect notice", n.msg)
 	}
