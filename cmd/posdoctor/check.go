@@ -105,22 +105,11 @@ fail (2), could not run (3), warn (1), ok (0), in that order.`,
 	return cmd
 }
 
-// symptomIDs lists the symptom ids the diagnosis knows.
+// symptomIDs lists the symptom ids the diagnosis knows, in menu order.
 func symptomIDs() []string {
-	seen := map[string]bool{}
 	var out []string
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	for _, s := range []model.SymptomID{model.AuthFailed, model.CardError, model.LostCard, model.WrongPIN,
-		model.AccountFrozen, model.CommsFailure, model.SignInFailure} {
-		add(string(s))
-	}
 	for _, s := range model.Symptoms() {
-		add(string(s.ID))
+		out = append(out, string(s.ID))
 	}
 	return out
 }
