@@ -117,7 +117,7 @@ func newConsole(opts *TUIOptions) (*consoleSetup, error) {
 		Now:      now,
 		Amount:   cfg.Amount,
 		Currency: cfg.Currency,
-		Hint:     terminalHint(getenv),
+		Hint:     terminalHint(runtime.GOOS, getenv),
 	})
 	return &consoleSetup{model: m, backend: b}, nil
 }
@@ -154,10 +154,10 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	return nil
 }
 
-// terminalHint suggests Windows Terminal on Windows consoles without it
-// (research/tui.md §4.5: legacy conhost draws CJK and redraws badly).
-func terminalHint(getenv func(string) string) string {
-	if runtime.GOOS == "windows" && getenv("WT_SESSION") == "" {
+// terminalHint suggests Windows Terminal on Windows (goos) consoles without
+// it (research/tui.md §4.5: legacy conhost draws CJK and redraws badly).
+func terminalHint(goos string, getenv func(string) string) string {
+	if goos == "windows" && getenv("WT_SESSION") == "" {
 		return "建议使用 Windows Terminal / use Windows Terminal for best results"
 	}
 	return ""

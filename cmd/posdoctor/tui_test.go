@@ -73,13 +73,26 @@ func TestTUIRunNeedsATerminal(t *testing.T) {
 
 func TestTerminalHint(t *testing.T) {
 	t.Parallel()
-	h := terminalHint(func(k string) string {
-		if k == "WT_SESSION" {
-			return "1"
+	env := func(wt string) func(string) string {
+		return func(k string) string {
+			if k == "WT_SESSION" {
+				return wt
+			}
+			return ""
 		}
-		return ""
-	})
-	if h != "" {
-		t.Fatalf("hint %q inside Windows Terminal", h)
+	}
+	tests := []struct {
+		name, goos, wtSession string
+		wantHint              bool
+	}{
+		{name: "windows console without Windows Terminal", goos: "windows", wantHint: true},
+		{name: "inside Windows Terminal", goos: "windows", wtSession: "1"},
+		{name: "linux", goos: "linux"},
+		{name: "darwin", goos: "darwin"},
+	}
+	for _, tt := range tests {
+		if h := terminalHint(tt.goos, env(tt.wtSession)); (h != "") != tt.wantHint {
+			t.Errorf("%s: hint %q, want a hint: %v", tt.name, h, tt.wantHint)
+		}
 	}
 }
