@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -115,7 +116,7 @@ func symptomIDs() []string {
 }
 
 func (o *CheckOptions) validate() error {
-	if !contains(checkFormats, o.Format) {
+	if !slices.Contains(checkFormats, o.Format) {
 		return flagErrorf("invalid format %q: valid values are %s", o.Format, strings.Join(checkFormats, ", "))
 	}
 	if o.JQ != "" {
@@ -155,7 +156,7 @@ func (o *CheckOptions) validate() error {
 		}
 		o.checkIDs = ids
 	}
-	if o.Symptom != "" && !contains(symptomIDs(), o.Symptom) {
+	if o.Symptom != "" && !slices.Contains(symptomIDs(), o.Symptom) {
 		return flagErrorf("unknown symptom %q: valid symptoms are %s", o.Symptom, strings.Join(symptomIDs(), ", "))
 	}
 	if o.Amount < 0 || o.Amount > 999999 {
@@ -175,15 +176,6 @@ func (o *CheckOptions) validate() error {
 		o.shardI, o.shardN = i, n
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func cantRun(err error) error { return &ExitError{Code: exitCantRun, Err: err} }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,7 +45,7 @@ Report files are created with mode 0600. Card numbers are masked.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Session = args[0]
-			if !contains(checks.ReportFormats, opts.Format) {
+			if !slices.Contains(checks.ReportFormats, opts.Format) {
 				return flagErrorf("invalid format %q: valid values are %s", opts.Format, strings.Join(checks.ReportFormats, ", "))
 			}
 			if runF != nil {
