@@ -23,7 +23,7 @@ func TestDriverStatusFeigVector(t *testing.T) {
 	t.Parallel()
 	b, err := fs.ReadFile(fixtures.FS, "vectors/v06-status-completion-feig-cvend.hex")
 	if err != nil {
-		t.Skip("vector V6 not in fixtures yet")
+		t.Fatal(err)
 	}
 	d, p := newDriver(t, zvt.DriverOptions{})
 	type res struct {
