@@ -400,7 +400,7 @@ func buildKB(files []namedFile) (*KB, error) {
 		checkText(bad, file, where+" display", c.Display)
 		checkSources(bad, file, where, []Source{c.Source})
 		if !validFix(c.Fix) {
-			bad(file, "%s: fix %q is not one of operator, wait, cardholder, fraud, acquirer", where, c.Fix)
+			bad(file, "%s: fix %q is not one of %s", where, c.Fix, strings.Join(names(allFixes), ", "))
 		}
 		switch c.Outcome {
 		case OutcomeDeclined:
@@ -551,6 +551,7 @@ var (
 	allActors  = []Actor{ActorOperator, ActorMerchant, ActorCardholder, ActorAcquirer, ActorFraud}
 	allAreas   = []Area{AreaCard, AreaCardholder, AreaOperator, AreaTerminal, AreaKeys, AreaNetwork, AreaHost, AreaMerchant, AreaFraud}
 	allSchemes = []Scheme{SchemeUnionPay, SchemeISO, SchemeZVT, SchemeZVTStatus, SchemeZVTIntermediate, SchemeMessage}
+	allFixes   = []FixClass{FixOperator, FixWait, FixCardholder, FixFraud, FixAcquirer}
 )
 
 func validActor(a Actor) bool { return contains(allActors, a) }
@@ -559,9 +560,7 @@ func validScheme(s Scheme) bool {
 	return contains(allSchemes, s)
 }
 func validCheck(c CheckID) bool { return contains(CheckOrder, c) }
-func validFix(f FixClass) bool {
-	return contains([]FixClass{FixOperator, FixWait, FixCardholder, FixFraud, FixAcquirer}, f)
-}
+func validFix(f FixClass) bool  { return contains(allFixes, f) }
 
 func contains[T comparable](list []T, v T) bool {
 	for _, x := range list {
