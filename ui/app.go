@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -191,17 +190,11 @@ func (m *Model) T(k string) string { return i18n.T(m.lang, k) }
 // F formats a chrome message.
 func (m *Model) F(k string, a ...any) string { return i18n.F(m.lang, k, a...) }
 
-// Lang is the current language.
-func (m *Model) Lang() model.Lang { return m.lang }
-
 // Connected reports whether a session is open.
 func (m *Model) Connected() bool { return m.sess != nil }
 
 // Busy reports whether work is running (a connect, a run or a fix).
 func (m *Model) Busy() bool { return m.connecting || m.running || m.fixing }
-
-// Session returns the open session, or nil.
-func (m *Model) Session() Session { return m.sess }
 
 // Screen is the name of the screen in front (for tests).
 func (m *Model) Screen() string {
@@ -218,9 +211,6 @@ func (m *Model) Results() []checks.Result {
 	}
 	return out
 }
-
-// Diagnosis is the current diagnosis.
-func (m *Model) Diagnosis() model.Diagnosis { return m.diagnosis }
 
 // Close releases the session (after the program ended).
 func (m *Model) Close() error {
@@ -708,10 +698,6 @@ func wrap(s string, w int) string {
 	}
 	return lipgloss.NewStyle().Width(w).Render(narrow(s))
 }
-
-// NoColorFromEnv reports whether NO_COLOR asks for no colour: any non-empty
-// value (no-color.org), not only what strconv.ParseBool accepts.
-func NoColorFromEnv() bool { return os.Getenv("NO_COLOR") != "" }
 
 func fmtDur(d time.Duration) string {
 	if d <= 0 {
