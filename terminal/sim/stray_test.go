@@ -96,7 +96,7 @@ func TestConsoleDriverDropAfter(t *testing.T) {
 		t.Run("drop-after="+strconv.Itoa(n), func(t *testing.T) {
 			t.Parallel()
 			sc := loadScenario(t, "healthy")
-			term := sim.New(sc, sim.Options{Faults: []string{"drop-after=" + string(rune('0'+n))}})
+			term := sim.New(sc, sim.Options{Faults: []string{"drop-after=" + strconv.Itoa(n)}})
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			var log frameLog

@@ -138,7 +138,7 @@ func (t *Terminal) ServeSerial(ctx context.Context, rw io.ReadWriteCloser) error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c := newSerialConn(rw, &t.faults, t.t2)
-	go func() { <-ctx.Done(); c.Close() }()
+	context.AfterFunc(ctx, func() { c.Close() })
 	return t.serve(ctx, t.traced(c), true)
 }
 
