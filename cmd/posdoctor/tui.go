@@ -145,12 +145,11 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 		tea.WithFPS(30),
 	)
 	_, err = p.Run()
-	cerr := cs.model.Close()
+	_ = cs.model.Close()
 	cs.backend.close()
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("console: %w", err)}
 	}
-	_ = cerr
 	return nil
 }
 

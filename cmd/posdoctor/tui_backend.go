@@ -52,7 +52,7 @@ func (b *consoleBackend) Ports() ([]ui.Port, error) {
 	ps, err := link.Ports()
 	out := make([]ui.Port, 0, len(ps))
 	for _, p := range ps {
-		prod := strings.TrimSpace(strings.TrimSpace(p.Manufacturer + " " + p.Product))
+		prod := strings.TrimSpace(p.Manufacturer + " " + p.Product)
 		out = append(out, ui.Port{Name: p.Name, Product: prod, VID: p.VID, PID: p.PID})
 	}
 	return out, err
@@ -283,17 +283,9 @@ type consoleSession struct {
 	closeErr  error
 }
 
-// Notices says what happened to open test payments from earlier sessions
-// (resolved before anything else on connecting, DESIGN.md §Safety).
-func (s *consoleSession) Notices() []string {
-	var out []string
-	for _, t := range s.NoticeTexts() {
-		out = append(out, t.En)
-	}
-	return out
-}
-
-// NoticeTexts is Notices in both languages of the console.
+// NoticeTexts says, in both languages of the console, what happened to open
+// test payments from earlier sessions (resolved before anything else on
+// connecting, DESIGN.md §Safety).
 func (s *consoleSession) NoticeTexts() []model.Text {
 	var out []model.Text
 	if s.recoverErr != nil {
