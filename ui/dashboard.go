@@ -310,7 +310,7 @@ func (d *dashboard) View() string {
 // detail is the selected check's full summary and evidence, so nothing cut
 // from the table is out of reach.
 func (d *dashboard) detail(r checks.Result) string {
-	m, th := d.m, d.m.th
+	th := d.m.th
 	var b strings.Builder
 	b.WriteString("\n  " + th.Title.Render(string(r.ID)+":") + " " + cut(r.SummaryIn(d.m.lang), d.w-6-len(r.ID)) + "\n")
 	keys := make([]string, 0, len(r.Evidence))
@@ -325,14 +325,13 @@ func (d *dashboard) detail(r checks.Result) string {
 	if len(parts) > 0 {
 		ev := strings.Join(parts, "  ")
 		lines := strings.Split(wrap(ev, d.w-8), "\n")
-		if max := 2; len(lines) > max && d.h < 30 {
-			lines = append(lines[:max-1], cut(lines[max-1], d.w-11)+"...")
+		if len(lines) > 2 && d.h < 30 { // two lines at most on a small screen
+			lines = append(lines[:1], cut(lines[1], d.w-11)+"...")
 		}
 		for _, l := range lines {
 			b.WriteString("    " + th.Muted.Render(l) + "\n")
 		}
 	}
-	_ = m
 	return b.String()
 }
 
