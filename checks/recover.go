@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/posdoctor/posdoctor/model"
@@ -151,7 +152,7 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 			out = append(out, t.recovered(TxnPending, model.Text{}))
 			continue
 		}
-		j, err := OpenJournal(dirOf(t.journal), t.session)
+		j, err := OpenJournal(filepath.Dir(t.journal), t.session)
 		if err != nil {
 			out = append(out, t.recovered(TxnUnresolved, model.Text{}))
 			continue
@@ -179,13 +180,4 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 		out = append(out, rc)
 	}
 	return out, nil
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '/' || path[i] == '\\' {
-			return path[:i]
-		}
-	}
-	return "."
 }
