@@ -171,13 +171,14 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 			state, text = resolveWith(ctx, d, j, base, noMoney, tm, 0)
 		}
 		_ = j.Close()
-		rc := t.recovered(state, text)
 		if state == TxnReversed || state == TxnAlreadyReversed || state == TxnNotBooked {
 			amt := formatAmounts(t.base.Amount, t.base.Currency)
-			rc.Text = fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, amt.En, t.session, text.En)
-			rc.TextZh = fmt.Sprintf("会话 %s 的测试交易 %s，金额 %s：%s", t.session, t.base.TxnRef, amt.Zh, text.Zh)
+			text = model.Text{
+				En: fmt.Sprintf("test payment %s of %s from session %s: %s", t.base.TxnRef, amt.En, t.session, text.En),
+				Zh: fmt.Sprintf("会话 %s 的测试交易 %s，金额 %s：%s", t.session, t.base.TxnRef, amt.Zh, text.Zh),
+			}
 		}
-		out = append(out, rc)
+		out = append(out, t.recovered(state, text))
 	}
 	return out, nil
 }
