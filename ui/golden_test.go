@@ -17,8 +17,6 @@ import (
 	"github.com/posdoctor/posdoctor/ui/theme"
 )
 
-func ansiStrip(s string) string { return ansi.Strip(s) }
-
 // screens builds every screen of the console in a deterministic state.
 var screens = []struct {
 	name  string

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
@@ -119,7 +120,7 @@ func screenText(m *Model) string {
 
 func stripANSI(s string) string {
 	var b strings.Builder
-	for _, l := range strings.Split(ansiStrip(s), "\n") {
+	for _, l := range strings.Split(ansi.Strip(s), "\n") {
 		b.WriteString(strings.TrimRight(l, " ") + "\n")
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func (s plainNoticeSession) Notices() []string { return s.ns }
 
 func TestNoticesInOneLanguageStillShow(t *testing.T) {
 	m, fb := newTestModel(t, model.LangZh, 120, 40)
-	fs, _ := fb.Connect(nil, "tcp://192.168.1.50:20007")
+	fs, _ := fb.Connect(context.Background(), "tcp://192.168.1.50:20007")
 	sess := plainNoticeSession{Session: fs, ns: []string{"test payment ref-1 reversed now (receipt 17)"}}
 	m.startConnect("tcp://192.168.1.50:20007")
 	m.Update(connectedMsg{gen: m.connGen, target: "tcp://192.168.1.50:20007", sess: sess})
