@@ -147,7 +147,7 @@ func (d *Driver) Status(ctx context.Context) (terminal.Status, error) {
 	date, okD := c.Fields.TLVValue(TagDate)
 	clock, okT := c.Fields.TLVValue(TagTime)
 	if okD && okT {
-		if t, err := time.ParseInLocation("20060102150405", hexDigits(date)+hexDigits(clock), time.Local); err == nil {
+		if t, err := time.ParseInLocation("20060102150405", digitString(date)+digitString(clock), time.Local); err == nil {
 			st.Time = t
 		}
 	}
@@ -170,14 +170,6 @@ func serialText(v []byte, cs Charset) string {
 		return strconv.FormatUint(uint64(v[0])<<24|uint64(v[1])<<16|uint64(v[2])<<8|uint64(v[3]), 10)
 	}
 	return strings.TrimRight(cs.DecodeText(v), "\x00 ")
-}
-
-func hexDigits(b []byte) string {
-	var sb strings.Builder
-	for _, c := range b {
-		fmt.Fprintf(&sb, "%02X", c)
-	}
-	return sb.String()
 }
 
 // Diagnose sends Diagnosis (default type, extended); the host check passed
