@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -351,15 +352,20 @@ func TestCopyTraceUsesOSC52(t *testing.T) {
 		t.Fatal("copy returned no command")
 	}
 	msg := cmd()
-	if strings.Contains(strings.ToLower(typeName(msg)), "clipboard") == false {
-		t.Fatalf("copy gave %T, want a clipboard message", msg)
+	if typ := fmt.Sprintf("%T", msg); !strings.Contains(strings.ToLower(typ), "clipboard") {
+		t.Fatalf("copy gave %s, want a clipboard message", typ)
+	}
+	// The clipboard gets the trace as text: summaries, details and hex.
+	clip := fmt.Sprint(msg)
+	for _, want := range []string{"06 1E Abort: 29", "PAN 625800******0012", "hex: 06 01 07 04"} {
+		if !strings.Contains(clip, want) {
+			t.Errorf("clipboard lacks %q:\n%s", want, clip)
+		}
 	}
 	if s := strings.ToLower(screenText(m)); !strings.Contains(s, "copied") {
 		t.Fatalf("copy not confirmed:\n%s", s)
 	}
 }
-
-func typeName(v any) string { return strings.TrimPrefix(strings.TrimPrefix(fmtType(v), "*"), "tea.") }
 
 func TestEscCancelsConnect(t *testing.T) {
 	m, _ := newTestModel(t, model.LangEn, 80, 24)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +124,3 @@ func stripANSI(s string) string {
 	}
 	return b.String()
 }
-
-func fmtType(v any) string { return fmt.Sprintf("%T", v) }
