@@ -144,7 +144,6 @@ func FoldSession(s Session, lang model.Lang) ReportData {
 				p = &ReportPayment{TxnRef: e.TxnRef, Amount: e.Amount, State: "open"}
 				pays[e.TxnRef] = p
 				payOrder = append(payOrder, e.TxnRef)
-				_ = t
 			}
 			p.Events = append(p.Events, paymentEvent(e))
 			switch e.Kind {
