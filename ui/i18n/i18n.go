@@ -33,9 +33,6 @@ func F(l model.Lang, key string, args ...any) string {
 	return fmt.Sprintf(T(l, key), args...)
 }
 
-// Has reports whether key is in the table (for tests).
-func Has(key string) bool { _, ok := messages[key]; return ok }
-
 // Keys returns every key in the table (for tests).
 func Keys() []string {
 	ks := make([]string, 0, len(messages))

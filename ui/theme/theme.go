@@ -21,9 +21,6 @@ const (
 	HighContrast Mode = "high-contrast"
 )
 
-// Modes lists the valid --theme values.
-var Modes = []Mode{Auto, Dark, Light, HighContrast}
-
 // ParseMode reads a --theme value; ok is false for an unknown one.
 func ParseMode(s string) (Mode, bool) {
 	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
