@@ -178,6 +178,8 @@ func (o *CheckOptions) validate() error {
 	return nil
 }
 
+// cantRun is err as the one-line failure of any subcommand, exit status 3
+// (could not run).
 func cantRun(err error) error { return &ExitError{Code: exitCantRun, Err: err} }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
@@ -269,10 +271,10 @@ func checkOne(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, e
 		return cantRun(err)
 	}
 	if ctx.Err() != nil {
-		return &ExitError{Code: exitCantRun, Err: errors.New("interrupted: the checks did not finish (the terminal was sent Abort; any test payment was resolved or is listed above)")}
+		return cantRun(errors.New("interrupted: the checks did not finish (the terminal was sent Abort; any test payment was resolved or is listed above)"))
 	}
 	if rep.Error != "" && rep.ExitCode == exitCantRun {
-		return &ExitError{Code: exitCantRun, Err: errors.New(rep.Error)}
+		return cantRun(errors.New(rep.Error))
 	}
 	if rep.ExitCode != exitOK {
 		return &ExitError{Code: rep.ExitCode}
@@ -317,7 +319,7 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 		return cantRun(outErr)
 	}
 	if ctx.Err() != nil {
-		return &ExitError{Code: exitCantRun, Err: errors.New("interrupted: the sweep did not finish")}
+		return cantRun(errors.New("interrupted: the sweep did not finish"))
 	}
 	if sum.Summary.ExitCode != exitOK {
 		return &ExitError{Code: sum.Summary.ExitCode}

@@ -101,16 +101,16 @@ func decodeRun(opts *DecodeOptions) error {
 		}
 		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1))
 		if err != nil {
-			return &ExitError{Code: exitCantRun, Err: fmt.Errorf("reading stdin: %w", err)}
+			return cantRun(fmt.Errorf("reading stdin: %w", err))
 		}
 		if len(b) > maxDecodeInput {
-			return &ExitError{Code: exitCantRun, Err: fmt.Errorf("input is larger than %d MB: split it", maxDecodeInput>>20)}
+			return cantRun(fmt.Errorf("input is larger than %d MB: split it", maxDecodeInput>>20))
 		}
 		text = string(b)
 	}
 	data, err := zvt.ParseHex(text)
 	if err != nil {
-		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("input is not hex: %w", err)}
+		return cantRun(fmt.Errorf("input is not hex: %w", err))
 	}
 	if len(data) == 0 {
 		return &FlagError{errors.New("no input: give hex as arguments or on stdin, e.g. posdoctor decode 06 0F 00")}
@@ -153,7 +153,7 @@ func decodeRun(opts *DecodeOptions) error {
 		stop = d.firstErr
 	}
 	if stop != nil {
-		return &ExitError{Code: exitCantRun, Err: stop}
+		return cantRun(stop)
 	}
 	return nil
 }

@@ -123,7 +123,7 @@ func explainRun(opts *ExplainOptions) error {
 	kb := model.Knowledge()
 	in, err := kb.Resolve(opts.Query, model.Scheme(opts.Scheme))
 	if err != nil {
-		return &ExitError{Code: exitCantRun, Err: explainError(err, lang)}
+		return cantRun(explainError(err, lang))
 	}
 	d := kb.Diagnose(in)
 	var code *model.CodeInfo

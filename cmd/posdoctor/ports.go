@@ -43,7 +43,7 @@ Pseudo-terminals and /dev/serial/by-id/ links are not listed but work as targets
 func portsRun(opts *PortsOptions) error {
 	ports, err := opts.List()
 	if err != nil {
-		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("could not list serial ports: %w", err)}
+		return cantRun(fmt.Errorf("could not list serial ports: %w", err))
 	}
 	if ports == nil {
 		ports = []link.PortInfo{}

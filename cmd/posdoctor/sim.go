@@ -112,7 +112,7 @@ func simRun(opts *SimOptions) error {
 	}
 	sc, err := sim.Load(opts.Scenario)
 	if err != nil {
-		return &ExitError{Code: exitCantRun, Err: err}
+		return cantRun(err)
 	}
 	so := sim.Options{Faults: opts.Faults, Latency: opts.Latency}
 	if opts.Trace {
@@ -124,20 +124,20 @@ func simRun(opts *SimOptions) error {
 		term := sim.New(sc, so)
 		path, done, err := term.ServePTY(ctx)
 		if err != nil {
-			return &ExitError{Code: exitCantRun, Err: err}
+			return cantRun(err)
 		}
 		fmt.Fprintf(out, "serial://%s\n", path)
 		fmt.Fprintf(errOut, "simulating %s (%s, TID %s) on serial://%s; press Ctrl-C to stop\n",
 			sc.Name, sc.Identity.Model, sc.Identity.TID, path)
 		if err := <-done; err != nil && ctx.Err() == nil {
-			return &ExitError{Code: exitCantRun, Err: err}
+			return cantRun(err)
 		}
 		return nil
 	}
 
 	fleet, err := sim.ListenTCP(ctx, opts.Listen, sc, so, opts.Count)
 	if err != nil {
-		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("could not listen on %s: %w (is another simulator running? try --listen 127.0.0.1:0)", opts.Listen, err)}
+		return cantRun(fmt.Errorf("could not listen on %s: %w (is another simulator running? try --listen 127.0.0.1:0)", opts.Listen, err))
 	}
 	defer fleet.Close()
 	addrs, terms := fleet.Addrs(), fleet.Terminals()
