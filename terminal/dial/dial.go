@@ -135,17 +135,7 @@ func openSim(ctx context.Context, t terminal.Target, opts Options, notify func(s
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_ = term.ServeConn(sctx, c)
-			}()
-		}
+		term.Serve(sctx, ln)
 	}()
 	stop := func() {
 		cancel()

@@ -5,7 +5,8 @@
 // A [Scenario] (fixtures/scenarios/NAME.yaml, format in fixtures/README.md)
 // gives the terminal's identity, the cards presented to it, how its host
 // answers, the Diagnosis result, latencies and faults. [New] builds a
-// [Terminal]; [Terminal.ServeConn] speaks ZVT over TCP (raw APDUs) and
+// [Terminal]; [Terminal.ServeConn] speaks ZVT over TCP (raw APDUs),
+// [Terminal.Serve] does so for each connection on a listener, and
 // [Terminal.ServeSerial] the serial framing (DLE STX, CRC-16/KERMIT,
 // ACK/NAK, two repeats). [ListenTCP] starts a [Fleet].
 //

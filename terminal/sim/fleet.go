@@ -67,7 +67,10 @@ func ListenTCP(ctx context.Context, addr string, sc *Scenario, opts Options, cou
 	}
 	for i := range f.lns {
 		f.wg.Add(1)
-		go f.accept(ctx, f.lns[i], f.terms[i])
+		go func() {
+			defer f.wg.Done()
+			f.terms[i].Serve(ctx, f.lns[i])
+		}()
 	}
 	go func() { <-ctx.Done(); f.Close() }()
 	return f, nil
@@ -100,23 +103,6 @@ func fleetSerial(base string, i int) string {
 		return strconv.FormatUint(n+uint64(i), 10)
 	}
 	return fmt.Sprintf("%s-%d", base, i)
-}
-
-func (f *Fleet) accept(ctx context.Context, ln net.Listener, t *Terminal) {
-	defer f.wg.Done()
-	var conns sync.WaitGroup
-	defer conns.Wait()
-	for {
-		nc, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		conns.Add(1)
-		go func() {
-			defer conns.Done()
-			_ = t.ServeConn(ctx, nc)
-		}()
-	}
 }
 
 // Addrs returns the listen addresses (host:port), one per terminal.

@@ -128,6 +128,26 @@ func (t *Terminal) ServeConn(ctx context.Context, nc net.Conn) error {
 	return t.serve(ctx, t.traced(c), false)
 }
 
+// Serve accepts connections on ln and serves each with [Terminal.ServeConn]
+// (the terminal's state persists across them) until ln is closed. It
+// returns once every connection it started has ended: end ctx as well as
+// closing ln to stop it.
+func (t *Terminal) Serve(ctx context.Context, ln net.Listener) {
+	var conns sync.WaitGroup
+	defer conns.Wait()
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		conns.Add(1)
+		go func() {
+			defer conns.Done()
+			_ = t.ServeConn(ctx, nc)
+		}()
+	}
+}
+
 // ServeSerial speaks ZVT serial framing (DLE STX … DLE ETX CRC, ACK/NAK, 2
 // repeats) on rw until it is closed or ctx ends. It closes rw.
 func (t *Terminal) ServeSerial(ctx context.Context, rw io.ReadWriteCloser) error {
