@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -60,7 +61,7 @@ Unknown input names the closest matches and exits 3.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = strings.Join(args, " ")
-			if opts.Scheme != "" && !inList(explainSchemes, opts.Scheme) {
+			if opts.Scheme != "" && !slices.Contains(explainSchemes, opts.Scheme) {
 				return flagErrorf("invalid --scheme %q: valid values are %s", opts.Scheme, strings.Join(explainSchemes, ", "))
 			}
 			if _, err := resolveLang(opts.Lang, nil); err != nil {
@@ -93,15 +94,6 @@ func resolveLang(flag string, getenv func(string) string) (string, error) {
 		getenv = os.Getenv
 	}
 	return string(model.LocaleLang(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"))), nil
-}
-
-func inList(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // explainJSON is the --json document. Field names are the contract.
