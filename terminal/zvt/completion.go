@@ -82,16 +82,20 @@ func (c *Completion) TID() (string, bool) {
 
 // tidText shows a TID that may be ASCII ("RR55") or BCD digits.
 func tidText(v []byte) string {
-	printable := len(v) > 0
-	for _, b := range v {
-		if b < 0x20 || b > 0x7E {
-			printable = false
-		}
-	}
-	if printable {
+	if printableASCII(v) {
 		return string(v)
 	}
 	return digitString(v)
+}
+
+// printableASCII reports whether v is not empty and all printable ASCII.
+func printableASCII(v []byte) bool {
+	for _, b := range v {
+		if b < 0x20 || b > 0x7E {
+			return false
+		}
+	}
+	return len(v) > 0
 }
 
 // Decode reads a Completion APDU in the form c.Open selects. Open and

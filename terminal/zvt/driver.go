@@ -157,13 +157,7 @@ func (d *Driver) Status(ctx context.Context) (terminal.Status, error) {
 // serialText reads TLV 1F42: 4 bytes binary (Feig, research/zvt.md §5 V6)
 // or text.
 func serialText(v []byte, cs Charset) string {
-	printable := len(v) > 0
-	for _, c := range v {
-		if c < 0x20 || c > 0x7E {
-			printable = false
-		}
-	}
-	if printable {
+	if printableASCII(v) {
 		return string(v)
 	}
 	if len(v) == 4 {
