@@ -27,9 +27,9 @@ type consoleBackend struct {
 	now  func() time.Time
 	open func(ctx context.Context, target string, cfg checks.Config) (terminal.Driver, error)
 
-	mu      sync.Mutex
-	offline *checks.Journal // a journal for reports made without a connection
-	open1   []*consoleSession
+	mu       sync.Mutex
+	offline  *checks.Journal // a journal for reports made without a connection
+	sessions []*consoleSession
 }
 
 func newConsoleBackend(cfg checks.Config, now func() time.Time) *consoleBackend {
@@ -39,10 +39,10 @@ func newConsoleBackend(cfg checks.Config, now func() time.Time) *consoleBackend 
 func (b *consoleBackend) close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, s := range b.open1 {
+	for _, s := range b.sessions {
 		_ = s.Close()
 	}
-	b.open1 = nil
+	b.sessions = nil
 	if b.offline != nil {
 		_ = b.offline.Close()
 	}
@@ -168,7 +168,7 @@ func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, ste
 		recovered: rec, recoverErr: rerr, identity: id}
 	b.remember(target)
 	b.mu.Lock()
-	b.open1 = append(b.open1, s)
+	b.sessions = append(b.sessions, s)
 	b.mu.Unlock()
 	return s, nil
 }
@@ -238,8 +238,8 @@ func (b *consoleBackend) Export(r ui.Report, format string) (string, error) {
 func (b *consoleBackend) journalFor(target string) (*checks.Journal, string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for i := len(b.open1) - 1; i >= 0; i-- {
-		if s := b.open1[i]; s.target == target && target != "" {
+	for i := len(b.sessions) - 1; i >= 0; i-- {
+		if s := b.sessions[i]; s.target == target && target != "" {
 			return s.j, target, nil
 		}
 	}
