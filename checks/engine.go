@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -329,7 +330,7 @@ func (r *run) tid() string {
 func (r *run) one(ctx context.Context, id model.CheckID) (res Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			res = Result{Status: model.StatusError, Text: txf("internal error in the %s check; please report it", "%s 检查出现内部错误，请报告此问题", id), Evidence: map[string]string{"panic": ScrubString(sprint(p))}}
+			res = Result{Status: model.StatusError, Text: txf("internal error in the %s check; please report it", "%s 检查出现内部错误，请报告此问题", id), Evidence: map[string]string{"panic": ScrubString(fmt.Sprint(p))}}
 		}
 	}()
 	if err := ctx.Err(); err != nil {

@@ -35,8 +35,6 @@ var FactKeys = []string{
 	FactHostCode, FactZVTResult, FactKnownGoodCard,
 }
 
-func sprint(v any) string { return fmt.Sprint(v) }
-
 func hex2(b byte) string { return fmt.Sprintf("%02X", b) }
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
