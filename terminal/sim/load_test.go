@@ -158,8 +158,11 @@ func TestReadmeExample(t *testing.T) {
 	}
 	s := string(b)
 	i := strings.Index(s, "```yaml\n")
-	j := strings.Index(s[i+8:], "```")
-	if i < 0 || j < 0 {
+	j := -1
+	if i >= 0 {
+		j = strings.Index(s[i+8:], "```")
+	}
+	if j < 0 {
 		t.Fatal("no yaml example in fixtures/README.md")
 	}
 	sc, err := sim.Parse("README.md", []byte(s[i+8:i+8+j]))
