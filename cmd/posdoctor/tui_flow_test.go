@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -170,7 +171,7 @@ func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
 	f.wait("confirm", 5*time.Second, "Test transaction")
 	f.key("n") // the transaction can wait: status tells the keys story
 	scr := f.wait("run", 60*time.Second, "Run finished")
-	if !strings.Contains(scr, "status") || !strings.Contains(scr, "[FAIL]") && !strings.Contains(scr, "[WARN]") {
+	if !regexp.MustCompile(`status\s+\[(FAIL|WARN)\]`).MatchString(scr) {
 		t.Fatalf("status did not flag the keys:\n%s", scr)
 	}
 	f.key("d")
