@@ -207,7 +207,11 @@ func WriteText(w io.Writer, r TerminalReport, lang model.Lang) error {
 	sum := SummaryLine(r)
 	fmt.Fprintln(&b, sum)
 	for _, c := range r.Recovered {
-		fmt.Fprintf(&b, "  recovered: %s: %s\n", c.State, c.Text)
+		text := c.Text
+		if lang == model.LangZh && c.TextZh != "" {
+			text = c.TextZh
+		}
+		fmt.Fprintf(&b, "  recovered: %s: %s\n", c.State, text)
 	}
 	for _, c := range r.Results {
 		fmt.Fprintln(&b, CheckLineIn(c, lang))

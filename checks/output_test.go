@@ -124,3 +124,19 @@ func TestWriteTextCouldNotRunOnce(t *testing.T) {
 		t.Errorf("summary printed %d times, want 1:\n%s", n, b.String())
 	}
 }
+
+// The recovered-payment line follows the output's language like the rest.
+func TestWriteTextRecoveredInLang(t *testing.T) {
+	t.Parallel()
+	r := TerminalReport{Target: "sim://healthy", Verdict: model.StatusOK,
+		Recovered: []Recovered{{State: "reversed", Text: "payment reversed", TextZh: "支付已冲正"}}}
+	for lang, want := range map[model.Lang]string{model.LangZh: "支付已冲正", model.LangEn: "payment reversed"} {
+		var b bytes.Buffer
+		if err := WriteText(&b, r, lang); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "recovered: reversed: "+want) {
+			t.Errorf("%s: output lacks %q:\n%s", lang, want, b.String())
+		}
+	}
+}

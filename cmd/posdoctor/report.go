@@ -48,6 +48,9 @@ Report files are created with mode 0600. Card numbers are masked.`,
 			if !slices.Contains(checks.ReportFormats, opts.Format) {
 				return flagErrorf("invalid format %q: valid values are %s", opts.Format, strings.Join(checks.ReportFormats, ", "))
 			}
+			if opts.Lang != "" && opts.Lang != "zh" && opts.Lang != "en" {
+				return flagErrorf("invalid --lang %q: valid values are zh, en", opts.Lang)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
