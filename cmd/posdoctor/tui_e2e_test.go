@@ -275,7 +275,25 @@ func TestConsoleEndToEnd(t *testing.T) {
 		t.Errorf("report does not mention the transaction check:\n%s", rep)
 	}
 
-	// 6. quit
+	// 6. the trace, searched for the card's PAN: masked there too
+	s.keys("t", "/")
+	s.keys("-l", pan[:6])
+	s.keys("Enter")
+	scr = s.waitFor("trace", 5*time.Second, "协议报文", "/"+pan[:6]+"：", pan[:6]+"*")
+	// BMP 22 carries the PAN as BCD, padded with F: the hex line shows it so.
+	digits := pan
+	if len(digits)%2 == 1 {
+		digits += "F"
+	}
+	var bcd []string
+	for i := 0; i < len(digits); i += 2 {
+		bcd = append(bcd, digits[i:i+2])
+	}
+	if strings.Contains(scr, pan) || strings.Contains(scr, strings.Join(bcd, " ")) {
+		t.Fatalf("full PAN %s on the trace screen:\n%s", pan, scr)
+	}
+
+	// 7. quit
 	s.keys("q")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
