@@ -1,4 +1,8 @@
-// Package checks is posdoctor's check engine: it runs the live checks of
+// Package checks is posdoctor's session core and check engine. Every front
+// end (console, check, fleet sweep, exporter, remote help) starts a session
+// on a terminal with [Connect] (open, register, status, journal, recover
+// the open test payments of earlier sessions, list what is still open) and
+// diagnoses through [Diagnose]. The check engine runs the live checks of
 // DESIGN.md (link, status, version, network, reader, transaction) against a
 // terminal.Driver, publishes events that the TUI and the headless runner
 // subscribe to, and produces one [Result] per check.

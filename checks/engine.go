@@ -44,6 +44,9 @@ type Engine struct {
 	haveID   bool
 	running  model.CheckID
 	trace    []terminal.Frame
+	// primed is what Connect learnt just before the next run (see
+	// [Conn.prime]); that run takes it.
+	primed *connectStart
 }
 
 // maxTraceFrames bounds the frames kept per check.
@@ -82,6 +85,21 @@ func (e *Engine) knownIdentity() (terminal.Status, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.identity, e.haveID
+}
+
+// prime hands Connect's answers to the next run.
+func (e *Engine) prime(st *connectStart) {
+	e.mu.Lock()
+	e.primed = st
+	e.mu.Unlock()
+}
+
+func (e *Engine) takePrimed() *connectStart {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p := e.primed
+	e.primed = nil
+	return p
 }
 
 // Subscribe returns a channel of the engine's events and a function that
@@ -271,7 +289,10 @@ func (e *Engine) Run(ctx context.Context, ids []model.CheckID, opts RunOptions) 
 		}
 	}
 
-	r := &run{e: e, opts: opts, probes: probes, needReg: true}
+	r := &run{e: e, opts: opts, probes: probes, needReg: true, primed: e.takePrimed()}
+	if r.primed != nil && r.primed.registered {
+		r.needReg = false // Connect registered a moment ago
+	}
 	for _, id := range ids {
 		if id == model.CheckLink {
 			r.needReg = false // the link check registers
@@ -314,6 +335,8 @@ type run struct {
 	linkErr error // set when the link check failed: terminal checks are skipped
 	linkRan bool
 	needReg bool // a command failed: register again before the next one
+	// primed is Connect's registration and status, used once each.
+	primed *connectStart
 	// haveStatus: this run has asked the terminal for its status already, so
 	// status and version share one Status Enquiry. Each run asks afresh: a fix
 	// between runs (Initialisation, a software update) must show.

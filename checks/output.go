@@ -31,7 +31,10 @@ type TerminalReport struct {
 	Error      string          `json:"error,omitempty"` // why the run could not go on (exit code 3)
 	Diagnosis  model.Diagnosis `json:"diagnosis"`
 	Recovered  []Recovered     `json:"recovered,omitempty"`
-	Journal    string          `json:"journal,omitempty"`
+	// StillOpen are the open test payments this run left alone (another
+	// terminal's, or held by a posdoctor still running).
+	StillOpen []Recovered `json:"still_open,omitempty"`
+	Journal   string      `json:"journal,omitempty"`
 
 	// Results keeps the full results (with traces) for reports; not in JSON.
 	Results []Result `json:"-"`
@@ -270,6 +273,9 @@ type FleetSummary struct {
 		DurationMS int64        `json:"duration_ms"`
 		Shard      string       `json:"shard,omitempty"`
 	} `json:"summary"`
+	// StillOpen are the test payments open after the sweep (other
+	// terminals', or held by a posdoctor still running), each once.
+	StillOpen []Recovered `json:"still_open,omitempty"`
 }
 
 // Add counts one terminal.

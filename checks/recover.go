@@ -17,6 +17,7 @@ type Recovered struct {
 	Journal  string `json:"journal"`
 	TxnRef   string `json:"txn_ref"`
 	Target   string `json:"target"`
+	TID      string `json:"tid,omitempty"`
 	Amount   int64  `json:"amount"`
 	Currency int    `json:"currency"`
 	Receipt  int    `json:"receipt,omitempty"`
@@ -106,7 +107,7 @@ func foldOpen(dir string) ([]*openTxn, error) {
 }
 
 func (t *openTxn) recovered(state string, text model.Text) Recovered {
-	r := Recovered{Session: t.session, Journal: t.journal, TxnRef: t.base.TxnRef, Target: t.base.Target,
+	r := Recovered{Session: t.session, Journal: t.journal, TxnRef: t.base.TxnRef, Target: t.base.Target, TID: t.base.TID,
 		Amount: t.base.Amount, Currency: t.base.Currency, State: state}
 	if t.approved != nil {
 		r.Receipt = t.approved.Receipt

@@ -39,10 +39,9 @@ type CheckOptions struct {
 	// Now replaces time.Now.
 	Now func() time.Time
 
-	// openTargets, when scanned, lists the targets with open payments in
-	// the journal dir, so a sweep reads the journals once, not per terminal.
-	openTargets map[string]bool
-	openScanned bool
+	// fleet is set by Sweep: each terminal's report lists only its own
+	// open payments; the sweep lists the others once.
+	fleet bool
 }
 
 func (o *CheckOptions) now() time.Time {
@@ -58,8 +57,9 @@ func entryConfig(cfg Config, e InventoryEntry) Config {
 	return cfg
 }
 
-// CheckOne connects to e.Target, recovers open payments, runs the checks
-// and diagnoses. It never panics: whatever happens ends in a report.
+// CheckOne starts a session on e.Target through [Connect] (recovering
+// open payments), runs the checks and diagnoses. It never panics: whatever
+// happens ends in a report.
 func CheckOne(ctx context.Context, e InventoryEntry, o CheckOptions) (rep TerminalReport) {
 	start := o.now()
 	defer func() {
@@ -78,52 +78,18 @@ func CheckOne(ctx context.Context, e InventoryEntry, o CheckOptions) (rep Termin
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	ictx, cancel := context.WithTimeout(ctx, cfg.Timeouts.Connect)
-	d, err := o.Open(ictx, e.Target, cfg)
-	cancel()
+	c, err := Connect(ctx, ConnectOptions{Target: e.Target, Name: e.Name, Config: cfg, Open: o.Open,
+		Journal: o.Journal, Recover: o.Recover, ListOthers: !o.fleet, Now: o.Now})
 	if err != nil {
-		_ = o.Journal.Record(Entry{Kind: EntryError, Target: e.Target, Name: e.Name, Text: ScrubString(err.Error())})
 		return FailedReport(e.Target, e.Name, err)
 	}
-	defer d.Close()
-
-	var recovered []Recovered
-	if o.Recover && cfg.JournalDir != "" && (!o.openScanned || o.openTargets[e.Target]) {
-		all, err := Recover(ctx, d, cfg.JournalDir)
-		if err == nil {
-			for _, r := range all {
-				if r.State != TxnPending && r.Session != o.Journal.SessionID() {
-					recovered = append(recovered, r)
-				}
-			}
-		}
-	}
-
-	eng := NewEngine(d, cfg, o.Journal)
+	defer c.Close()
+	eng := c.Engine
 	if o.Now != nil {
 		eng.SetClock(o.Now)
 	}
 	if o.Observe != nil {
-		ch, stop := eng.Subscribe()
-		finished := make(chan struct{})
-		go func() {
-			defer close(finished)
-			for ev := range ch {
-				o.Observe(ev)
-				if ev.Kind == RunFinished {
-					return
-				}
-			}
-		}()
-		// Every event up to RunFinished reaches the observer (it is never
-		// dropped); the wait is bounded in case the observer is stuck.
-		defer func() {
-			select {
-			case <-finished:
-			case <-time.After(5 * time.Second):
-			}
-			stop()
-		}()
+		defer observe(eng, o.Observe)()
 	}
 	ro := o.Run
 	ro.Target, ro.Name = e.Target, e.Name
@@ -134,31 +100,66 @@ func CheckOne(ctx context.Context, e InventoryEntry, o CheckOptions) (rep Termin
 	if e.Checks != nil {
 		ids = e.Checks
 	}
+	c.prime()
 	results := eng.Run(ctx, ids, ro)
-	symptom := o.Symptom
+	in := model.Input{Symptom: o.Symptom, Codes: o.Codes}
 	if e.Symptom != "" {
-		symptom = e.Symptom
+		in.Symptom = e.Symptom
 	}
-	diag := Diagnose(results, symptom, o.Codes)
+	diag := Diagnose(in, results)
 	id := eng.Identity()
-	_ = o.Journal.Record(Entry{Kind: EntryDiagnosis, Target: e.Target, Name: e.Name, TID: id.TID, Symptom: symptom, Diagnosis: &diag})
-	rep = NewTerminalReport(e.Target, e.Name, id, d.Info(), results, diag)
-	rep.Recovered = recovered
-	for _, r := range results {
-		if r.ID == model.CheckLink && r.Status == model.StatusError {
-			rep.Error = r.Summary
-		}
+	if id == (terminal.Status{}) {
+		id = c.Identity
 	}
-	if rep.Verdict == model.StatusError && rep.Error == "" {
-		for _, r := range results {
-			if r.Status == model.StatusError {
-				rep.Error = string(r.ID) + ": " + r.Summary
-				break
-			}
-		}
-	}
+	_ = o.Journal.Record(Entry{Kind: EntryDiagnosis, Target: e.Target, Name: e.Name, TID: id.TID, Symptom: in.Symptom, Diagnosis: &diag})
+	rep = NewTerminalReport(e.Target, e.Name, id, c.Driver.Info(), results, diag)
+	rep.Recovered, rep.StillOpen = c.Recovered, c.StillOpen
+	rep.Error = runError(results)
 	_ = o.Journal.Record(Entry{Kind: EntrySessionEnd, Target: e.Target, Name: e.Name, TID: id.TID, Verdict: rep.Verdict})
 	return rep
+}
+
+// runError says why a run could not go on: the link check's error, else
+// the first check that could not run.
+func runError(results []Result) string {
+	for _, r := range results {
+		if r.ID == model.CheckLink && r.Status == model.StatusError {
+			return r.Summary
+		}
+	}
+	if Verdict(results) != model.StatusError {
+		return ""
+	}
+	for _, r := range results {
+		if r.Status == model.StatusError {
+			return string(r.ID) + ": " + r.Summary
+		}
+	}
+	return ""
+}
+
+// observe feeds eng's events to fn on a goroutine until RunFinished; the
+// returned function waits for that (bounded, in case fn is stuck) and ends
+// the subscription. Every event up to RunFinished reaches fn.
+func observe(eng *Engine, fn func(Event)) func() {
+	ch, stop := eng.Subscribe()
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for ev := range ch {
+			fn(ev)
+			if ev.Kind == RunFinished {
+				return
+			}
+		}
+	}()
+	return func() {
+		select {
+		case <-finished:
+		case <-time.After(5 * time.Second):
+		}
+		stop()
+	}
 }
 
 // tuneGC trades memory for CPU during a large sweep (thousands of
@@ -186,14 +187,7 @@ func Sweep(ctx context.Context, entries []InventoryEntry, concurrency int, o Che
 	if len(entries) >= 100 && concurrency >= 50 {
 		defer tuneGC()()
 	}
-	if o.Recover && o.Config.JournalDir != "" {
-		if open, err := OpenPayments(o.Config.JournalDir); err == nil {
-			o.openScanned, o.openTargets = true, map[string]bool{}
-			for _, p := range open {
-				o.openTargets[p.Target] = true
-			}
-		}
-	}
+	o.fleet = true
 	start := o.now()
 	var (
 		mu  sync.Mutex
@@ -227,5 +221,26 @@ func Sweep(ctx context.Context, entries []InventoryEntry, concurrency int, o Che
 	}
 	wg.Wait()
 	sum.Summary.DurationMS = o.now().Sub(start).Milliseconds()
+	if o.Recover && o.Config.JournalDir != "" {
+		sum.StillOpen = stillOpen(o.Config.JournalDir, o.Journal.SessionID())
+	}
 	return sum
+}
+
+// stillOpen lists the test payments open in dir after a sweep, except the
+// sweep's own (session), each txn_ref once.
+func stillOpen(dir, session string) []Recovered {
+	all, err := OpenPayments(dir)
+	if err != nil {
+		return nil
+	}
+	var out []Recovered
+	seen := map[string]bool{}
+	for _, p := range all {
+		if p.Session != session && !seen[p.TxnRef] {
+			seen[p.TxnRef] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }

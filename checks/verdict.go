@@ -57,16 +57,3 @@ func Codes(results []Result) []model.Code {
 	}
 	return out
 }
-
-// Diagnose runs the diagnosis on results, the symptom the operator reported
-// (may be empty) and extra codes (e.g. one the merchant read out), plus the
-// codes the checks saw.
-func Diagnose(results []Result, symptom model.SymptomID, codes []model.Code) model.Diagnosis {
-	all := append(append([]model.Code(nil), codes...), Codes(results)...)
-	in := model.Input{Symptom: symptom, Codes: all, Checks: Evidence(results)}
-	d := model.Diagnose(in)
-	if d.Symptom == "" {
-		d.Symptom = symptom
-	}
-	return d
-}

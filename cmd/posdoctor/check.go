@@ -251,21 +251,17 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 
 func checkOne(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, e checks.InventoryEntry, lang model.Lang) error {
 	io := opts.IO
-	// Open payments this run will not resolve (other terminals, or a
-	// posdoctor still running): tell the operator.
-	if open, err := checks.OpenPayments(co.Config.JournalDir); err == nil {
-		for _, p := range open {
-			if p.Session != co.Journal.SessionID() && (p.Target != e.Target || p.Live) {
-				fmt.Fprintf(io.ErrOut, "posdoctor: warning: %s\n", p.Text)
-			}
-		}
-	}
 	if io.ErrTTY {
 		co.Observe = progressPrinter(io.ErrOut)
 	}
 	rep := checks.CheckOne(ctx, e, co)
 	for _, r := range rep.Recovered {
-		fmt.Fprintf(io.ErrOut, "posdoctor: recovered: %s\n", r.Text)
+		openLine(io.ErrOut, lang, recoveredPrefix, r)
+	}
+	// Open payments this run left alone (other terminals, or a posdoctor
+	// still running): the operator must know.
+	for _, r := range rep.StillOpen {
+		openLine(io.ErrOut, lang, stillOpenPrefix, r)
 	}
 	if err := writeReports(opts, []checks.TerminalReport{rep}, lang); err != nil {
 		return cantRun(err)
@@ -305,6 +301,9 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 	}
 	sum := checks.Sweep(ctx, entries, opts.Concurrency, co, emit)
 	sum.Summary.Shard = opts.Shard
+	for _, r := range sum.StillOpen {
+		openLine(opts.IO.ErrOut, lang, stillOpenPrefix, r)
+	}
 	switch opts.Format {
 	case "json":
 		if err := writeJSONOut(opts, sum); err != nil && outErr == nil {
@@ -325,6 +324,23 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 		return &ExitError{Code: sum.Summary.ExitCode}
 	}
 	return nil
+}
+
+// Prefixes of the stderr lines about open test payments of earlier
+// sessions.
+var (
+	recoveredPrefix = model.Text{En: "posdoctor: recovered: ", Zh: "posdoctor：已处理早先会话的测试交易："}
+	stillOpenPrefix = model.Text{En: "posdoctor: warning: ", Zh: "posdoctor：警告："}
+)
+
+// openLine writes one line about an open test payment of an earlier
+// session, in lang.
+func openLine(w io.Writer, lang model.Lang, prefix model.Text, r checks.Recovered) {
+	text := model.Text{En: r.Text, Zh: r.TextZh}
+	if text.Zh == "" {
+		text.Zh = text.En
+	}
+	fmt.Fprintln(w, prefix.In(lang)+text.In(lang))
 }
 
 func writeReports(opts *CheckOptions, reps []checks.TerminalReport, lang model.Lang) error {

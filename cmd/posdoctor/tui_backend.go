@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,51 +120,18 @@ func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session
 	return b.ConnectProgress(ctx, target, func(string) {})
 }
 
-// ConnectProgress is Connect reporting each step (ui.ProgressConnector).
+// ConnectProgress is Connect reporting each step (ui.ProgressConnector):
+// the session start every front end shares (checks.Connect), with the
+// open test payments of earlier sessions resolved before anything else
+// (DESIGN.md §Safety).
 func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, step func(string)) (ui.Session, error) {
-	step("open")
-	d, err := b.open(ctx, target, b.cfg)
+	c, err := checks.Connect(ctx, checks.ConnectOptions{Target: target, Config: b.cfg, Open: b.open,
+		Purpose: "console", RequireRegistration: true, Recover: true, ListOthers: true,
+		Progress: step, Now: b.now})
 	if err != nil {
 		return nil, err
 	}
-	// Register at once, so a port or address with no ZVT terminal behind it
-	// fails here with its reason, and read the identity for the header.
-	step("register")
-	reg, err := d.Register(ctx)
-	if err != nil {
-		_ = d.Close()
-		return nil, err
-	}
-	if reg.Result.Code != 0 {
-		_ = d.Close()
-		return nil, fmt.Errorf("the terminal refused the registration (code %02X %s): check the ZVT password in the config", reg.Result.Code, reg.Result.Text)
-	}
-	step("status")
-	id, _ := d.Status(ctx)
-	if id.TID == "" {
-		id.TID = reg.TID
-	}
-	step("journal")
-	j, err := checks.OpenJournal(b.cfg.JournalDir, checks.NewSessionID(b.now()))
-	if err != nil {
-		_ = d.Close()
-		return nil, err
-	}
-	_ = j.Record(checks.Entry{Kind: checks.EntrySessionStart, Target: target, Text: "console"})
-	// A test payment left open by an earlier run is resolved before
-	// anything else (DESIGN.md §Safety).
-	step("recover")
-	rec, rerr := checks.RecoverFor(ctx, d, b.cfg.JournalDir, id.TID)
-	// Payments still open on other terminals: the operator must know.
-	if open, err := checks.OpenPayments(b.cfg.JournalDir); err == nil {
-		for _, p := range open {
-			if p.Target != target && p.Session != j.SessionID() {
-				rec = append(rec, p)
-			}
-		}
-	}
-	s := &consoleSession{d: d, j: j, e: checks.NewEngine(d, b.cfg, j), target: target,
-		recovered: rec, recoverErr: rerr, identity: id}
+	s := &consoleSession{c: c, target: target}
 	b.remember(target)
 	b.mu.Lock()
 	b.sessions = append(b.sessions, s)
@@ -178,13 +144,7 @@ func (b *consoleBackend) Symptoms() []model.Symptom { return model.Symptoms() }
 func (b *consoleBackend) Resolve(q string) (model.Input, error) { return model.Resolve(q, "") }
 
 func (b *consoleBackend) Diagnose(in model.Input, results []checks.Result) model.Diagnosis {
-	all := append(append([]model.Code(nil), in.Codes...), checks.Codes(results)...)
-	d := model.Diagnose(model.Input{Symptom: in.Symptom, Codes: all, Message: in.Message,
-		Checks: checks.Evidence(results), History: in.History})
-	if d.Symptom == "" {
-		d.Symptom = in.Symptom
-	}
-	return d
+	return checks.Diagnose(in, results)
 }
 
 // Export records the diagnosis and the operator's steps in the session
@@ -240,7 +200,7 @@ func (b *consoleBackend) journalFor(target string) (*checks.Journal, string, err
 	defer b.mu.Unlock()
 	for i := len(b.sessions) - 1; i >= 0; i-- {
 		if s := b.sessions[i]; s.target == target && target != "" {
-			return s.j, target, nil
+			return s.c.Journal, target, nil
 		}
 	}
 	if b.offline == nil {
@@ -265,19 +225,13 @@ func stepState(mark string) string {
 	}
 }
 
-// consoleSession is a connected terminal: the driver, the session journal
-// and one check engine for the session. The engine asks the terminal afresh
-// on every run (checks.TestRerunAsksStatusAgain), so a re-run after a fix
-// shows the fix.
+// consoleSession is a connected terminal: the session checks.Connect
+// started (driver, journal, one check engine). The engine asks the terminal
+// afresh on every run (checks.TestRerunAsksStatusAgain), so a re-run after
+// a fix shows the fix.
 type consoleSession struct {
-	d          terminal.Driver
-	j          *checks.Journal
-	e          *checks.Engine
-	target     string
-	recovered  []checks.Recovered
-	recoverErr error
-	// identity is what the terminal said on connecting, before any run.
-	identity terminal.Status
+	c      *checks.Conn
+	target string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -285,59 +239,57 @@ type consoleSession struct {
 
 // NoticeTexts says, in both languages of the console, what happened to open
 // test payments from earlier sessions (resolved before anything else on
-// connecting, DESIGN.md §Safety).
+// connecting, DESIGN.md §Safety), and which are still open: each once.
 func (s *consoleSession) NoticeTexts() []model.Text {
 	var out []model.Text
-	if s.recoverErr != nil {
-		e := s.recoverErr.Error()
+	if err := s.c.RecoverErr; err != nil {
+		e := err.Error()
 		out = append(out, model.Text{En: "could not check for open test payments: " + e, Zh: "无法检查是否有未了结的测试交易：" + e})
 	}
-	for _, r := range s.recovered {
+	for _, r := range append(append([]checks.Recovered(nil), s.c.Recovered...), s.c.StillOpen...) {
 		out = append(out, model.Text{En: r.Text, Zh: r.TextZh})
 	}
 	return out
 }
 
-func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.e.Subscribe() }
+func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.c.Engine.Subscribe() }
 
 func (s *consoleSession) Run(ctx context.Context, ids []model.CheckID, o ui.RunOptions) []checks.Result {
-	return s.e.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
+	return s.c.Engine.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
 }
 
 // Identity is what the last status check learnt, or what the terminal said
 // on connecting when no status check has run yet.
 func (s *consoleSession) Identity() terminal.Status {
-	if id := s.e.Identity(); id != (terminal.Status{}) {
+	if id := s.c.Engine.Identity(); id != (terminal.Status{}) {
 		return id
 	}
-	return s.identity
+	return s.c.Identity
 }
 
-func (s *consoleSession) Info() terminal.Info { return s.d.Info() }
+func (s *consoleSession) Info() terminal.Info { return s.c.Driver.Info() }
 
 func (s *consoleSession) Initialise(ctx context.Context) (terminal.Result, error) {
-	return s.d.Initialise(ctx)
+	return s.c.Driver.Initialise(ctx)
 }
 
 // Record maps the wizard's events onto journal entries: step marks become
 // step_state entries; notes, verifications and fix actions become notes
 // with their fields in Info.
 func (s *consoleSession) Record(kind string, fields map[string]string) error {
+	j := s.c.Journal
 	switch kind {
 	case "step_mark":
-		return s.j.RecordStep(s.target, fields["step"], stepState(fields["mark"]), fields["note"])
+		return j.RecordStep(s.target, fields["step"], stepState(fields["mark"]), fields["note"])
 	case "step_note":
-		return s.j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target,
+		return j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target,
 			Text: fmt.Sprintf("step %s: %s", fields["step"], fields["note"]), Info: fields})
 	default:
-		return s.j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target, Text: kind, Info: fields})
+		return j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target, Text: kind, Info: fields})
 	}
 }
 
 func (s *consoleSession) Close() error {
-	s.closeOnce.Do(func() {
-		_ = s.j.Record(checks.Entry{Kind: checks.EntrySessionEnd, Target: s.target})
-		s.closeErr = errors.Join(s.d.Close(), s.j.Close())
-	})
+	s.closeOnce.Do(func() { s.closeErr = s.c.Close() })
 	return s.closeErr
 }
