@@ -75,16 +75,16 @@ func TestRunHealthyAllChecks(t *testing.T) {
 		t.Errorf("identity TID %q", id.TID)
 	}
 	facts := Evidence(rs)
-	if f := facts[2].Facts; f[FactVersionBelowBaseline] != "false" || f[FactSoftwareVersion] != "2.31.4" {
+	if f := facts[2].Facts; f[model.FactVersionBelowBaseline] != "false" || f[model.FactSoftwareVersion] != "2.31.4" {
 		t.Errorf("version facts %v", f)
 	}
-	if f := facts[4].Facts; f[FactCardReadable] != "true" || f[FactCardExpired] != "false" || f[FactTechnology] != "chip" {
+	if f := facts[4].Facts; f[model.FactCardReadable] != "true" || f[model.FactCardExpired] != "false" || f[model.FactTechnology] != "chip" {
 		t.Errorf("reader facts %v", f)
 	}
 	for _, ce := range facts {
 		for k := range ce.Facts {
-			if !contains(FactKeys, k) {
-				t.Errorf("%s: fact %q is not a BRIEF key", ce.ID, k)
+			if !k.Known() {
+				t.Errorf("%s: fact %q is not a model.Fact", ce.ID, k)
 			}
 		}
 	}
@@ -121,7 +121,7 @@ func TestRunDeclined(t *testing.T) {
 	e, j := newTestEngine(t, d)
 	rs := byID(e.Run(context.Background(), []model.CheckID{model.CheckTransaction}, RunOptions{WithCard: true}))
 	tx := rs[model.CheckTransaction]
-	if tx.Status != model.StatusFail || tx.Evidence[FactHostCode] != "55" || tx.Evidence[FactZVTResult] != "37" {
+	if tx.Status != model.StatusFail || tx.Evidence[string(model.FactHostCode)] != "55" || tx.Evidence[string(model.FactZVTResult)] != "37" {
 		t.Fatalf("transaction %s %q %v", tx.Status, tx.Summary, tx.Evidence)
 	}
 	want := []model.Code{{Scheme: model.SchemeUnionPay, Value: "55"}, {Scheme: model.SchemeZVT, Value: "37"}}
@@ -336,10 +336,10 @@ func TestStatusAndVersion(t *testing.T) {
 			if got := rs[model.CheckVersion].Status; got != tt.wantVer {
 				t.Errorf("version %s (%s), want %s", got, rs[model.CheckVersion].Summary, tt.wantVer)
 			}
-			if got := rs[model.CheckVersion].Evidence[FactVersionBelowBaseline]; got != tt.below {
+			if got := rs[model.CheckVersion].Evidence[string(model.FactVersionBelowBaseline)]; got != tt.below {
 				t.Errorf("version_below_baseline %q, want %q", got, tt.below)
 			}
-			if got := rs[model.CheckStatus].Evidence[FactDeviceState]; got != tt.st.DeviceState.String() {
+			if got := rs[model.CheckStatus].Evidence[string(model.FactDeviceState)]; got != tt.st.DeviceState.String() {
 				t.Errorf("device_state %q", got)
 			}
 		})
@@ -366,7 +366,7 @@ func TestReaderOutcomes(t *testing.T) {
 			d.card = tt.card
 			e, _ := newTestEngine(t, d)
 			r := e.Run(context.Background(), []model.CheckID{model.CheckReader}, RunOptions{WithCard: true})[0]
-			if r.Status != tt.want || r.Evidence[FactCardExpired] != tt.expired || r.Evidence[FactCardReadable] != tt.readable {
+			if r.Status != tt.want || r.Evidence[string(model.FactCardExpired)] != tt.expired || r.Evidence[string(model.FactCardReadable)] != tt.readable {
 				t.Errorf("got %s %v (%s)", r.Status, r.Evidence, r.Summary)
 			}
 			// A completed read leaves the terminal idle (Driver contract): no
@@ -431,7 +431,7 @@ func TestNetworkHostCodes(t *testing.T) {
 			d.host = terminal.HostCheck{Result: tt.res}
 			e, _ := newTestEngine(t, d)
 			r := e.Run(context.Background(), []model.CheckID{model.CheckNetwork}, RunOptions{})[0]
-			if r.Status != tt.want || r.Evidence[FactHostReachable] != tt.reachable {
+			if r.Status != tt.want || r.Evidence[string(model.FactHostReachable)] != tt.reachable {
 				t.Errorf("got %s %v", r.Status, r.Evidence)
 			}
 		})

@@ -12,28 +12,9 @@ import (
 	"github.com/posdoctor/posdoctor/terminal"
 )
 
-// Fact keys the diagnosis engine reads from CheckEvidence.Facts (BRIEF
-// section C). Checks put exactly these keys there.
-const (
-	FactDeviceState          = "device_state"
-	FactStatusCode           = "status_code"
-	FactVersionBelowBaseline = "version_below_baseline"
-	FactSoftwareVersion      = "software_version"
-	FactHostReachable        = "host_reachable"
-	FactCardExpired          = "card_expired"
-	FactCardReadable         = "card_readable"
-	FactTechnology           = "technology"
-	FactHostCode             = "host_code"
-	FactZVTResult            = "zvt_result"
-	FactKnownGoodCard        = "known_good_card"
-)
-
-// FactKeys lists the fact keys in a fixed order.
-var FactKeys = []string{
-	FactDeviceState, FactStatusCode, FactVersionBelowBaseline, FactSoftwareVersion,
-	FactHostReachable, FactCardExpired, FactCardReadable, FactTechnology,
-	FactHostCode, FactZVTResult, FactKnownGoodCard,
-}
+// setFact records fact f in a check's evidence: the keys the diagnosis
+// reads are model's ([model.Facts]), never spelled here.
+func setFact(ev map[string]string, f model.Fact, v string) { ev[string(f)] = v }
 
 func hex2(b byte) string { return fmt.Sprintf("%02X", b) }
 
@@ -93,9 +74,9 @@ func (r *run) resultCodes(res terminal.Result) []model.Code {
 
 // resultEvidence adds a Result's codes and text to ev.
 func resultEvidence(ev map[string]string, res terminal.Result) {
-	ev[FactZVTResult] = hex2(res.Code)
+	setFact(ev, model.FactZVTResult, hex2(res.Code))
 	if res.HostCode != "" {
-		ev[FactHostCode] = res.HostCode
+		setFact(ev, model.FactHostCode, res.HostCode)
 	}
 	if res.Text != "" {
 		ev["terminal_text"] = res.Text
@@ -271,11 +252,11 @@ func (r *run) status(ctx context.Context) Result {
 		return Result{Status: errStatus(err), Text: describeErr(opStatus, err, t)}
 	}
 	ev := map[string]string{
-		FactDeviceState: s.DeviceState.String(),
-		FactStatusCode:  hex2(s.Code),
+		string(model.FactDeviceState): s.DeviceState.String(),
+		string(model.FactStatusCode):  hex2(s.Code),
 	}
 	if s.SoftwareVersion != "" {
-		ev[FactSoftwareVersion] = s.SoftwareVersion
+		setFact(ev, model.FactSoftwareVersion, s.SoftwareVersion)
 	}
 	for k, v := range map[string]string{"tid": s.TID, "model": s.Model, "serial": s.Serial, "status_text": s.Text} {
 		if v != "" {
@@ -353,7 +334,7 @@ func (r *run) version(ctx context.Context) Result {
 	if s.SoftwareVersion == "" {
 		return Result{Status: model.StatusWarn, Text: tx("the terminal did not report its software version", "终端没有报告软件版本"), Evidence: ev}
 	}
-	ev[FactSoftwareVersion] = s.SoftwareVersion
+	setFact(ev, model.FactSoftwareVersion, s.SoftwareVersion)
 	have, ok := parseVersion(s.SoftwareVersion)
 	if !ok {
 		return Result{Status: model.StatusWarn, Text: txf("software version %q has no version number to compare", "软件版本 %q 里没有可比较的版本号", s.SoftwareVersion), Evidence: ev}
@@ -373,14 +354,14 @@ func (r *run) version(ctx context.Context) Result {
 	ev["baseline"] = b.MinVersion
 	ev["baseline_model"] = b.Model
 	if compareVersions(have, want) < 0 {
-		ev[FactVersionBelowBaseline] = "true"
+		setFact(ev, model.FactVersionBelowBaseline, "true")
 		mn := modelName(s.Model)
 		return Result{Status: model.StatusFail, Evidence: ev, Text: model.Text{
 			En: fmt.Sprintf("software %s is older than the minimum %s for %s: update the terminal software", s.SoftwareVersion, b.MinVersion, mn.En),
 			Zh: fmt.Sprintf("软件版本 %s 低于%s的最低版本 %s：请升级终端软件", s.SoftwareVersion, mn.Zh, b.MinVersion),
 		}}
 	}
-	ev[FactVersionBelowBaseline] = "false"
+	setFact(ev, model.FactVersionBelowBaseline, "false")
 	return Result{Status: model.StatusOK, Evidence: ev,
 		Text: txf("software %s (minimum %s)", "软件版本 %s（最低 %s）", s.SoftwareVersion, b.MinVersion)}
 }
@@ -437,9 +418,9 @@ func (r *run) network(ctx context.Context) Result {
 			st = errStatus(err)
 			notes = append(notes, describeErr(opDiagnosis, err, t))
 		case hc.Result.OK():
-			ev[FactHostReachable] = "true"
+			setFact(ev, model.FactHostReachable, "true")
 			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
-			ev[FactZVTResult] = "00"
+			setFact(ev, model.FactZVTResult, "00")
 			notes = append(notes, txf("terminal reached its host in %s", "终端连通主机，用时 %s", lat.Round(time.Millisecond)))
 			if lat > r.e.cfg.Timeouts.SlowHost {
 				st = model.StatusWarn
@@ -451,11 +432,11 @@ func (r *run) network(ctx context.Context) Result {
 			st = model.StatusFail
 			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
 			if hc.Result.HostCode != "" && hc.Result.HostCode != "00" {
-				ev[FactHostReachable] = "true"
+				setFact(ev, model.FactHostReachable, "true")
 				notes = append(notes, cat(tx("the host answered the terminal's diagnosis with ", "主机回应了终端的诊断："), resultTexts(hc.Result)))
 			} else {
 				if commFailure[hc.Result.Code] {
-					ev[FactHostReachable] = "false"
+					setFact(ev, model.FactHostReachable, "false")
 				}
 				notes = append(notes, cat(tx("the terminal could not complete its host diagnosis: ", "终端未能完成主机诊断："), resultTexts(hc.Result)))
 			}
@@ -499,7 +480,7 @@ func (r *run) reader(ctx context.Context) Result {
 	}
 	ev := map[string]string{}
 	if r.opts.KnownGoodCard {
-		ev[FactKnownGoodCard] = "true"
+		setFact(ev, model.FactKnownGoodCard, "true")
 	}
 	if err != nil {
 		if errors.Is(err, terminal.ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded) {
@@ -513,13 +494,13 @@ func (r *run) reader(ctx context.Context) Result {
 		ev["pan"] = card.PAN.String()
 	}
 	if card.Technology != terminal.TechUnknown {
-		ev[FactTechnology] = string(card.Technology)
+		setFact(ev, model.FactTechnology, string(card.Technology))
 	}
 	if card.Name != "" {
 		ev["card_name"] = card.Name
 	}
 	if card.Expiry != "" {
-		ev["expiry"] = card.Expiry
+		setFact(ev, model.FactCardExpiry, card.Expiry)
 	}
 	codes := r.resultCodes(card.Result)
 	switch card.Result.Code {
@@ -528,17 +509,17 @@ func (r *run) reader(ctx context.Context) Result {
 		return Result{Status: model.StatusError, Evidence: ev, Text: tx("the card prompt timed out or was aborted at the terminal: present the card, then run again",
 			"终端上的读卡提示超时或被取消：请出示卡片，然后重新运行")}
 	case 0x78:
-		ev[FactCardExpired] = "true"
-		ev[FactCardReadable] = "true"
+		setFact(ev, model.FactCardExpired, "true")
+		setFact(ev, model.FactCardReadable, "true")
 		rt := resultTexts(card.Result)
 		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: model.Text{En: "the card is expired (" + rt.En + ")", Zh: "卡片已过期（" + rt.Zh + "）"}}
 	default:
-		ev[FactCardReadable] = "false"
+		setFact(ev, model.FactCardReadable, "false")
 		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: cat(tx("the terminal could not read the card: ", "终端读不了这张卡："), resultTexts(card.Result))}
 	}
-	ev[FactCardReadable] = "true"
+	setFact(ev, model.FactCardReadable, "true")
 	expired := expiredAt(card.Expiry, r.e.now())
-	ev[FactCardExpired] = boolStr(expired)
+	setFact(ev, model.FactCardExpired, boolStr(expired))
 	desc := model.Text{
 		En: strings.TrimSpace(fmt.Sprintf("%s card %s", card.Technology, card.PAN)),
 		Zh: strings.TrimSpace(fmt.Sprintf("%s %s", techName(card.Technology), card.PAN)),

@@ -77,7 +77,7 @@ func (r *run) transaction(ctx context.Context) Result {
 	ref := e.j.SessionID() + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	ev := map[string]string{"amount": strconv.FormatInt(amount, 10), "currency": strconv.Itoa(cur), "txn_ref": ref}
 	if r.opts.KnownGoodCard {
-		ev[FactKnownGoodCard] = "true"
+		setFact(ev, model.FactKnownGoodCard, "true")
 	}
 	base := Entry{Target: r.opts.Target, Name: r.opts.Name, TID: r.tid(), TxnRef: ref, Amount: amount, Currency: cur}
 	rec := func(kind EntryKind, mod func(*Entry)) error { return recordEntry(e.j, base, kind, mod) }
@@ -123,7 +123,7 @@ func (r *run) transaction(ctx context.Context) Result {
 		ev["pan"] = p.PAN.String()
 	}
 	if p.Technology != "" {
-		ev[FactTechnology] = string(p.Technology)
+		setFact(ev, model.FactTechnology, string(p.Technology))
 	}
 	if p.Receipt != 0 {
 		ev["receipt"] = strconv.Itoa(p.Receipt)

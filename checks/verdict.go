@@ -25,15 +25,15 @@ func Verdict(results []Result) model.Status {
 }
 
 // Evidence turns results into what the diagnosis engine reads: each check's
-// status, codes, and the facts of BRIEF section C (only those keys).
+// status, codes, and the facts ([model.Facts], only those keys).
 func Evidence(results []Result) []model.CheckEvidence {
 	out := make([]model.CheckEvidence, 0, len(results))
 	for _, r := range results {
 		ce := model.CheckEvidence{ID: r.ID, Status: r.Status, Codes: r.Codes}
-		for _, k := range FactKeys {
-			if v, ok := r.Evidence[k]; ok {
+		for _, k := range model.Facts {
+			if v, ok := r.Evidence[string(k)]; ok {
 				if ce.Facts == nil {
-					ce.Facts = map[string]string{}
+					ce.Facts = map[model.Fact]string{}
 				}
 				ce.Facts[k] = v
 			}

@@ -16,7 +16,7 @@ func BenchmarkLoadKB(b *testing.B) {
 func BenchmarkDiagnose(b *testing.B) {
 	in := Input{Symptom: WrongPIN, Codes: []Code{{SchemeUnionPay, "55"}},
 		History: []CardOutcome{{Card: "a", Code: Code{SchemeUnionPay, "55"}}, {Card: "b", Code: Code{SchemeUnionPay, "55"}}},
-		Checks:  []CheckEvidence{{ID: CheckNetwork, Status: StatusOK, Facts: map[string]string{"host_reachable": "true"}}}}
+		Checks:  []CheckEvidence{{ID: CheckNetwork, Status: StatusOK, Facts: map[Fact]string{FactHostReachable: "true"}}}}
 	kb := Knowledge()
 	for b.Loop() {
 		kb.Diagnose(in)

@@ -118,13 +118,13 @@ func (d *diag) collect() {
 		for _, c := range ev.Codes {
 			addCode(c)
 		}
-		if v := ev.Facts["host_code"]; v != "" {
+		if v := ev.Facts[FactHostCode]; v != "" {
 			addCode(Code{Scheme: SchemeUnionPay, Value: strings.ToUpper(v)})
 		}
-		if v := ev.Facts["zvt_result"]; v != "" {
+		if v := ev.Facts[FactZVTResult]; v != "" {
 			addCode(Code{Scheme: SchemeZVT, Value: normQueryValue(SchemeZVT, v)})
 		}
-		if v := ev.Facts["status_code"]; v != "" {
+		if v := ev.Facts[FactStatusCode]; v != "" {
 			addCode(Code{Scheme: SchemeZVTStatus, Value: normQueryValue(SchemeZVTStatus, v)})
 		}
 	}
@@ -444,11 +444,11 @@ func (d *diag) applyChecks() {
 		switch id {
 		case CheckNetwork:
 			switch {
-			case f["host_reachable"] == "false" || ev.Status == StatusFail:
+			case f[FactHostReachable] == "false" || ev.Status == StatusFail:
 				x := r("网络检查失败：连不上主机", "network check failed: the host cannot be reached")
 				d.add("network_unstable", -1, scoreFor, x)
 				d.byArea(scoreSome, x, AreaHost)
-			case f["host_reachable"] == "true" || ev.Status == StatusOK:
+			case f[FactHostReachable] == "true" || ev.Status == StatusOK:
 				x := r("网络检查通过：主机可达", "network check passed: the host is reachable")
 				d.byArea(-30, x, AreaNetwork)
 				// The acquirer's host answering does not prove the issuer
@@ -456,7 +456,7 @@ func (d *diag) applyChecks() {
 				d.byArea(-10, r("网络检查通过：收单主机可达（发卡行仍可能在维护）", "network check passed: the acquirer's host answers (the issuer may still be down)"), AreaHost)
 			}
 		case CheckStatus:
-			switch f["device_state"] {
+			switch f[FactDeviceState] {
 			case "no_keys":
 				x := r("终端报告没有密钥", "the terminal reports no keys")
 				d.add("terminal_keys", -1, scoreFor, x)
@@ -479,15 +479,15 @@ func (d *diag) applyChecks() {
 			}
 		case CheckVersion:
 			switch {
-			case f["version_below_baseline"] == "true" || ev.Status == StatusFail:
-				d.add("software_outdated", -1, scoreFor, r("软件版本低于要求："+f["software_version"], "software version below the baseline: "+f["software_version"]))
-			case f["version_below_baseline"] == "false" || ev.Status == StatusOK:
+			case f[FactVersionBelowBaseline] == "true" || ev.Status == StatusFail:
+				d.add("software_outdated", -1, scoreFor, r("软件版本低于要求："+f[FactSoftwareVersion], "software version below the baseline: "+f[FactSoftwareVersion]))
+			case f[FactVersionBelowBaseline] == "false" || ev.Status == StatusOK:
 				if c, ok := d.cands["software_outdated"]; ok {
 					d.apply(c, scoreAgainst+10, r("软件版本符合要求", "software version meets the baseline"))
 				}
 			}
 		case CheckReader:
-			switch f["card_expired"] {
+			switch f[FactCardExpired] {
 			case "true":
 				d.add("card_expired", -1, scoreStrong, r("读卡检查：卡片已过期", "reader check: the card has expired"))
 			case "false":
@@ -496,24 +496,24 @@ func (d *diag) applyChecks() {
 				}
 			}
 			switch {
-			case f["card_readable"] == "false":
+			case f[FactCardReadable] == "false":
 				d.add("card_damaged", -1, scoreFor, r("读卡检查：卡片读不出", "reader check: the card cannot be read"))
-			case f["card_readable"] == "true":
+			case f[FactCardReadable] == "true":
 				if c, ok := d.cands["card_damaged"]; ok {
 					d.apply(c, -30, r("读卡检查：卡片能正常读取", "reader check: the card reads fine"))
 				}
-			case ev.Status == StatusFail && f["card_expired"] == "":
+			case ev.Status == StatusFail && f[FactCardExpired] == "":
 				d.add("card_damaged", -1, scoreSome, r("读卡检查失败", "reader check failed"))
 				d.add("terminal_fault", -1, 10, r("读卡检查失败（也可能是读卡器）", "reader check failed (the reader itself may be at fault)"))
 			}
-			switch tech := strings.ToLower(f["technology"]); {
+			switch tech := strings.ToLower(f[FactTechnology]); {
 			case strings.Contains(tech, "manual") || strings.Contains(tech, "keyed"):
 				d.add("card_data_wrong", -1, scoreSome, r("卡号是手工输入的：容易输错", "the card was keyed by hand: easy to get wrong"))
 			case strings.Contains(tech, "fallback"):
 				d.add("card_damaged", -1, scoreSome, r("芯片读不出，降级为磁条", "the chip could not be read and the terminal fell back to the stripe"))
 			}
 		case CheckTransaction:
-			good := f["known_good_card"] == "true"
+			good := f[FactKnownGoodCard] == "true"
 			switch {
 			case ev.Status == StatusOK && good:
 				d.knownGoodPassed(&chk)
@@ -544,13 +544,32 @@ func (d *diag) ranked() []RankedCause {
 		return a.id < b.id
 	})
 	out := make([]RankedCause, 0, len(cs))
-	for _, c := range cs {
+	for i, c := range cs {
 		out = append(out, RankedCause{
 			ID: c.id, Title: c.info.Title, Actor: c.info.Actor, Fraud: c.info.Fraud,
-			Score: c.score, For: c.for_, Against: c.against,
+			Score: c.score, Likelihood: d.likelihood(i, c, cs[0]), For: c.for_, Against: c.against,
 		})
 	}
 	return out
+}
+
+// likelyCauses is how many causes at most read "likely".
+const likelyCauses = 3
+
+// likelihood words the rank of c (at i, top first): the top cause and those
+// within a third of its score are likely, others with a positive score
+// possible, the rest ruled out. Fraud causes are likely when a fraud code
+// was seen.
+func (d *diag) likelihood(i int, c, top *cand) Likelihood {
+	switch {
+	case d.fraud && c.info.Fraud:
+		return LikelihoodLikely
+	case c.score <= 0:
+		return LikelihoodRuledOut
+	case i == 0 || i < likelyCauses && 3*c.score >= 2*top.score:
+		return LikelihoodLikely
+	}
+	return LikelihoodPossible
 }
 
 // playbook lists the steps of the ranked causes, each once, under the

@@ -8,9 +8,9 @@ import (
 
 // Evidence builders, with the fact keys the checks engine emits (BRIEF C).
 func ev(id CheckID, st Status, facts ...string) CheckEvidence {
-	e := CheckEvidence{ID: id, Status: st, Facts: map[string]string{}}
+	e := CheckEvidence{ID: id, Status: st, Facts: map[Fact]string{}}
 	for i := 0; i+1 < len(facts); i += 2 {
-		e.Facts[facts[i]] = facts[i+1]
+		e.Facts[Fact(facts[i])] = facts[i+1]
 	}
 	return e
 }

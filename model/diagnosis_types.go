@@ -17,9 +17,9 @@ type CheckEvidence struct {
 	// Codes the check saw: host codes from a test transaction, ZVT result
 	// and terminal-status codes.
 	Codes []Code `json:"codes,omitempty"`
-	// Facts are named observations, e.g. "device_state": "no_keys",
-	// "version_below_baseline": "true", "card_expired": "true".
-	Facts map[string]string `json:"facts,omitempty"`
+	// Facts are named observations, e.g. FactDeviceState: "no_keys",
+	// FactVersionBelowBaseline: "true" (see [Fact]).
+	Facts map[Fact]string `json:"facts,omitempty"`
 }
 
 // CardOutcome is one earlier attempt on this terminal: which card (masked or
@@ -39,13 +39,16 @@ type Diagnosis struct {
 
 // RankedCause is a cause with its score and the reasons for it.
 type RankedCause struct {
-	ID      string   `json:"id"`
-	Title   Text     `json:"title"`
-	Actor   Actor    `json:"actor"`
-	Fraud   bool     `json:"fraud,omitempty"`
-	Score   int      `json:"score"`
-	For     []Reason `json:"for,omitempty"`
-	Against []Reason `json:"against,omitempty"`
+	ID    string `json:"id"`
+	Title Text   `json:"title"`
+	Actor Actor  `json:"actor"`
+	Fraud bool   `json:"fraud,omitempty"`
+	Score int    `json:"score"`
+	// Likelihood is how the cause reads to a user: likely, possible or
+	// ruled out (see [Likelihood]); the score is for ordering only.
+	Likelihood Likelihood `json:"likelihood"`
+	For        []Reason   `json:"for,omitempty"`
+	Against    []Reason   `json:"against,omitempty"`
 }
 
 // Reason is one piece of evidence for or against a cause.
@@ -76,3 +79,15 @@ type PlayStep struct {
 	State  StepState `json:"state"`
 	Why    Text      `json:"why,omitempty"`
 }
+
+// Likelihood is how likely a ranked cause is, in words.
+type Likelihood string
+
+// Likelihoods.
+const (
+	LikelihoodLikely   Likelihood = "likely"    // the top cause, and those close to it
+	LikelihoodPossible Likelihood = "possible"  // still in the running
+	LikelihoodRuledOut Likelihood = "ruled_out" // the evidence speaks against it
+)
+
+var allLikelihoods = []Likelihood{LikelihoodLikely, LikelihoodPossible, LikelihoodRuledOut}

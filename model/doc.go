@@ -16,6 +16,10 @@
 //   - resolve.go: reading what an operator typed (code, message, symptom).
 //   - diagnose.go: the ranking rules and the playbook.
 //   - lang.go: the language of a locale ([LocaleLang]).
+//   - facts.go: the typed facts checks report ([Fact], [Facts]).
+//   - labels.go: one zh/en label for every value a user reads ([Label]).
+//   - glossary.go: one term per concept ([Term], [Glossary]).
+//   - strict.go: strict decoding of nested YAML with line numbers.
 //   - ids.go, diagnosis_types.go: ids and the Input/Diagnosis types shared
 //     with checks/ and ui/.
 //

@@ -133,6 +133,10 @@ type KB struct {
 	Steps    []StepInfo  `json:"steps"`
 	Tips     []Tip       `json:"tips"`
 	Codes    []CodeInfo  `json:"codes"`
+	// Labels names every value a user reads, by kind; see [Label].
+	Labels map[LabelKind]map[string]Text `json:"labels"`
+	// Glossary fixes one term per concept; see [Term].
+	Glossary []Term `json:"glossary"`
 
 	symptoms map[SymptomID]int
 	causes   map[string]int
@@ -152,6 +156,8 @@ type kbFile struct {
 	Steps    []StepInfo  `yaml:"steps"`
 	Tips     []Tip       `yaml:"tips"`
 	Codes    []rawCode   `yaml:"codes"`
+	Labels   labelFile   `yaml:"labels"`
+	Glossary []Term      `yaml:"glossary"`
 }
 
 // rawCode is a code entry as written: values lists several codes sharing one
@@ -208,6 +214,10 @@ func parseKBFile(name string, data []byte) (f *kbFile, err error) {
 	if err := dec.Decode(f); err != nil {
 		if errors.Is(err, io.EOF) {
 			return f, nil
+		}
+		var le *lineError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("kb %s:%d: %s", name, le.line, le.msg)
 		}
 		return nil, fmt.Errorf("kb %s: %w", name, err)
 	}
@@ -419,6 +429,8 @@ func buildKB(files []namedFile) (*KB, error) {
 		}
 		checkRefs(bad, file, where, "cause", c.Causes, kb.causes)
 	}
+	buildLabels(kb, files, bad)
+	buildGlossary(kb, files, bad)
 	if len(errs) > 0 {
 		const max = 20
 		if len(errs) > max {

@@ -202,36 +202,6 @@ var explainLabels = map[string]model.Text{
 
 func label(k string, l model.Lang) string { return explainLabels[k].In(l) }
 
-var schemeNames = map[model.Scheme]model.Text{
-	model.SchemeUnionPay:        {Zh: "银联", En: "UnionPay"},
-	model.SchemeISO:             {Zh: "ISO 8583", En: "ISO 8583"},
-	model.SchemeZVT:             {Zh: "ZVT 结果码", En: "ZVT result"},
-	model.SchemeZVTStatus:       {Zh: "ZVT 终端状态", En: "ZVT terminal status"},
-	model.SchemeZVTIntermediate: {Zh: "ZVT 中间状态", En: "ZVT intermediate status"},
-	model.SchemeMessage:         {Zh: "终端提示", En: "Terminal message"},
-}
-
-var fixNames = map[model.FixClass]model.Text{
-	model.FixOperator:   {Zh: "操作员现场处理（签到、重读卡、重输密码、重试）", En: "the operator, on the spot (sign in, re-read, re-enter, retry)"},
-	model.FixWait:       {Zh: "主机或网络侧：稍等后重试，持续则找收单机构", En: "host or network side: wait, then retry; escalate if it persists"},
-	model.FixCardholder: {Zh: "持卡人联系发卡行；不要反复重试这张卡", En: "the cardholder, with the issuing bank; stop retrying this card"},
-	model.FixFraud:      {Zh: "欺诈处理：不要重试，按没收卡规定处理", En: "fraud handling: do not retry, follow the card-retention policy"},
-	model.FixAcquirer:   {Zh: "终端或商户配置：联系收单机构或装机人员", En: "terminal or merchant setup: escalate to the acquirer or installer"},
-}
-
-var actorNames = map[model.Actor]model.Text{
-	model.ActorOperator:   {Zh: "操作员", En: "operator"},
-	model.ActorMerchant:   {Zh: "商户", En: "merchant"},
-	model.ActorCardholder: {Zh: "持卡人（找发卡行）", En: "cardholder, with the issuer"},
-	model.ActorAcquirer:   {Zh: "收单机构/服务商", En: "acquirer or service provider"},
-	model.ActorFraud:      {Zh: "欺诈处理", En: "fraud handling"},
-}
-
-var stateNames = map[model.StepState]model.Text{
-	model.StepNeedsCheck: {Zh: "待检查", En: "needs check"},
-	model.StepRuledOut:   {Zh: "已排除", En: "ruled out"},
-}
-
 func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.Symptom, d model.Diagnosis, tips []model.Tip) {
 	colon, open, closing := punctuation(l)
 	if code != nil {
@@ -241,13 +211,13 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 			if l == model.LangEn {
 				quoted = " \"" + code.Value + "\""
 			}
-			w.para("", schemeNames[code.Scheme].In(l)+quoted+colon+code.Display.En)
+			w.para("", model.Label(model.KindScheme, string(code.Scheme), l)+quoted+colon+code.Display.En)
 		} else {
 			value := code.Value
 			if code.Scheme.IsZVT() {
 				value = "0x" + value
 			}
-			w.para("", fmt.Sprintf("%s %s%s%s%s%s%s", label("code", l), value, open, schemeNames[code.Scheme].In(l), closing, colon, head))
+			w.para("", fmt.Sprintf("%s %s%s%s%s%s%s", label("code", l), value, open, model.Label(model.KindScheme, string(code.Scheme), l), closing, colon, head))
 			if l == model.LangEn {
 				w.para("  ", label("shows", l)+colon+code.Display.Zh)
 			}
@@ -261,7 +231,7 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 		case model.OutcomeInfo:
 			w.para("  ", label("info", l))
 		default:
-			w.para("  ", label("fix", l)+colon+fixNames[code.Fix].In(l))
+			w.para("  ", label("fix", l)+colon+model.Label(model.KindFixHint, string(code.Fix), l))
 		}
 		if code.Private {
 			w.para("  ", label("note", l)+colon+label("private", l))
@@ -285,7 +255,7 @@ func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.
 		if c.Fraud {
 			title = label("fraudmarker", l) + " " + title
 		}
-		w.hang(fmt.Sprintf("%3d. ", i+1), fmt.Sprintf("%s [%s]", title, actorNames[c.Actor].In(l)))
+		w.hang(fmt.Sprintf("%3d. ", i+1), fmt.Sprintf("%s [%s]", title, model.Label(model.KindActor, string(c.Actor), l)))
 		if i >= explainDetailCauses {
 			continue
 		}
@@ -354,12 +324,12 @@ func writeStep(w *textWriter, l model.Lang, n int, s model.PlayStep) {
 	}
 	w.hang(fmt.Sprintf("%3d. ", n), text)
 	colon, open, closing := punctuation(l)
-	meta := label("who", l) + colon + actorNames[s.Actor].In(l)
+	meta := label("who", l) + colon + model.Label(model.KindActor, string(s.Actor), l)
 	if s.Verify != "" {
-		meta += " · " + label("check", l) + colon + string(s.Verify)
+		meta += " · " + label("check", l) + colon + model.Label(model.KindCheck, string(s.Verify), l)
 	}
-	if name, ok := stateNames[s.State]; ok {
-		meta += " · " + name.In(l)
+	if s.State != model.StepTodo {
+		meta += " · " + model.Label(model.KindStepState, string(s.State), l)
 	}
 	if s.Why.En != "" {
 		meta += open + s.Why.In(l) + closing

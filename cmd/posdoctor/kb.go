@@ -110,15 +110,6 @@ var handbookLabels = map[string]model.Text{
 	"mirror":     {Zh: "0x41–0x5D、0x66、0x67 与 0x01–0x1D、0x26、0x27 相同，另加“请取卡”。", En: "0x41–0x5D, 0x66 and 0x67 are 0x01–0x1D, 0x26 and 0x27 plus \"please remove card\"."},
 }
 
-var schemeTitles = map[model.Scheme]model.Text{
-	model.SchemeUnionPay:        {Zh: "银联（CUPS）39域应答码", En: "UnionPay (CUPS) field 39 response codes"},
-	model.SchemeISO:             {Zh: "ISO 8583:1987 39域应答码", En: "ISO 8583:1987 field 39 response codes"},
-	model.SchemeZVT:             {Zh: "ZVT 结果码（BMP 27）", En: "ZVT result codes (BMP 27)"},
-	model.SchemeZVTStatus:       {Zh: "ZVT 终端状态码", En: "ZVT terminal status codes"},
-	model.SchemeZVTIntermediate: {Zh: "ZVT 中间状态码（04 FF）", En: "ZVT intermediate status codes (04 FF)"},
-	model.SchemeMessage:         {Zh: "无应答码的终端提示", En: "Terminal messages without a code"},
-}
-
 func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 	lb := func(k string) string { return handbookLabels[k].In(l) }
 	w.printf("# %s\n\n%s\n\n", lb("title"), lb("intro"))
@@ -141,7 +132,7 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 			title = lb("fraud") + " " + title
 		}
 		w.printf("### %s `%s`\n\n%s\n\n", title, c.ID, c.Summary.In(l))
-		w.printf("%s: %s · %s: %s\n\n", lb("area"), c.Area, lb("who"), actorNames[c.Actor].In(l))
+		w.printf("%s: %s · %s: %s\n\n", lb("area"), model.Label(model.KindArea, string(c.Area), l), lb("who"), model.Label(model.KindActor, string(c.Actor), l))
 		w.printf("%s:\n\n", lb("steps"))
 		for i, id := range c.Steps {
 			s, _ := kb.Step(id)
@@ -149,9 +140,9 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 			if s.Fraud {
 				text = lb("fraud") + " " + text
 			}
-			meta := actorNames[s.Actor].In(l)
+			meta := model.Label(model.KindActor, string(s.Actor), l)
 			if s.Verify != "" {
-				meta += "; " + lb("check") + ": `" + string(s.Verify) + "`"
+				meta += "; " + lb("check") + ": " + model.Label(model.KindCheck, string(s.Verify), l)
 			}
 			w.printf("%d. %s (%s) `%s`\n", i+1, text, meta, s.ID)
 		}
@@ -167,13 +158,13 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 
 	w.printf("## %s\n\n", lb("tips"))
 	for _, t := range kb.Tips {
-		w.printf("- %s (%s) `%s`. %s: %s\n", t.Text.In(l), actorNames[t.Actor].In(l), t.ID, lb("sources"), sourceList(t.Sources))
+		w.printf("- %s (%s) `%s`. %s: %s\n", t.Text.In(l), model.Label(model.KindActor, string(t.Actor), l), t.ID, lb("sources"), sourceList(t.Sources))
 	}
 	w.printf("\n")
 
 	w.printf("## %s\n\n", lb("codes"))
 	for _, sc := range []model.Scheme{model.SchemeUnionPay, model.SchemeISO, model.SchemeZVT, model.SchemeZVTStatus, model.SchemeZVTIntermediate, model.SchemeMessage} {
-		w.printf("### %s\n\n", schemeTitles[sc].In(l))
+		w.printf("### %s\n\n", model.Label(model.KindSchemeTitle, string(sc), l))
 		switch sc {
 		case model.SchemeZVT:
 			w.printf("%s\n\n", lb("hostcodes"))
