@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
+	"github.com/posdoctor/posdoctor/internal/testhook"
 	"github.com/posdoctor/posdoctor/model"
 	"github.com/posdoctor/posdoctor/terminal"
 )
@@ -33,27 +33,6 @@ const (
 	TxnUnresolved      = "unresolved"       // still open: the operator must act
 	TxnPending         = "pending"          // open in a journal for another terminal
 )
-
-// pauseAfterAuth is a test hook: when POSDOCTOR_TEST_PAUSE_AFTER_AUTH is a
-// duration, the transaction check writes the file named by
-// POSDOCTOR_TEST_PAUSE_FILE (if set) and sleeps that long after the
-// Authorization was approved and journaled, so a test can kill the process
-// between Authorization and Reversal.
-func pauseAfterAuth(ctx context.Context) {
-	d, err := time.ParseDuration(os.Getenv("POSDOCTOR_TEST_PAUSE_AFTER_AUTH"))
-	if err != nil || d <= 0 {
-		return
-	}
-	if f := os.Getenv("POSDOCTOR_TEST_PAUSE_FILE"); f != "" {
-		_ = os.WriteFile(f, []byte("paused\n"), 0o600)
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
-}
 
 func (r *run) money(text string) {
 	r.e.publish(Event{Kind: MoneyEvent, Check: model.CheckTransaction, Text: text})
@@ -135,7 +114,7 @@ func (r *run) transaction(ctx context.Context) Result {
 		return Result{Status: model.StatusFail, Evidence: ev, Codes: codes, Text: cat(tx("the test payment was declined with ", "测试交易被拒绝，"), resultTexts(p.Result))}
 	}
 	r.money(MoneyApproved)
-	pauseAfterAuth(ctx)
+	testhook.RunAfterApproval(ctx) // nil outside tests
 	state, text := r.reverse(ctx, base, p)
 	ev["resolution"] = state
 	if state != TxnReversed {

@@ -18,10 +18,14 @@ import (
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/fixtures/golden"
+	"github.com/posdoctor/posdoctor/internal/testhook"
 	"github.com/posdoctor/posdoctor/terminal/sim"
 )
 
 func TestMain(m *testing.M) {
+	// The test binary (which the scripts run as posdoctor) may be held
+	// between an approved test payment and its Reversal (kill9.txtar).
+	testhook.AfterApproval = testhook.PauseFromEnv
 	testscript.Main(m, map[string]func(){
 		"posdoctor": func() { os.Exit(Main()) },
 	})

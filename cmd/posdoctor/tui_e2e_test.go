@@ -34,7 +34,9 @@ func posdoctorBinary(t testing.TB) string {
 			return
 		}
 		buildBin = filepath.Join(buildDir, "posdoctor")
-		cmd := exec.Command("go", "build", "-o", buildBin, ".")
+		// The e2e binary carries the test hooks (testhook_on.go); the
+		// release build does not (TestReleaseBinaryHasNoTestHook).
+		cmd := exec.Command("go", "build", "-tags", "posdoctor_testhook", "-o", buildBin, ".")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
