@@ -48,6 +48,8 @@ const (
 	scrDiagnosis
 	scrWizard
 	scrTrace
+	scrSolved
+	scrAnswer
 )
 
 type overlayID int
@@ -95,6 +97,10 @@ type Model struct {
 	diag    *diagnosisScreen
 	wiz     *wizard
 	trace   *traceView
+	solvedS *solvedScreen
+	answer  *answerScreen
+	// solved is how the case ended, once a step's verifying check passed.
+	solved *solvedCase
 
 	toast    string
 	toastErr bool
@@ -163,6 +169,8 @@ func New(o Options) *Model {
 	m.diag = newDiagnosis(m)
 	m.wiz = newWizard(m)
 	m.trace = newTrace(m)
+	m.solvedS = newSolved(m)
+	m.answer = newAnswer(m)
 	m.w, m.h = MinWidth, MinHeight
 	m.resize()
 	return m
@@ -198,7 +206,7 @@ func (m *Model) Busy() bool { return m.connecting || m.running || m.fixing }
 
 // Screen is the name of the screen in front (for tests).
 func (m *Model) Screen() string {
-	return [...]string{"connect", "symptom", "dashboard", "diagnosis", "wizard", "trace"}[m.active]
+	return [...]string{"connect", "symptom", "dashboard", "diagnosis", "wizard", "trace", "solved", "answer"}[m.active]
 }
 
 // Results returns the latest result of every check run so far.
@@ -238,6 +246,10 @@ func (m *Model) current() screen {
 		return m.wiz
 	case scrTrace:
 		return m.trace
+	case scrSolved:
+		return m.solvedS
+	case scrAnswer:
+		return m.answer
 	}
 	return m.connect
 }
@@ -266,7 +278,7 @@ func (m *Model) bodySize() (int, int) { return m.w, m.h - 3 }
 
 func (m *Model) resize() {
 	w, h := m.bodySize()
-	for _, s := range []screen{m.connect, m.symptom, m.dash, m.diag, m.wiz, m.trace} {
+	for _, s := range []screen{m.connect, m.symptom, m.dash, m.diag, m.wiz, m.trace, m.solvedS, m.answer} {
 		s.SetSize(w, h)
 	}
 }
@@ -313,14 +325,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case exportDoneMsg:
 		m.overlay = ovNone
 		if msg.err != nil {
-			m.setToast(m.F("export.failed", msg.err), true)
+			m.setToast(m.F("export.failed", m.plain(msg.err)), true)
 		} else {
 			m.setToast(m.F("export.written", msg.path), false)
 		}
 		return m, nil
 	case recordedMsg:
 		if msg.err != nil {
-			m.setToast(m.F("journal.failed", msg.err), true)
+			m.setToast(m.F("journal.failed", m.plain(msg.err)), true)
 		}
 		return m, nil
 	}
@@ -707,4 +719,14 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
 	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
+// showChecks goes to the checks of the session, or to the connect screen
+// when there is none.
+func (m *Model) showChecks() {
+	if m.Connected() {
+		m.show(scrDashboard)
+	} else {
+		m.show(scrConnect)
+	}
 }

@@ -81,6 +81,17 @@ type Port struct {
 type Scenario struct {
 	Name        string
 	Description string
+	// DescriptionZh is the description in Chinese; without it a Chinese
+	// console shows the scenario's name only.
+	DescriptionZh string
+}
+
+// describe is the scenario's description in l, empty when it has none in l.
+func (s Scenario) describe(l model.Lang) string {
+	if l == model.LangZh {
+		return s.DescriptionZh
+	}
+	return s.Description
 }
 
 // Report is what the console knows when the operator exports the report.

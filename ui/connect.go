@@ -49,6 +49,8 @@ type connectScreen struct {
 	recent    []string
 	loaded    bool
 	addr      textinput.Model // focused while the operator types an address
+	find      textinput.Model // focused while the operator filters the scenarios
+	found     int             // the selected one of the scenarios found
 	state     connState
 	err       error
 	steps     []string // what the connect in progress has done so far
@@ -57,19 +59,37 @@ type connectScreen struct {
 func newConnect(m *Model) *connectScreen {
 	c := &connectScreen{m: m}
 	c.addr = newField("", 200)
+	c.find = newField("/", 40)
 	c.restyle()
 	return c
 }
 
-func (c *connectScreen) restyle() { c.m.restyleField(&c.addr) }
+func (c *connectScreen) restyle() {
+	c.m.restyleField(&c.addr)
+	c.m.restyleField(&c.find)
+}
 
 func (c *connectScreen) SetSize(w, h int) {
 	c.w, c.h = w, h
 	c.addr.SetWidth(max(20, min(60, w-30)))
+	c.find.SetWidth(30)
 }
 
 func (c *connectScreen) Title() string   { return c.m.T("connect.title") }
-func (c *connectScreen) Capturing() bool { return c.addr.Focused() }
+func (c *connectScreen) Capturing() bool { return c.addr.Focused() || c.find.Focused() }
+
+// matches are the indexes of the scenarios whose name or description holds
+// what was typed into the find field, in list order.
+func (c *connectScreen) matches() []int {
+	q := strings.ToLower(strings.TrimSpace(c.find.Value()))
+	var out []int
+	for i, s := range c.scenarios {
+		if q == "" || strings.Contains(strings.ToLower(s.Name), q) || strings.Contains(strings.ToLower(s.Description), q) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
 
 func (c *connectScreen) items() []connItem {
 	var it []connItem
@@ -100,7 +120,7 @@ func (c *connectScreen) items() []connItem {
 func serialTarget(name string) string { return "serial://" + name }
 
 type connKeys struct {
-	Up, Down, Pick, Connect, Edit, Symptom, Back key.Binding
+	Up, Down, Pick, Find, Connect, Edit, Symptom, Back key.Binding
 }
 
 func (c *connectScreen) keys() connKeys {
@@ -109,6 +129,7 @@ func (c *connectScreen) keys() connKeys {
 		Up:      m.bind("up/k", "key.up", "up", "k"),
 		Down:    m.bind("down/j", "key.down", "down", "j"),
 		Pick:    m.bind("left/right", "key.scenario", "left", "right", "h", "l"),
+		Find:    m.bind("/", "key.findscenario", "/"),
 		Connect: m.bind("enter", "key.connect", "enter"),
 		Edit:    m.bind("tab", "key.addr", "tab"),
 		Symptom: m.bind("s", "key.nosession", "s"),
@@ -120,6 +141,10 @@ func (c *connectScreen) keys() connKeys {
 	if c.addr.Focused() {
 		k = connKeys{Connect: m.bind("enter", "key.connect", "enter"), Back: m.bind("esc", "key.leavefield", "esc")}
 	}
+	if c.find.Focused() {
+		k = connKeys{Up: m.bind("up", "key.up", "up"), Down: m.bind("down", "key.down", "down"),
+			Connect: m.bind("enter", "key.pick", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
+	}
 	return k
 }
 
@@ -128,10 +153,15 @@ func (c *connectScreen) ShortHelp() []key.Binding {
 	if c.addr.Focused() {
 		return []key.Binding{k.Connect, k.Back}
 	}
+	if c.find.Focused() {
+		return []key.Binding{k.Connect, k.Up, k.Down, k.Back}
+	}
 	if c.state == connBusy {
 		return []key.Binding{k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Connect, k.Pick, k.Symptom}
+	// The helpdesk's way in (s) comes before the list keys: at 80 columns
+	// the footer drops keys from the end.
+	return []key.Binding{k.Connect, k.Symptom, k.Find, k.Pick, k.Up, k.Down}
 }
 
 func (c *connectScreen) FullHelp() [][]key.Binding {
@@ -139,7 +169,10 @@ func (c *connectScreen) FullHelp() [][]key.Binding {
 	if c.addr.Focused() {
 		return [][]key.Binding{{k.Connect, k.Back}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.Pick}, {k.Connect, k.Edit, k.Symptom, k.Back}}
+	if c.find.Focused() {
+		return [][]key.Binding{{k.Up, k.Down}, {k.Connect, k.Back}}
+	}
+	return [][]key.Binding{{k.Up, k.Down, k.Pick, k.Find}, {k.Connect, k.Edit, k.Symptom, k.Back}}
 }
 
 func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
@@ -154,6 +187,9 @@ func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.PasteMsg:
+		if c.find.Focused() {
+			return c.findKey(msg)
+		}
 		return updateField(&c.addr, msg)
 	case tea.KeyPressMsg:
 		return c.key(msg)
@@ -183,6 +219,9 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return updateField(&c.addr, msg)
 	}
+	if c.find.Focused() {
+		return c.findKey(msg)
+	}
 	if c.state == connBusy {
 		if key.Matches(msg, k.Back) && c.m.cancelConn != nil {
 			c.m.cancelConn()
@@ -202,6 +241,10 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			c.scenario = (c.scenario + d + len(c.scenarios)) % len(c.scenarios)
 		}
+	case key.Matches(msg, k.Find) && len(c.scenarios) > 0:
+		c.cursor, c.found = 0, 0
+		c.find.SetValue("")
+		return c.find.Focus()
 	case key.Matches(msg, k.Edit):
 		c.cursor = len(items) - 1
 		return c.addr.Focus()
@@ -265,28 +308,81 @@ func (c *connectScreen) View() string {
 			line = padRight(it.label, 22) + " " + it.detail
 		}
 		b.WriteString(m.row(cut(line, c.w-4), i == c.cursor) + "\n")
-		if it.kind == itemSim && c.scenario < len(c.scenarios) && i == c.cursor {
-			b.WriteString("    " + th.Muted.Render(cut(c.scenarios[c.scenario].Description, c.w-6)) + "\n")
+		if it.kind == itemSim && c.find.Focused() {
+			b.WriteString(c.findView())
+		} else if it.kind == itemSim && c.scenario < len(c.scenarios) && i == c.cursor {
+			if d := c.scenarios[c.scenario].describe(m.lang); d != "" {
+				b.WriteString("    " + th.Muted.Render(cut(d, c.w-6)) + "\n")
+			}
 		}
 		if it.kind == itemSim && len(c.ports) == 0 && c.loaded {
 			// the ports section says there are none
 			b.WriteString("\n" + th.Muted.Render(c.sectionTitle(itemPort)) + "\n")
 			msg := m.T("connect.noports")
 			if c.portErr != nil {
-				msg = m.F("connect.porterr", c.portErr)
+				msg = m.F("connect.porterr", m.plain(c.portErr))
 			}
 			b.WriteString("  " + th.Muted.Render(cut(msg, c.w-4)) + "\n")
 		}
 	}
 	if c.state == connFailed && c.err != nil {
 		b.WriteString("\n" + th.Error.Render(cut(m.F("connect.failed", m.target), c.w-4)) + "\n")
-		b.WriteString(wrap(c.err.Error(), c.w-6) + "\n")
+		b.WriteString(wrap(m.plain(c.err), c.w-6) + "\n")
 		b.WriteString(th.Title.Render(m.T("connect.try")) + "\n")
 		for _, tip := range c.tips() {
 			b.WriteString(cut("  - "+tip, c.w-4) + "\n")
 		}
 	}
 	return indent(b.String(), 1)
+}
+
+// findKey filters the scenarios as the operator types: up and down move
+// through the ones found, enter takes the selected one, esc leaves the
+// scenario as it was.
+func (c *connectScreen) findKey(msg tea.Msg) tea.Cmd {
+	k := c.keys()
+	if km, ok := msg.(tea.KeyPressMsg); ok {
+		found := c.matches()
+		switch {
+		case key.Matches(km, k.Up) && len(found) > 0:
+			c.found = (c.found - 1 + len(found)) % len(found)
+			return nil
+		case key.Matches(km, k.Down) && len(found) > 0:
+			c.found = (c.found + 1) % len(found)
+			return nil
+		case key.Matches(km, k.Connect):
+			if len(found) > 0 {
+				c.scenario = found[min(c.found, len(found)-1)]
+				c.find.Blur()
+			}
+			return nil
+		case key.Matches(km, k.Back):
+			c.find.Blur()
+			return nil
+		}
+	}
+	cmd := updateField(&c.find, msg)
+	c.found = 0
+	return cmd
+}
+
+// findView lists the scenarios found so far, the selected one marked.
+func (c *connectScreen) findView() string {
+	m, th := c.m, c.m.th
+	found := c.matches()
+	var b strings.Builder
+	b.WriteString("    " + c.find.View() + "  " + th.Muted.Render(m.F("connect.found", len(found), len(c.scenarios))) + "\n")
+	room := max(3, c.h-16)
+	start := 0
+	if c.found >= room {
+		start = c.found - room + 1
+	}
+	for i := start; i < len(found) && i < start+room; i++ {
+		s := c.scenarios[found[i]]
+		line := padRight(s.Name, 22) + " " + s.describe(m.lang)
+		b.WriteString("  " + m.row(cut(line, c.w-8), i == c.found) + "\n")
+	}
+	return b.String()
 }
 
 // sectionKeys are the i18n keys of the connect screen's section titles; any

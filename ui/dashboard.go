@@ -164,8 +164,8 @@ func (d *dashboard) keys() dashKeys {
 		Diag:     m.bind("d", "key.diag", "d"),
 		Trace:    m.bind("t", "key.trace", "t"),
 		Export:   m.bind("e", "key.export", "e"),
-		Symptom:  m.bind("s", "key.symptom", "s"),
-		Connect:  m.bind("c", "key.reconnect", "c"),
+		Symptom:  m.bind("/", "key.lookup2", "/"),
+		Connect:  m.bind("o", "key.reconnect", "o"),
 	}
 	running := m.running
 	k.Abort.SetEnabled(running)
@@ -224,7 +224,7 @@ func (d *dashboard) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Export):
 		m.overlay = ovExport
 	case key.Matches(km, k.Symptom):
-		m.show(scrSymptom)
+		return m.lookup()
 	case key.Matches(km, k.Connect):
 		m.show(scrConnect)
 	case km.String() == "esc":
@@ -271,6 +271,9 @@ func (d *dashboard) View() string {
 			dur = fmtDur(r.result.Duration)
 		}
 		rest := padRight(name, cw[0])
+		if strings.Contains(badge, word) {
+			word = "" // the badge says it: [失败]
+		}
 		stateCell := padRight(badge+" "+word, cw[1])
 		line := rest + stateCell + padRight(dur, cw[2]) + detail
 		line = cut(line, d.w-4)
@@ -356,15 +359,15 @@ func (d *dashboard) stateOf(id model.CheckID, r *checkRow) (badge, word, detail 
 	m := d.m
 	switch r.phase {
 	case phaseWaiting:
-		return "[WAIT]", m.T("st.waiting"), ""
+		return m.T("badge.wait"), m.T("st.waiting"), ""
 	case phaseRunning:
 		p := r.prompt.In(m.lang)
 		if p == "" {
 			p = m.T("st.running")
 		}
-		return "[RUN " + m.spinner() + "]", m.T("st.running"), p
+		return m.F("badge.run", m.spinner()), m.T("st.running"), p
 	case phaseDone:
-		return statusBadge(r.result.Status), m.statusWord(r.result.Status), r.result.SummaryIn(m.lang)
+		return m.badge(r.result.Status), m.statusWord(r.result.Status), m.plainText(r.result.SummaryIn(m.lang))
 	}
 	if id.NeedsCard() {
 		return "[ - ]", m.T("st.notrun"), m.T("dash.needscard")
@@ -385,21 +388,23 @@ func (d *dashboard) badgeStyle(r *checkRow) interface{ Render(...string) string 
 	return th.Muted
 }
 
-// statusBadges are the text forms of the statuses: never colour alone.
-var statusBadges = map[model.Status]string{
-	model.StatusOK:    "[OK]",
-	model.StatusWarn:  "[WARN]",
-	model.StatusFail:  "[FAIL]",
-	model.StatusSkip:  "[SKIP]",
-	model.StatusError: "[ERROR]",
+// badge is the text form of a status in the console's language, "[ - ]"
+// when it has none: status is never shown by colour alone.
+func (m *Model) badge(s model.Status) string {
+	if s == "" {
+		return "[ - ]"
+	}
+	return m.T("badge." + string(s))
 }
 
-// statusBadge is the text form of a status, "[ - ]" when it has none.
-func statusBadge(s model.Status) string {
-	if b, ok := statusBadges[s]; ok {
+// stateText is a status's badge and, where the badge is a short form of
+// it, its word: "[OK] ok", "[失败]".
+func (m *Model) stateText(s model.Status) string {
+	b, w := m.badge(s), m.statusWord(s)
+	if strings.Contains(b, w) {
 		return b
 	}
-	return "[ - ]"
+	return b + " " + w
 }
 
 func (m *Model) statusWord(s model.Status) string {

@@ -67,7 +67,10 @@ func (b *fakeBackend) Resolve(q string) (model.Input, error) {
 	case "55":
 		return model.Input{Symptom: model.WrongPIN, Codes: []model.Code{{Scheme: model.SchemeUnionPay, Value: "55"}}}, nil
 	}
-	return model.Input{}, fmt.Errorf("no code or message matches %q; closest: 41 (lost card), 55 (wrong PIN)", q)
+	return model.Input{}, &model.ResolveError{Query: q, Suggestions: []model.Suggestion{
+		{Input: "41", Text: model.Text{En: "Lost card", Zh: "挂失卡"}},
+		{Input: "55", Text: model.Text{En: "Incorrect PIN", Zh: "密码错"}},
+	}}
 }
 
 // Diagnose returns a fixed diagnosis; the keys step is ruled out once

@@ -42,7 +42,20 @@ var screens = []struct {
 	}},
 	{"dashboard-proposed", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")
-		press(m, "down", "down", "enter")
+		press(m, "down", "down", "enter", "c")
+	}},
+	{"answer-offline", func(m *Model, fb *fakeBackend) {
+		press(m, "s", "/")
+		typeText(m, "41")
+		press(m, "enter")
+	}},
+	{"answer-more", func(m *Model, fb *fakeBackend) {
+		press(m, "s", "/")
+		typeText(m, "41")
+		press(m, "enter", "+", "i")
+	}},
+	{"solved", func(m *Model, fb *fakeBackend) {
+		solveKeys(m, fb)
 	}},
 	{"dashboard-running", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")
@@ -79,24 +92,14 @@ var screens = []struct {
 		press(m, "down", "down", "enter")
 		runFake(m, model.CheckOrder, lostCardResults())
 		press(m, "d", "enter", "s") // skipping a fraud step asks for a note
+		typeText(m, "card kept")
 	}},
 	{"wizard-offline", func(m *Model, fb *fakeBackend) {
 		press(m, "s", "down", "down", "enter", "n", "n")
 	}},
 	{"wizard-verified", func(m *Model, fb *fakeBackend) {
-		fs := connectFake(m, fb, "sim://keys-out-of-sync")
-		st := resultZh(model.CheckStatus, model.StatusFail, 200*time.Millisecond, "needs initialisation (status 83)", "需要初始化（状态 83）")
-		fs.results[model.CheckStatus] = st
-		press(m, "a", "n")
-		rs := lostCardResults()
-		rs[1] = st
-		runFake(m, model.CheckOrder[:5], rs[:5])
-		press(m, "d", "down", "enter", "m")
-		typeText(m, "signed in from the terminal menu")
-		press(m, "enter", "f")
-		m.Update(fixDoneMsg{step: "initialise_terminal"})
-		ok := resultZh(model.CheckStatus, model.StatusOK, 210*time.Millisecond, "ready (00)", "就绪（00）")
-		m.Update(runDoneMsg{gen: m.runGen, ids: []model.CheckID{model.CheckStatus}, results: []checks.Result{ok}, purpose: m.runPurpose})
+		solveKeys(m, fb)
+		press(m, "w") // back to the steps from the closing screen
 	}},
 	{"trace", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")
@@ -136,6 +139,24 @@ var screens = []struct {
 		connectFake(m, fb, "sim://lost-card")
 		press(m, "a", "n", "q")
 	}},
+}
+
+// solveKeys takes keys-out-of-sync to its end: status fails, the operator
+// notes and runs the fix on the sign-in step, the verifying check passes.
+func solveKeys(m *Model, fb *fakeBackend) {
+	fs := connectFake(m, fb, "sim://keys-out-of-sync")
+	st := resultZh(model.CheckStatus, model.StatusFail, 200*time.Millisecond, "needs initialisation (status 83)", "需要初始化（状态 83）")
+	fs.results[model.CheckStatus] = st
+	press(m, "a", "n")
+	rs := lostCardResults()
+	rs[1] = st
+	runFake(m, model.CheckOrder[:5], rs[:5])
+	press(m, "d", "down", "enter", "m")
+	typeText(m, "signed in from the terminal menu")
+	press(m, "enter", "f")
+	m.Update(fixDoneMsg{step: "initialise_terminal"})
+	ok := resultZh(model.CheckStatus, model.StatusOK, 210*time.Millisecond, "ready (00)", "就绪（00）")
+	m.Update(runDoneMsg{gen: m.runGen, ids: []model.CheckID{model.CheckStatus}, results: []checks.Result{ok}, purpose: m.runPurpose})
 }
 
 // TestGoldenScreens renders every screen in zh and en at 80x24 and 120x40

@@ -434,7 +434,7 @@ func (m *Model) onFixDone(msg fixDoneMsg) tea.Cmd {
 	fields := map[string]string{"step": msg.step, "action": "initialise", "code": strconv.Itoa(int(msg.res.Code))}
 	if msg.err != nil {
 		fields["error"] = msg.err.Error()
-		m.setToast(m.F("fix.failed", msg.err), true)
+		m.setToast(m.F("fix.failed", m.plain(msg.err)), true)
 		return m.record("fix_result", fields)
 	}
 	if !msg.res.OK() {
@@ -442,6 +442,7 @@ func (m *Model) onFixDone(msg fixDoneMsg) tea.Cmd {
 		return m.record("fix_result", fields)
 	}
 	m.setToast(m.T("fix.done"), false)
+	m.wiz.fixed[msg.step] = true
 	// Re-run the step's verifying check at once: did the fix work?
 	return tea.Batch(m.record("fix_result", fields), m.wiz.verify())
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -20,6 +21,9 @@ type symptomScreen struct {
 	cursor int
 	query  textinput.Model // focused while the operator types a code
 	err    error
+	// last is the query of the last lookup: the field starts empty on the
+	// next one (a new query replaces the old) and shows it as a hint.
+	last string
 }
 
 func newSymptom(m *Model) *symptomScreen {
@@ -50,7 +54,7 @@ func (s *symptomScreen) keys() symKeys {
 		Up:     m.bind("up/k", "key.up", "up", "k"),
 		Down:   m.bind("down/j", "key.down", "down", "j"),
 		Pick:   m.bind("enter", "key.pick", "enter"),
-		Type:   m.bind("/", "key.typecode", "/", "tab"),
+		Type:   m.bind("/", "key.typecode", "/"),
 		RunAll: m.bind("a", "key.runall", "a"),
 		Back:   m.bind("esc", "key.back", "esc"),
 	}
@@ -102,13 +106,16 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			if q == "" {
 				return nil
 			}
+			s.last = q
 			in, err := s.m.opts.Backend.Resolve(q)
 			if err != nil {
 				s.err = err
+				s.query.SetValue("")
 				return nil
 			}
 			s.err = nil
 			s.query.Blur()
+			s.query.SetValue("")
 			return s.m.choose(in)
 		case key.Matches(msg, k.Back):
 			s.query.Blur()
@@ -125,10 +132,10 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.cursor = (s.cursor + 1) % n
 	case key.Matches(msg, k.Type):
 		s.cursor = len(list)
-		return s.query.Focus()
+		return s.focus()
 	case key.Matches(msg, k.Pick):
 		if s.cursor >= len(list) {
-			return s.query.Focus()
+			return s.focus()
 		}
 		return s.m.choose(model.Input{Symptom: list[s.cursor].ID})
 	case key.Matches(msg, k.RunAll):
@@ -140,18 +147,32 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// focus starts a new query in the code field: empty, so what is typed
+// replaces the last query instead of adding to it.
+func (s *symptomScreen) focus() tea.Cmd {
+	s.query.SetValue("")
+	return s.query.Focus()
+}
+
+// lookup opens the code field from another screen (the / key).
+func (m *Model) lookup() tea.Cmd {
+	m.show(scrSymptom)
+	m.symptom.cursor = len(m.symptom.symptoms())
+	return m.symptom.focus()
+}
+
 // choose takes the operator's symptom: with a session, the dashboard with
 // the proposed checks; without, straight to the guided steps.
 func (m *Model) choose(in model.Input) tea.Cmd {
 	m.input, m.haveInput = in, true
+	m.wiz.reset()
 	m.rediagnose()
+	m.answer.more, m.answer.details = false, false
 	if m.Connected() {
 		m.dash.propose()
-		m.show(scrDashboard)
-		return nil
 	}
 	m.wiz.first()
-	m.show(scrWizard)
+	m.show(scrAnswer)
 	return nil
 }
 
@@ -181,15 +202,46 @@ func (s *symptomScreen) View() string {
 	b.WriteString("\n")
 	v := s.query.View()
 	if !s.query.Focused() && s.query.Value() == "" {
-		v = th.Muted.Render(m.T("symptom.placeholder"))
+		v = strings.Repeat(" ", s.query.Width()+1)
 	}
 	b.WriteString(m.row(m.T("symptom.type"), s.cursor >= len(list)) + "  [" + v + "]\n")
+	hint := m.T("symptom.placeholder")
+	if s.last != "" {
+		hint = m.F("symptom.last", s.last) + "   " + hint
+	}
+	b.WriteString("    " + th.Muted.Render(cut(hint, s.w-6)) + "\n")
 	if s.err != nil {
-		b.WriteString("\n" + th.Error.Render(m.T("symptom.unknown")) + "\n")
-		b.WriteString(wrap(s.err.Error(), s.w-6) + "\n")
+		b.WriteString(s.notFound())
 	}
 	if m.Connected() {
 		b.WriteString("\n" + th.Muted.Render(cut(m.T("symptom.runall"), s.w-2)) + "\n")
 	}
 	return indent(b.String(), 1)
+}
+
+// notFound lists the closest matches, each with what to type (its code),
+// when the knowledge base has nothing for the query.
+func (s *symptomScreen) notFound() string {
+	m, th := s.m, s.m.th
+	var b strings.Builder
+	b.WriteString("\n" + th.Error.Render(cut(m.F("symptom.unknown", s.last), s.w-4)) + "\n")
+	var re *model.ResolveError
+	if !errors.As(s.err, &re) {
+		b.WriteString(wrap(m.plain(s.err), s.w-6) + "\n")
+		return b.String()
+	}
+	if len(re.Suggestions) == 0 {
+		return b.String()
+	}
+	b.WriteString(th.Muted.Render(m.T("symptom.closest")) + "\n")
+	cw := 0
+	for _, sg := range re.Suggestions {
+		cw = max(cw, ansi.StringWidth(sg.Input))
+	}
+	cw = min(cw, 24)
+	for _, sg := range re.Suggestions {
+		b.WriteString(cut("  "+padRight(sg.Input, cw)+"  "+sg.Text.In(m.lang), s.w-4) + "\n")
+	}
+	b.WriteString(th.Muted.Render(cut(m.T("symptom.typeone"), s.w-4)) + "\n")
+	return b.String()
 }

@@ -135,11 +135,11 @@ func (t *traceView) keys() traceKeys {
 		Up:     m.bind("up/k", "key.scrollup", "up", "k"),
 		Down:   m.bind("down/j", "key.scrolldown", "down", "j"),
 		PgUp:   m.bind("pgup/b", "key.pageup", "pgup", "b"),
-		PgDn:   m.bind("pgdn/space", "key.pagedown", "pgdown", "space", "f"),
+		PgDn:   m.bind("pgdn/space", "key.pagedown", "pgdown", "space"),
 		Search: m.bind("/", "key.search", "/"),
 		Next:   m.bind("n", "key.nextmatch", "n"),
 		Prev:   m.bind("N", "key.prevmatch", "N"),
-		Copy:   m.bind("y", "key.copy", "y", "c"),
+		Copy:   m.bind("y", "key.copy", "y"),
 		Back:   m.bind("esc", "key.back", "esc"),
 	}
 	k.Next.SetEnabled(len(t.matches) > 0)

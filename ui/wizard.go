@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,14 +11,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
 )
 
 // diagnosisScreen lists the ranked causes with the evidence for and against.
 type diagnosisScreen struct {
-	m      *Model
-	w, h   int
-	cursor int
+	m       *Model
+	w, h    int
+	cursor  int
+	details bool // scores are shown
 }
 
 func newDiagnosis(m *Model) *diagnosisScreen { return &diagnosisScreen{m: m} }
@@ -32,28 +35,30 @@ func (d *diagnosisScreen) reconcile() {
 	}
 }
 
-type diagKeys struct{ Up, Down, Steps, Dash, Export, Back key.Binding }
+type diagKeys struct{ Up, Down, Steps, Dash, Details, Lookup, Export, Back key.Binding }
 
 func (d *diagnosisScreen) keys() diagKeys {
 	m := d.m
 	return diagKeys{
-		Up:     m.bind("up/k", "key.up", "up", "k"),
-		Down:   m.bind("down/j", "key.down", "down", "j"),
-		Steps:  m.bind("enter", "key.steps", "enter", "w"),
-		Dash:   m.bind("c", "key.checks", "c"),
-		Export: m.bind("e", "key.export", "e"),
-		Back:   m.bind("esc", "key.back", "esc"),
+		Up:      m.bind("up/k", "key.up", "up", "k"),
+		Down:    m.bind("down/j", "key.down", "down", "j"),
+		Steps:   m.bind("enter", "key.steps", "enter", "w"),
+		Dash:    m.bind("c", "key.checks", "c"),
+		Details: m.bind("i", "key.details", "i"),
+		Lookup:  m.bind("/", "key.lookup2", "/"),
+		Export:  m.bind("e", "key.export", "e"),
+		Back:    m.bind("esc", "key.back", "esc"),
 	}
 }
 
 func (d *diagnosisScreen) ShortHelp() []key.Binding {
 	k := d.keys()
-	return []key.Binding{k.Up, k.Down, k.Steps, k.Dash, k.Export, k.Back}
+	return []key.Binding{k.Steps, k.Up, k.Down, k.Dash, k.Details, k.Lookup, k.Export, k.Back}
 }
 
 func (d *diagnosisScreen) FullHelp() [][]key.Binding {
 	k := d.keys()
-	return [][]key.Binding{{k.Up, k.Down, k.Steps}, {k.Dash, k.Export, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.Steps}, {k.Dash, k.Details, k.Lookup}, {k.Export, k.Back}}
 }
 
 func (d *diagnosisScreen) Update(msg tea.Msg) tea.Cmd {
@@ -77,11 +82,11 @@ func (d *diagnosisScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.show(scrWizard)
 	case key.Matches(km, k.Dash):
-		if m.Connected() {
-			m.show(scrDashboard)
-		} else {
-			m.show(scrConnect)
-		}
+		m.showChecks()
+	case key.Matches(km, k.Details):
+		d.details = !d.details
+	case key.Matches(km, k.Lookup):
+		return m.lookup()
 	case key.Matches(km, k.Export):
 		m.overlay = ovExport
 	case key.Matches(km, k.Back):
@@ -117,8 +122,10 @@ func (d *diagnosisScreen) View() string {
 		if c.Fraud {
 			tag = th.Fraud.Render(m.T("tag.fraud")) + " "
 		}
-		head := fmt.Sprintf("%d. %s  (%s %d, %s: %s)", i+1, c.Title.In(m.lang), m.T("diag.score"), c.Score,
-			m.T("wiz.who"), m.actor(c.Actor))
+		head := fmt.Sprintf("%d. ", i+1) + m.F("lk.line", m.T("lk."+string(likelihoodOf(c, m.topScore()))), c.Title.In(m.lang), m.actor(c.Actor))
+		if d.details {
+			head += "  " + m.F("answer.score", c.Score)
+		}
 		head = cut(head, d.w-6-ansi.StringWidth(tag))
 		b.WriteString(m.row(head, i == d.cursor) + " " + tag + "\n")
 		budget--
@@ -188,18 +195,25 @@ type stepMark struct {
 
 // wizard walks the playbook one step at a time.
 type wizard struct {
-	m      *Model
-	w, h   int
-	idx    int
-	curID  string
-	marks  map[string]*stepMark
-	note   textinput.Model // focused while the operator types a note
-	kept   []model.PlayStep
-	causes map[string]model.Text // titles of every cause seen, for kept steps
+	m     *Model
+	w, h  int
+	idx   int
+	curID string
+	marks map[string]*stepMark
+	note  textinput.Model // focused while the operator types a note
+	// skipping: the note being typed is the reason for skipping a fraud
+	// step; enter saves it and skips the step.
+	skipping bool
+	kept     []model.PlayStep
+	causes   map[string]model.Text // titles of every cause seen, for kept steps
+	// before is each step's verifying check as it was before the step's
+	// verification ran; fixed marks the steps whose fix the console ran.
+	before map[string]checks.Result
+	fixed  map[string]bool
 }
 
 func newWizard(m *Model) *wizard {
-	z := &wizard{m: m, marks: map[string]*stepMark{}}
+	z := &wizard{m: m, marks: map[string]*stepMark{}, before: map[string]checks.Result{}, fixed: map[string]bool{}}
 	z.note = newField("", 300)
 	z.restyle()
 	return z
@@ -214,15 +228,11 @@ func (z *wizard) SetSize(w, h int) {
 func (z *wizard) Title() string   { return z.m.T("wiz.title") }
 func (z *wizard) Capturing() bool { return z.note.Focused() }
 
-// steps is the playbook. When new evidence leaves no cause (the fix worked
-// and every check passes), the last playbook stays on screen so the
-// operator sees the outcome of the step they were on.
-func (z *wizard) steps() []model.PlayStep {
-	if pb := z.m.diagnosis.Playbook; len(pb) > 0 {
-		return pb
-	}
-	return z.kept
-}
+// steps is the playbook of the case (see reconcile). When new evidence
+// leaves no cause (the fix worked and every check passes), the last
+// playbook stays on screen so the operator sees the outcome of the step
+// they were on.
+func (z *wizard) steps() []model.PlayStep { return z.kept }
 
 func (z *wizard) resolved() bool { return len(z.m.diagnosis.Playbook) == 0 && len(z.kept) > 0 }
 
@@ -276,16 +286,36 @@ func (z *wizard) jumpToCause(cause string) {
 	z.first()
 }
 
-// reconcile keeps the operator on the same step after a re-rank.
+// reset starts a new case: no steps, marks or outcome from the last one.
+func (z *wizard) reset() {
+	z.kept, z.marks, z.before, z.fixed = nil, map[string]*stepMark{}, map[string]checks.Result{}, map[string]bool{}
+	z.idx, z.curID, z.skipping = 0, "", false
+	z.m.solved = nil
+}
+
+// reconcile folds a re-ranked playbook into the one on screen, so the
+// operator keeps their place: until a step is marked the new ranking is
+// taken as it is; after that the steps keep their order, their states
+// follow the new evidence, a step the new ranking dropped stays (ruled
+// out) and new steps go at the end.
 func (z *wizard) reconcile() {
-	if pb := z.m.diagnosis.Playbook; len(pb) > 0 {
-		z.kept = pb
-	}
 	if z.causes == nil {
 		z.causes = map[string]model.Text{}
 	}
 	for _, c := range z.m.diagnosis.Causes {
 		z.causes[c.ID] = c.Title
+	}
+	pb := z.m.diagnosis.Playbook
+	switch {
+	case len(pb) == 0:
+		// no cause left: the last playbook stays on screen
+		for i := range z.kept {
+			z.kept[i].State = model.StepRuledOut
+		}
+	case len(z.records()) == 0:
+		z.kept = slices.Clone(pb)
+	default:
+		z.kept = foldPlaybook(z.kept, pb)
 	}
 	for i, s := range z.steps() {
 		if s.ID == z.curID {
@@ -294,6 +324,30 @@ func (z *wizard) reconcile() {
 		}
 	}
 	z.first()
+}
+
+// foldPlaybook is kept with the states of next, next's new steps at the end.
+func foldPlaybook(kept, next []model.PlayStep) []model.PlayStep {
+	byID := map[string]model.PlayStep{}
+	for _, s := range next {
+		byID[s.ID] = s
+	}
+	out := slices.Clone(kept)
+	seen := map[string]bool{}
+	for i, s := range out {
+		seen[s.ID] = true
+		if n, ok := byID[s.ID]; ok {
+			out[i].State = n.State
+		} else {
+			out[i].State = model.StepRuledOut
+		}
+	}
+	for _, s := range next {
+		if !seen[s.ID] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (z *wizard) records() []StepRecord {
@@ -315,24 +369,29 @@ func hasFixAction(s model.PlayStep) bool {
 }
 
 type wizKeys struct {
-	Next, Prev, Done, Skip, NoHelp, Note, Verify, Fix, Causes, Export, Back key.Binding
+	Next, Prev, Done, Skip, NoHelp, Note, Verify, Fix, Causes, Checks, Export, Back key.Binding
 }
 
 func (z *wizard) keys() wizKeys {
 	m := z.m
 	if z.note.Focused() {
-		return wizKeys{Note: m.bind("enter", "key.savenote", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
+		save := "key.savenote"
+		if z.skipping {
+			save = "key.skipnote"
+		}
+		return wizKeys{Note: m.bind("enter", save, "enter"), Back: m.bind("esc", "key.cancel", "esc")}
 	}
 	k := wizKeys{
 		Next:   m.bind("n/right", "key.next", "n", "right", "l"),
-		Prev:   m.bind("p/left", "key.prev", "p", "left", "h"),
-		Done:   m.bind("d", "key.done", "d"),
+		Prev:   m.bind("left", "key.prev", "left", "h"),
+		Done:   m.bind("enter", "key.done", "enter"),
 		Skip:   m.bind("s", "key.skip", "s"),
-		NoHelp: m.bind("x", "key.nohelp", "x"),
+		NoHelp: m.bind("u", "key.nohelp", "u"),
 		Note:   m.bind("m", "key.note", "m"),
 		Verify: m.bind("v", "key.verify", "v"),
 		Fix:    m.bind("f", "key.fix", "f"),
-		Causes: m.bind("c", "key.causes", "c"),
+		Causes: m.bind("d", "key.diag", "d"),
+		Checks: m.bind("c", "key.checks", "c"),
 		Export: m.bind("e", "key.export", "e"),
 		Back:   m.bind("esc", "key.back", "esc"),
 	}
@@ -355,7 +414,7 @@ func (z *wizard) FullHelp() [][]key.Binding {
 	if z.note.Focused() {
 		return [][]key.Binding{{k.Note, k.Back}}
 	}
-	return [][]key.Binding{{k.Next, k.Prev, k.Done, k.Skip, k.NoHelp}, {k.Note, k.Verify, k.Fix}, {k.Causes, k.Export, k.Back}}
+	return [][]key.Binding{{k.Next, k.Prev, k.Done, k.Skip, k.NoHelp}, {k.Note, k.Verify, k.Fix}, {k.Causes, k.Checks, k.Export, k.Back}}
 }
 
 func (z *wizard) Update(msg tea.Msg) tea.Cmd {
@@ -375,13 +434,24 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 	if z.note.Focused() {
 		switch {
 		case key.Matches(msg, k.Note):
-			z.note.Blur()
 			mk := z.mark(s.ID)
-			mk.note = strings.TrimSpace(z.note.Value())
+			note := strings.TrimSpace(z.note.Value())
+			if z.skipping && note == "" {
+				m.setToast(m.T("wiz.fraudnote"), true)
+				return nil
+			}
+			z.note.Blur()
+			mk.note = note
 			m.setToast(m.T("wiz.notesaved"), false)
-			return m.record("step_note", map[string]string{"step": s.ID, "cause": s.Cause, "note": mk.note})
+			rec := m.record("step_note", map[string]string{"step": s.ID, "cause": s.Cause, "note": mk.note})
+			if z.skipping {
+				z.skipping = false
+				return tea.Batch(rec, z.setMark(s, "skipped"))
+			}
+			return rec
 		case key.Matches(msg, k.Back):
 			z.note.Blur()
+			z.skipping = false
 			return nil
 		}
 		return updateField(&z.note, msg)
@@ -393,6 +463,8 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 		z.setIdx(z.idx - 1)
 	case key.Matches(msg, k.Causes):
 		m.show(scrDiagnosis)
+	case key.Matches(msg, k.Checks):
+		m.showChecks()
 	case key.Matches(msg, k.Export):
 		m.overlay = ovExport
 	case key.Matches(msg, k.Back):
@@ -406,6 +478,7 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Skip):
 		if s.Fraud && strings.TrimSpace(z.mark(s.ID).note) == "" {
 			m.setToast(m.T("wiz.fraudnote"), true)
+			z.skipping = true
 			return z.startNote(s)
 		}
 		return z.setMark(s, "skipped")
@@ -443,6 +516,9 @@ func (z *wizard) verify() tea.Cmd {
 	if !ok || s.Verify == "" {
 		return nil
 	}
+	if r, ok := z.m.results[s.Verify]; ok {
+		z.before[s.ID] = r
+	}
 	return z.m.startRun([]model.CheckID{s.Verify}, runPurpose{kind: "verify", step: s.ID})
 }
 
@@ -463,12 +539,13 @@ func (z *wizard) verified(stepID string) tea.Cmd {
 		return nil
 	}
 	z.mark(stepID).verify = r.Status
-	if r.Status == model.StatusOK {
-		m.setToast(m.F("wiz.fixed", st.Verify, statusBadge(r.Status)), false)
-	} else {
-		m.setToast(m.F("wiz.notfixed", st.Verify, statusBadge(r.Status)), true)
+	rec := m.record("step_verify", map[string]string{"step": stepID, "check": string(st.Verify), "status": string(r.Status)})
+	if r.Status != model.StatusOK {
+		m.setToast(m.F("wiz.notfixed", st.Verify, m.badge(r.Status)), true)
+		return rec
 	}
-	return m.record("step_verify", map[string]string{"step": stepID, "check": string(st.Verify), "status": string(r.Status)})
+	m.setToast(m.F("wiz.fixed", st.Verify, m.badge(r.Status)), false)
+	return tea.Batch(rec, z.solve(st, r))
 }
 
 func (z *wizard) View() string {
@@ -510,7 +587,7 @@ func (z *wizard) View() string {
 	if s.Verify != "" {
 		last := m.T("st.notrun")
 		if r, ok := m.results[s.Verify]; ok {
-			last = statusStyle(th, r.Status).Render(statusBadge(r.Status)) + " " + m.statusWord(r.Status)
+			last = statusStyle(th, r.Status).Render(m.stateText(r.Status))
 		}
 		line := m.F("wiz.verifiedby", s.Verify) + "  " + last
 		if mk.verify != "" {
@@ -549,30 +626,19 @@ func (z *wizard) View() string {
 			st := steps[i]
 			tag := "[    ]"
 			if mm := z.marks[st.ID]; mm != nil && mm.mark != "" {
-				tag = "[" + markShort(mm.mark) + "]"
+				tag = "[" + m.T("short."+mm.mark) + "]"
 			} else if st.State == model.StepRuledOut {
 				tag = "[ -- ]"
 			}
 			fr := ""
 			if st.Fraud {
-				fr = "[FRAUD] "
+				fr = m.T("tag.fraud") + " "
 			}
 			line := cut(fmt.Sprintf("%2d %s %s%s", i+1, tag, fr, oneLine(st.Text.In(m.lang))), z.w-4)
 			b.WriteString(m.row(line, i == z.idx) + "\n")
 		}
 	}
 	return indent(b.String(), 1)
-}
-
-// markShorts are the marks in the four cells of the step list ("[done]").
-var markShorts = map[string]string{"done": "done", "skipped": "skip", "no_help": "fail"}
-
-// markShort is a mark in four cells; four spaces for no mark.
-func markShort(mark string) string {
-	if s, ok := markShorts[mark]; ok {
-		return s
-	}
-	return "    "
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -16,6 +16,7 @@ import (
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
 	"github.com/posdoctor/posdoctor/terminal"
+	"github.com/posdoctor/posdoctor/terminal/sim"
 	"github.com/posdoctor/posdoctor/ui"
 	"github.com/posdoctor/posdoctor/ui/i18n"
 	"github.com/posdoctor/posdoctor/ui/theme"
@@ -57,6 +58,9 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 			case "", "auto", "zh", "zh-cn", "zh_cn", "en", "en-us", "en_us":
 			default:
 				return flagErrorf("invalid --lang %q: valid values are zh, en", opts.Lang)
+			}
+			if err := checkScenario(opts.Scenario); err != nil {
+				return err
 			}
 			if opts.Target != "" {
 				if _, err := terminal.ParseTarget(opts.Target); err != nil {
@@ -151,6 +155,19 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("console: %w", err)}
 	}
 	return nil
+}
+
+// checkScenario rejects a --scenario the simulator does not have, naming
+// the ones it has.
+func checkScenario(name string) error {
+	var names []string
+	for _, s := range sim.Scenarios() {
+		if s.Name == name {
+			return nil
+		}
+		names = append(names, s.Name)
+	}
+	return flagErrorf("unknown --scenario %q: valid values are %s", name, strings.Join(names, ", "))
 }
 
 // terminalHint suggests Windows Terminal on Windows (goos) consoles without

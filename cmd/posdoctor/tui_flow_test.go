@@ -122,12 +122,12 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 	f.key("a")
 	f.wait("confirm", 5*time.Second, "Test transaction", "reverses it at once")
 	f.key("y")
-	scr := f.wait("run", 60*time.Second, "Run finished")
-	if !strings.Contains(scr, "[FAIL]") {
-		t.Errorf("lost-card run shows no failed check:\n%s", scr)
+	run := f.wait("run", 60*time.Second, "Run finished")
+	if !strings.Contains(run, "[FAIL]") {
+		t.Errorf("lost-card run shows no failed check:\n%s", run)
 	}
 	f.key("d")
-	scr = f.wait("diagnosis", 5*time.Second, "Likely causes")
+	scr := f.wait("diagnosis", 5*time.Second, "Likely causes")
 	if !strings.Contains(scr, "[FRAUD]") {
 		t.Fatalf("diagnosis of lost-card ranks no fraud cause:\n%s", scr)
 	}
@@ -138,16 +138,17 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 	f.wait("fraud step zh", 5*time.Second, "风险步骤", "由谁处理")
 	f.key("L")
 	f.wait("fraud step en", 5*time.Second, "FRAUD STEP")
-	// A fraud step cannot be skipped without a note.
+	// A fraud step is skipped with one s and a note: s, the note, enter.
 	f.key("s")
-	f.wait("fraud note", 5*time.Second, "cannot be skipped without a note")
+	f.wait("fraud note", 5*time.Second, "needs a note to be skipped", "skip with this note")
 	for _, r := range "card kept, risk desk called" {
 		f.key(string(r))
 	}
 	f.key("enter")
-	f.wait("note saved", 5*time.Second, "Note saved")
-	f.key("p", "s")
-	f.wait("skipped", 5*time.Second, "Marked: skipped")
+	scr = f.wait("skipped", 5*time.Second, "Marked: skipped", "Step 2 of")
+	if !regexp.MustCompile(`1 \[skip\] \[FRAUD\]`).MatchString(scr) {
+		t.Errorf("the step list does not show the fraud step skipped:\n%s", scr)
+	}
 	// The report has the step and its note (from the session journal).
 	f.key("e")
 	f.wait("export dialog", 5*time.Second, "Export the session report")
@@ -197,7 +198,7 @@ func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		scr = f.wait("fix", 60*time.Second, "posdoctor")
-		if strings.Contains(scr, "Fix worked") && strings.Contains(scr, "the fix worked") {
+		if strings.Contains(scr, "Solved: the verifying check passes") {
 			break
 		}
 		if strings.Contains(scr, "reverses it at once") {
@@ -208,8 +209,40 @@ func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if !strings.Contains(scr, "[OK]") {
-		t.Fatalf("the verifying check is not shown ok:\n%s", scr)
+	// The closing screen: what was wrong, what fixed it, before and after.
+	for _, want := range []string{"What was wrong", "What fixed it", "The console ran the fix", "before", "after", "[OK]"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the solved screen lacks %q:\n%s", want, scr)
+		}
+	}
+	if !regexp.MustCompile(`before\s+\[(FAIL|WARN)\]`).MatchString(scr) {
+		t.Errorf("the solved screen does not show the check failing before:\n%s", scr)
+	}
+	// ... and the report for the ticket.
+	f.key("e")
+	f.wait("export dialog", 5*time.Second, "Export the session report")
+	f.key("m")
+	f.wait("export", 10*time.Second, "Report written to")
+	if rep := f.report(); !strings.Contains(rep, "status") {
+		t.Errorf("the report lacks the status check:\n%s", rep)
+	}
+}
+
+// TestFlowTwoLookupsInARow: the helpdesk looks up one text, then a code;
+// the second answer is the second code's, not the first query's.
+func TestFlowTwoLookupsInARow(t *testing.T) {
+	f := newFlow(t, "")
+	f.wait("connect screen", 5*time.Second, "Connect to a terminal")
+	f.key("s", "/")
+	for _, r := range "持卡人认证失败" {
+		f.key(string(r))
+	}
+	f.key("enter")
+	f.wait("first answer", 5*time.Second, "05 (UnionPay)", "持卡人认证失败")
+	f.key("/", "5", "5", "enter")
+	scr := f.wait("second answer", 5*time.Second, "55 (UnionPay)", "Incorrect PIN")
+	if strings.Contains(scr, "05 (UnionPay)") || strings.Contains(scr, "持卡人认证失败55") {
+		t.Fatalf("the second lookup shows the first query:\n%s", scr)
 	}
 }
 
@@ -230,8 +263,10 @@ func TestFlowSymptomFirstWithoutConnection(t *testing.T) {
 	f.key("s")
 	f.wait("symptom", 5*time.Second, "What did the terminal show?", "Incorrect PIN")
 	f.key("/", "5", "5", "enter")
-	scr := f.wait("steps", 5*time.Second, "Step 1 of", "Incorrect PIN")
-	if strings.Contains(scr, "Not found") {
+	f.wait("answer", 5*time.Second, "55 (UnionPay)", "Incorrect PIN", "Who acts", "Retry")
+	f.key("enter")
+	scr := f.wait("steps", 5*time.Second, "Step ", "Incorrect PIN")
+	if strings.Contains(scr, "Nothing in the knowledge base") {
 		t.Fatalf("55 not resolved:\n%s", scr)
 	}
 	f.key("L")

@@ -23,6 +23,7 @@ func TestNewTUICmd(t *testing.T) {
 		{name: "bad lang", cli: "--lang fr", wantErr: "valid values are zh, en"},
 		{name: "no args", cli: "extra", wantErr: "unknown command"},
 		{name: "bad target", cli: "--target foo", wantErr: "invalid --target"},
+		{name: "unknown scenario", cli: "--scenario nope", wantErr: `unknown --scenario "nope": valid values are `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -30,6 +31,9 @@ func TestNewTUICmd(t *testing.T) {
 			got, err := parseOptions(newTUICmd, strings.Fields(tt.cli))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want %q", err, tt.wantErr)
+				}
+				if tt.name == "unknown scenario" && !strings.Contains(err.Error(), "lost-card") {
 					t.Fatalf("err %v, want %q", err, tt.wantErr)
 				}
 				return
