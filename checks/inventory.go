@@ -20,8 +20,11 @@ import (
 // InventoryEntry is one terminal of a fleet inventory. Settings left empty
 // come from the configuration.
 type InventoryEntry struct {
-	Target   string          `yaml:"target" json:"target"`
-	Name     string          `yaml:"name,omitempty" json:"name,omitempty"`
+	Target string `yaml:"target" json:"target"`
+	Name   string `yaml:"name,omitempty" json:"name,omitempty"`
+	// Shop groups terminals by site (a label in Prometheus service
+	// discovery).
+	Shop     string          `yaml:"shop,omitempty" json:"shop,omitempty"`
 	Password string          `yaml:"password,omitempty" json:"-"`
 	Amount   int64           `yaml:"amount,omitempty" json:"amount,omitempty"`
 	Currency int             `yaml:"currency,omitempty" json:"currency,omitempty"`
@@ -32,7 +35,7 @@ type InventoryEntry struct {
 }
 
 // inventoryColumns are the CSV header names (and YAML keys).
-var inventoryColumns = []string{"target", "name", "password", "amount", "currency", "checks", "symptom"}
+var inventoryColumns = []string{"target", "name", "shop", "password", "amount", "currency", "checks", "symptom"}
 
 // LoadInventory reads a CSV or YAML inventory (by extension; .csv, .yaml,
 // .yml; otherwise by content). Every error names file:line and the fix.
@@ -181,7 +184,7 @@ func parseInventoryCSV(name string, b []byte) ([]InventoryEntry, error) {
 			}
 			return ""
 		}
-		e := InventoryEntry{Target: get("target"), Name: get("name"), Password: get("password"), Symptom: model.SymptomID(get("symptom")), Line: line}
+		e := InventoryEntry{Target: get("target"), Name: get("name"), Shop: get("shop"), Password: get("password"), Symptom: model.SymptomID(get("symptom")), Line: line}
 		if v := get("amount"); v != "" {
 			if e.Amount, err = strconv.ParseInt(v, 10, 64); err != nil {
 				return nil, fmt.Errorf("%s:%d: amount %q is not a number of minor units", name, line, v)
@@ -259,6 +262,7 @@ func parseInventoryYAML(name string, b []byte) ([]InventoryEntry, error) {
 		var raw struct {
 			Target   string `yaml:"target"`
 			Name     string `yaml:"name"`
+			Shop     string `yaml:"shop"`
 			Password string `yaml:"password"`
 			Amount   int64  `yaml:"amount"`
 			Currency int    `yaml:"currency"`
@@ -268,7 +272,7 @@ func parseInventoryYAML(name string, b []byte) ([]InventoryEntry, error) {
 		if err := item.Decode(&raw); err != nil {
 			return nil, fmt.Errorf("%s:%d: %s", name, item.Line, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
-		e := InventoryEntry{Target: raw.Target, Name: raw.Name, Password: raw.Password, Amount: raw.Amount,
+		e := InventoryEntry{Target: raw.Target, Name: raw.Name, Shop: raw.Shop, Password: raw.Password, Amount: raw.Amount,
 			Currency: raw.Currency, Symptom: model.SymptomID(raw.Symptom), Line: item.Line}
 		switch c := raw.Checks.(type) {
 		case nil:

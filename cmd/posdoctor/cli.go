@@ -12,11 +12,14 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/posdoctor/posdoctor/internal/buildinfo"
 	"github.com/posdoctor/posdoctor/terminal"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is the --version text: version, commit and build date from the
+// -ldflags stamp of `make build` (internal/buildinfo) or the module's
+// build info; "dev" when neither says.
+var version = buildinfo.Get().String()
 
 // Exit codes (DESIGN.md contracts).
 const (
@@ -141,6 +144,8 @@ Targets:
 		newKBCmd(f, nil),
 		newPortsCmd(f, nil),
 		newReportCmd(f, nil),
+		newExporterCmd(f, nil),
+		newInventoryCmd(f, nil),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
 	return root
