@@ -33,6 +33,11 @@ type ConnectOptions struct {
 	// and [Conn.Close] closes it. A fleet sweep passes its one journal.
 	Journal *Journal
 	Purpose string
+	// NoJournal starts a session without any journal (Journal stays nil):
+	// nothing is recorded and the transaction check refuses to run. The
+	// exporter's probes without a test payment use it, so a fleet scraped
+	// every 15 s does not write a journal file per probe.
+	NoJournal bool
 	// RequireRegistration ends Connect with an error when the terminal
 	// does not answer the Registration or refuses it (the console: there
 	// is nothing to check without it). Without it the failure is kept for
@@ -124,7 +129,7 @@ func Connect(ctx context.Context, o ConnectOptions) (*Conn, error) {
 		return nil, c.RegisterErr
 	}
 	step(ConnectJournal)
-	if c.Journal == nil {
+	if c.Journal == nil && !o.NoJournal {
 		now := time.Now
 		if o.Now != nil {
 			now = o.Now

@@ -27,6 +27,9 @@ type CheckOptions struct {
 	// Journal records the session; nil records nothing (and the
 	// transaction check will not run).
 	Journal *Journal
+	// NoJournal runs without any journal, not even a session's own (see
+	// [ConnectOptions.NoJournal]); the transaction check will not run.
+	NoJournal bool
 	// Recover resolves open test payments of earlier sessions for the
 	// terminal before any check (needs Config.JournalDir).
 	Recover bool
@@ -79,7 +82,7 @@ func CheckOne(ctx context.Context, e InventoryEntry, o CheckOptions) (rep Termin
 		defer cancel()
 	}
 	c, err := Connect(ctx, ConnectOptions{Target: e.Target, Name: e.Name, Config: cfg, Open: o.Open,
-		Journal: o.Journal, Recover: o.Recover, ListOthers: !o.fleet, Now: o.Now})
+		Journal: o.Journal, NoJournal: o.NoJournal, Recover: o.Recover, ListOthers: !o.fleet, Now: o.Now})
 	if err != nil {
 		return FailedReport(e.Target, e.Name, err)
 	}

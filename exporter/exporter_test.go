@@ -78,6 +78,13 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // newTestExporter serves an exporter over httptest; open may be nil
 // (dial.Open). It returns the server and the exporter's log.
 func newTestExporter(t testing.TB, cfg *Config, open checks.Opener, j *checks.Journal) (*httptest.Server, *syncBuffer) {
+	srv, logs, _ := newTestExporterDir(t, cfg, open, j)
+	return srv, logs
+}
+
+// newTestExporterDir is newTestExporter, also returning the journal dir
+// of the posdoctor config.
+func newTestExporterDir(t testing.TB, cfg *Config, open checks.Opener, j *checks.Journal) (*httptest.Server, *syncBuffer, string) {
 	t.Helper()
 	if open == nil {
 		open = dialOpen
@@ -92,7 +99,7 @@ func newTestExporter(t testing.TB, cfg *Config, open checks.Opener, j *checks.Jo
 	}
 	srv := httptest.NewServer(x.Handler())
 	t.Cleanup(srv.Close)
-	return srv, logs
+	return srv, logs, base.JournalDir
 }
 
 // scrape GETs path and returns the status, the body and the samples of a
@@ -156,7 +163,7 @@ func wantSample(t *testing.T, got map[string]float64, key string, want float64) 
 
 func TestProbeMetrics(t *testing.T) {
 	t.Parallel()
-	srv, logs := newTestExporter(t, nil, nil, nil)
+	srv, logs, journalDir := newTestExporterDir(t, nil, nil, nil)
 	keys := simFleet(t, "keys-out-of-sync", 1, 0)[0]
 	healthy := simFleet(t, "healthy", 1, 0)[0]
 	old := simFleet(t, "outdated-software", 1, 0)[0]
@@ -213,6 +220,11 @@ func TestProbeMetrics(t *testing.T) {
 	wantSample(t, s, `posdoctor_exporter_probes_total{module="default",result="failure"}`, 1)
 	if !strings.Contains(body, "go_goroutines") {
 		t.Error("no Go collector on /metrics")
+	}
+	// Probes without a test payment write no journal (a fleet scraped
+	// every 15 s would leave a file per probe).
+	if des, _ := os.ReadDir(journalDir); len(des) != 0 {
+		t.Errorf("probes wrote %d files into the journal dir", len(des))
 	}
 }
 

@@ -83,7 +83,7 @@ func (r *result) Collect(ch chan<- prometheus.Metric) {
 		if v, ok := evidenceFloat(c.ev, "host_latency_ms"); ok && c.id == model.CheckNetwork {
 			gauge(descHostLatency, v/1000)
 		}
-		if v, ok := c.ev[checks.FactVersionBelowBaseline]; ok && c.id == model.CheckVersion {
+		if v, ok := c.ev[string(model.FactVersionBelowBaseline)]; ok && c.id == model.CheckVersion {
 			gauge(descBelowBaseline, boolValue(v == "true"))
 		}
 	}

@@ -169,13 +169,15 @@ func (x *Exporter) checkOptions(pr probeRequest) checks.CheckOptions {
 	if m.CommandTimeout > 0 {
 		cfg.Timeouts.Command = m.CommandTimeout
 	}
-	co := checks.CheckOptions{Config: cfg, Checks: m.checkIDs(), Open: x.open, Timeout: pr.timeout}
+	// No journal for probes without money: nothing to resolve later, and a
+	// fleet scraped every 15 s must not write a file per probe.
+	co := checks.CheckOptions{Config: cfg, Checks: m.checkIDs(), Open: x.open, Timeout: pr.timeout, NoJournal: true}
 	if m.TestPayment != nil {
 		// Only here: the module asked for a test payment with an amount.
 		cfg.Amount = m.TestPayment.Amount
 		co.Config = cfg
 		co.Run = checks.RunOptions{WithCard: true, Amount: m.TestPayment.Amount}
-		co.Journal, co.Recover = x.journal, x.journal != nil
+		co.Journal, co.Recover, co.NoJournal = x.journal, x.journal != nil, x.journal == nil
 	}
 	return co
 }
