@@ -141,15 +141,6 @@ func Lang(locale string) model.Lang {
 	return model.LocaleLang(locale, os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG"))
 }
 
-// CheckLine is one line of the text output for a result.
-func CheckLine(r Result) string { return CheckLineIn(r, model.LangEn) }
-
-// CheckLineIn is CheckLine with the summary in l (English when the result
-// has no text in l).
-func CheckLineIn(r Result, l model.Lang) string {
-	return ScrubString(fmt.Sprintf("  %-5s %-11s %7s  %s", r.Status, r.ID, fmtDuration(r.Duration, r.DurationMS), r.SummaryIn(l)))
-}
-
 func fmtDuration(d time.Duration, ms int64) string {
 	if d == 0 {
 		d = time.Duration(ms) * time.Millisecond
@@ -161,102 +152,6 @@ func fmtDuration(d time.Duration, ms int64) string {
 		return fmt.Sprintf("%.1fs", d.Seconds())
 	}
 	return d.Round(time.Second).String()
-}
-
-// SummaryLine is the verdict line printed first and last.
-func SummaryLine(r TerminalReport) string {
-	who := r.Target
-	if r.Name != "" {
-		who = r.Name + " (" + r.Target + ")"
-	}
-	if r.Terminal.TID != "" {
-		who += " TID " + r.Terminal.TID
-	}
-	if r.Error != "" {
-		return ScrubString(fmt.Sprintf("%s %s: could not run: %s", strings.ToUpper(string(r.Verdict)), who, r.Error))
-	}
-	counts := map[model.Status]int{}
-	var worst []string
-	for _, c := range r.Checks {
-		counts[c.Status]++
-		if c.Status == r.Verdict && r.Verdict != model.StatusOK {
-			worst = append(worst, string(c.ID))
-		}
-	}
-	var parts []string
-	for _, s := range []model.Status{model.StatusFail, model.StatusError, model.StatusWarn, model.StatusOK, model.StatusSkip} {
-		if counts[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-		}
-	}
-	line := fmt.Sprintf("%s %s: %s", strings.ToUpper(string(r.Verdict)), who, strings.Join(parts, ", "))
-	if len(worst) > 0 {
-		line += " (" + strings.Join(worst, ", ") + ")"
-	}
-	return ScrubString(line)
-}
-
-// maxCauses and maxSteps bound the text output.
-const (
-	maxCauses = 3
-	maxSteps  = 5
-)
-
-// WriteText writes the text output of one terminal: the summary line, one
-// line per check in the fixed order, the top causes and first steps, and
-// the summary line again.
-func WriteText(w io.Writer, r TerminalReport, lang model.Lang) error {
-	var b bytes.Buffer
-	sum := SummaryLine(r)
-	fmt.Fprintln(&b, sum)
-	for _, c := range r.Recovered {
-		text := c.Text
-		if lang == model.LangZh && c.TextZh != "" {
-			text = c.TextZh
-		}
-		fmt.Fprintf(&b, "  recovered: %s: %s\n", c.State, text)
-	}
-	for _, c := range r.Results {
-		fmt.Fprintln(&b, CheckLineIn(c, lang))
-	}
-	if len(r.Results) == 0 {
-		for _, c := range r.Checks {
-			fmt.Fprintln(&b, CheckLine(Result{ID: c.ID, Status: c.Status, DurationMS: c.DurationMS, Summary: c.Summary}))
-		}
-	}
-	if r.Diagnosis.Symptom != "" {
-		fmt.Fprintf(&b, "Symptom: %s\n", r.Diagnosis.Symptom)
-	}
-	if n := len(r.Diagnosis.Causes); n > 0 {
-		fmt.Fprintln(&b, "Likely causes:")
-		for i, c := range r.Diagnosis.Causes[:min(n, maxCauses)] {
-			fmt.Fprintf(&b, "  %d. %s [%s] (%s, score %d)\n", i+1, c.Title.In(lang), c.ID, c.Actor, c.Score)
-		}
-	}
-	steps := 0
-	for _, s := range r.Diagnosis.Playbook {
-		if s.State == model.StepRuledOut {
-			continue
-		}
-		if steps == 0 {
-			fmt.Fprintln(&b, "First steps:")
-		}
-		steps++
-		fmt.Fprintf(&b, "  %d. [%s] %s\n", steps, s.Actor, s.Text.In(lang))
-		if steps == maxSteps {
-			break
-		}
-	}
-	if r.Journal != "" {
-		fmt.Fprintf(&b, "Journal: %s\n", r.Journal)
-	}
-	// The summary closes the output too, so it is the last thing on screen
-	// after a long run; with nothing between, once is enough.
-	if strings.Count(b.String(), "\n") > 2 {
-		fmt.Fprintln(&b, sum)
-	}
-	_, err := w.Write(ScrubPAN(b.Bytes()))
-	return err
 }
 
 // FleetSummary is the last line of a fleet sweep.

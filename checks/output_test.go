@@ -55,7 +55,7 @@ func TestWriteTextAndJSON(t *testing.T) {
 	t.Parallel()
 	r := sampleReport()
 	var b bytes.Buffer
-	if err := WriteText(&b, r, model.LangZh); err != nil {
+	if err := WriteText(&b, r, model.LangEn); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
@@ -63,8 +63,22 @@ func TestWriteTextAndJSON(t *testing.T) {
 	if lines[0] != want || lines[len(lines)-1] != want {
 		t.Errorf("summary lines %q / %q, want %q", lines[0], lines[len(lines)-1], want)
 	}
-	if !strings.Contains(b.String(), "1. 软件过旧 [software_outdated]") || !strings.Contains(b.String(), "1. [operator] 升级软件") {
-		t.Errorf("causes and steps in zh:\n%s", b.String())
+	if !strings.Contains(b.String(), "1. Software outdated [software_outdated] (operator, score 50)") || !strings.Contains(b.String(), "1. [operator] Update the software") {
+		t.Errorf("causes and steps in en:\n%s", b.String())
+	}
+	b.Reset()
+	if err := WriteText(&b, r, model.LangZh); err != nil {
+		t.Fatal(err)
+	}
+	lines = strings.Split(strings.TrimSpace(b.String()), "\n")
+	want = "失败 shop 1 (tcp://127.0.0.1:20007) 终端号 52500001：失败 1 项，无法运行 1 项，警告 1 项，正常 1 项，已跳过 1 项（软件版本）"
+	if lines[0] != want || lines[len(lines)-1] != want {
+		t.Errorf("zh summary lines %q / %q, want %q", lines[0], lines[len(lines)-1], want)
+	}
+	for _, w := range []string{"症状：", "可能原因：", "1. 软件过旧［software_outdated］（现场操作员，得分 50）", "首要步骤：", "1. 【现场操作员】升级软件", "  警告     终端状态       2ms  "} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("zh text lacks %q:\n%s", w, b.String())
+		}
 	}
 	b.Reset()
 	if err := WriteJSON(&b, r); err != nil {
@@ -135,7 +149,8 @@ func TestWriteTextRecoveredInLang(t *testing.T) {
 		if err := WriteText(&b, r, lang); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(b.String(), "recovered: reversed: "+want) {
+		prefix := map[model.Lang]string{model.LangZh: "已处理的测试交易：已冲正：", model.LangEn: "recovered: reversed: "}[lang]
+		if !strings.Contains(b.String(), prefix+want) {
 			t.Errorf("%s: output lacks %q:\n%s", lang, want, b.String())
 		}
 	}

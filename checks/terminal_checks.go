@@ -22,7 +22,7 @@ func boolStr(b bool) string { return strconv.FormatBool(b) }
 
 // Terminal commands, as describeErr names them.
 var (
-	opRegistration  = tx("registration", "签到")
+	opRegistration  = tx("registration", "连接终端")
 	opStatus        = tx("status enquiry", "状态查询")
 	opDiagnosis     = tx("terminal diagnosis", "终端诊断")
 	opReadCard      = tx("read card", "读卡")
@@ -96,7 +96,13 @@ func resultTexts(res terminal.Result) model.Text {
 		t = txf("code %02X", "结果码 %02X", res.Code)
 	}
 	if res.Text != "" {
-		t = cat(t, txf(" (%s)", "（%s）", res.Text))
+		zh := res.Text
+		if res.HostCode != "" && res.HostCode != "00" {
+			zh = kbDisplay(model.SchemeUnionPay, res.HostCode, res.Text)
+		} else {
+			zh = kbDisplay(model.SchemeZVT, hex2(res.Code), res.Text)
+		}
+		t = cat(t, model.Text{En: fmt.Sprintf(" (%s)", res.Text), Zh: fmt.Sprintf("（%s）", zh)})
 	}
 	return t
 }
@@ -130,10 +136,10 @@ func (r *run) link(ctx context.Context) Result {
 		return Result{Status: model.StatusError, Evidence: ev, Codes: r.resultCodes(reg.Result),
 			Text: model.Text{
 				En: fmt.Sprintf("the terminal refused registration with %s: check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal", rt.En),
-				Zh: fmt.Sprintf("终端拒绝签到，%s：请检查终端密码（配置文件中的 password 或 POSDOCTOR_PASSWORD），并确认终端已打开收银机接口（ZVT）", rt.Zh),
+				Zh: fmt.Sprintf("终端拒绝连接登记，%s：请检查终端密码（配置文件中的 password 或 POSDOCTOR_PASSWORD），并确认终端已打开收银机接口（ZVT）", rt.Zh),
 			}}
 	}
-	sum := tx("registered", "已签到")
+	sum := tx("registered", "已连接终端")
 	if reg.TID != "" {
 		sum = cat(sum, txf(", TID %s", "，终端号 %s", reg.TID))
 	}
@@ -188,7 +194,7 @@ func (r *run) ready(ctx context.Context) error {
 	}
 	cctx, cancel := r.cmdCtx(ctx, r.e.cfg.Timeouts.Command)
 	defer cancel()
-	r.e.progress(r.e.current(), tx("registering at the terminal", "正在终端上签到"))
+	r.e.progress(r.e.current(), tx("registering at the terminal", "正在连接终端"))
 	reg, err := r.e.d.Register(cctx)
 	if err == nil && reg.Result.Code != 0 {
 		err = fmt.Errorf("registration refused with code %02X", reg.Result.Code)
@@ -268,8 +274,8 @@ func (r *run) status(ctx context.Context) Result {
 	var notes []model.Text
 	if s.Code != 0 {
 		codes = append(codes, model.Code{Scheme: model.SchemeZVTStatus, Value: hex2(s.Code)})
-		txt := same(s.Text)
-		if s.Text == "" {
+		txt := model.Text{En: s.Text, Zh: kbDisplay(model.SchemeZVTStatus, hex2(s.Code), s.Text)}
+		if s.Text == "" && txt.Zh == "" {
 			txt = txf("status %s", "状态 %s", hex2(s.Code))
 		}
 		notes = append(notes, model.Text{En: fmt.Sprintf("terminal status %02X %s", s.Code, txt.En), Zh: fmt.Sprintf("终端状态 %02X %s", s.Code, txt.Zh)})
@@ -569,5 +575,5 @@ func techName(t terminal.Technology) string {
 // readyErrText is the summary of a check that could not register first.
 func readyErrText(err error) model.Text {
 	e := ScrubString(err.Error())
-	return model.Text{En: e, Zh: "无法在终端上签到：" + strings.TrimPrefix(e, "could not register at the terminal: ")}
+	return model.Text{En: e, Zh: "无法连接终端：" + strings.TrimPrefix(e, "could not register at the terminal: ")}
 }

@@ -34,7 +34,7 @@ func TestResultTextBilingual(t *testing.T) {
 		want  map[model.CheckID]string // exact Text.Zh for some checks
 	}{
 		{"healthy", func(*fakeDriver) {}, nil, map[model.CheckID]string{
-			model.CheckLink:        "已签到，终端号 52500001",
+			model.CheckLink:        "已连接终端，终端号 52500001",
 			model.CheckStatus:      "就绪，终端号 52500001",
 			model.CheckReader:      "读到芯片卡 622848*********1016，有效期 12/28",
 			model.CheckTransaction: "测试交易 0.01（币种 156）已批准（凭条号 7）并已冲正",
@@ -156,14 +156,14 @@ func TestReportSummaryLanguage(t *testing.T) {
 		return b.String()
 	}
 	for _, f := range []string{"md", "html"} {
-		if zh := render(f, model.LangZh); !strings.Contains(zh, "已签到，终端号 52500001") {
+		if zh := render(f, model.LangZh); !strings.Contains(zh, "已连接终端，终端号 52500001") {
 			t.Errorf("%s zh report lacks the Chinese summary:\n%s", f, zh)
 		}
-		if en := render(f, model.LangEn); !strings.Contains(en, "registered, TID 52500001") || strings.Contains(en, "已签到") {
+		if en := render(f, model.LangEn); !strings.Contains(en, "registered, TID 52500001") || strings.Contains(en, "已连接终端") {
 			t.Errorf("%s en report:\n%s", f, en)
 		}
 	}
-	if js := render("json", model.LangZh); !strings.Contains(js, `"summary": "registered, TID 52500001"`) || strings.Contains(js, "已签到") {
+	if js := render("json", model.LangZh); !strings.Contains(js, `"summary": "registered, TID 52500001"`) || strings.Contains(js, "已连接终端") {
 		t.Errorf("json report changed its summary:\n%s", js)
 	}
 }
@@ -207,8 +207,8 @@ func TestWriteTextSummaryLanguage(t *testing.T) {
 		lang      model.Lang
 		want, not string
 	}{
-		{model.LangZh, "已签到，终端号 52500001", "registered, TID"},
-		{model.LangEn, "registered, TID 52500001", "已签到"},
+		{model.LangZh, "已连接终端，终端号 52500001", "registered, TID"},
+		{model.LangEn, "registered, TID 52500001", "已连接终端"},
 	} {
 		var b bytes.Buffer
 		if err := WriteText(&b, r, tt.lang); err != nil {
@@ -222,7 +222,7 @@ func TestWriteTextSummaryLanguage(t *testing.T) {
 	if err := WriteJSON(&b, r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), `"summary":"registered, TID 52500001"`) || strings.Contains(b.String(), "已签到") {
+	if !strings.Contains(b.String(), `"summary":"registered, TID 52500001"`) || strings.Contains(b.String(), "已连接终端") {
 		t.Errorf("json output: %s", b.String())
 	}
 }

@@ -251,20 +251,32 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 
 func checkOne(ctx context.Context, opts *CheckOptions, co checks.CheckOptions, e checks.InventoryEntry, lang model.Lang) error {
 	io := opts.IO
+	var prog *progressLine
 	if io.ErrTTY {
-		co.Observe = progressPrinter(io.ErrOut)
+		prog = newProgressLine(io.ErrOut, lang)
+		co.Observe = prog.observe
 	}
 	rep := checks.CheckOne(ctx, e, co)
-	for _, r := range rep.Recovered {
-		openLine(io.ErrOut, lang, recoveredPrefix, r)
+	prog.clear()
+	// On one screen (stdout and stderr the same terminal) the text output
+	// says everything once: the recovered payments are in it, and a run
+	// that could not start is the one error line on stderr.
+	sameScreen := io.OutTTY && io.ErrTTY && opts.Format == "text"
+	if !sameScreen {
+		for _, r := range rep.Recovered {
+			openLine(io.ErrOut, lang, recoveredPrefix, r)
+		}
 	}
 	// Open payments this run left alone (other terminals, or a posdoctor
 	// still running): the operator must know.
 	for _, r := range rep.StillOpen {
 		openLine(io.ErrOut, lang, stillOpenPrefix, r)
 	}
-	if err := writeReports(opts, []checks.TerminalReport{rep}, lang); err != nil {
-		return cantRun(err)
+	couldNotStart := rep.Error != "" && len(rep.Checks) == 0
+	if !(sameScreen && couldNotStart) {
+		if err := writeReports(opts, []checks.TerminalReport{rep}, lang); err != nil {
+			return cantRun(err)
+		}
 	}
 	if ctx.Err() != nil {
 		return cantRun(errors.New("interrupted: the checks did not finish (the terminal was sent Abort; any test payment was resolved or is listed above)"))
@@ -404,24 +416,4 @@ func writeJSONOut(opts *CheckOptions, v any) error {
 	}
 	_, err = opts.IO.Out.Write(checks.ScrubPAN(out.Bytes()))
 	return err
-}
-
-// progressPrinter shows what runs on a terminal's stderr.
-func progressPrinter(w io.Writer) func(checks.Event) {
-	return func(ev checks.Event) {
-		switch ev.Kind {
-		case checks.CheckStarted:
-			fmt.Fprintf(w, "… %s\n", ev.Check)
-		case checks.CheckProgress:
-			if ev.Text != "" {
-				fmt.Fprintf(w, "  %s: %s\n", ev.Check, checks.ScrubString(ev.Text))
-			}
-		case checks.CheckFinished:
-			if ev.Result != nil {
-				fmt.Fprintln(w, checks.CheckLine(*ev.Result))
-			}
-		case checks.MoneyEvent:
-			fmt.Fprintf(w, "  test payment: %s\n", ev.Text)
-		}
-	}
 }

@@ -296,7 +296,7 @@ func TestFlowSummariesInChinese(t *testing.T) {
 	f.key("y")
 	f.wait("run", 60*time.Second, "Run finished", "the test payment was declined")
 	f.key("L")
-	scr := f.wait("zh", 5*time.Second, "已签到，终端号", "测试交易被拒绝，主机返回码 55")
+	scr := f.wait("zh", 5*time.Second, "已连接终端，终端号", "测试交易被拒绝，主机返回码 55")
 	if strings.Contains(scr, "the test payment was declined") || strings.Contains(scr, "registered, TID") {
 		t.Errorf("English summaries on the Chinese screen:\n%s", scr)
 	}
