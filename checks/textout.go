@@ -28,7 +28,7 @@ func CheckLineIn(r Result, l model.Lang) string {
 		return ScrubString(fmt.Sprintf("  %-5s %-11s %7s  %s", r.Status, r.ID, dur, r.SummaryIn(l)))
 	}
 	st := padWidth(Label(model.KindStatus, string(r.Status), l), 8)
-	id := padWidth(Label(model.KindCheck, string(r.ID), l), 10)
+	id := padWidth(checkName(r.ID, l), 10)
 	return ScrubString(fmt.Sprintf("  %s %s %7s  %s", st, id, dur, r.SummaryIn(l)))
 }
 
@@ -65,7 +65,7 @@ func SummaryLineIn(r TerminalReport, l model.Lang) string {
 	for _, c := range r.Checks {
 		counts[c.Status]++
 		if c.Status == r.Verdict && r.Verdict != model.StatusOK {
-			worst = append(worst, Label(model.KindCheck, string(c.ID), l))
+			worst = append(worst, checkName(c.ID, l))
 		}
 	}
 	var parts []string
@@ -184,4 +184,13 @@ func actorText(a model.Actor, l model.Lang) string {
 		return string(a)
 	}
 	return Label(model.KindActor, string(a), l)
+}
+
+// checkName is the check's id in English (the contract's word, as in JSON)
+// and its label in Chinese.
+func checkName(id model.CheckID, l model.Lang) string {
+	if l != model.LangZh {
+		return string(id)
+	}
+	return Label(model.KindCheck, string(id), l)
 }

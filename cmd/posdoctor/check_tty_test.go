@@ -13,6 +13,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/posdoctor/posdoctor/fixtures/golden"
+	"github.com/posdoctor/posdoctor/model"
 )
 
 // runOnPTY runs the real binary with stdin, stdout and stderr on one
@@ -81,7 +82,7 @@ func TestCheckOnTTYOneLinePerCheck(t *testing.T) {
 	if n := countLines(screen, "FAIL sim://keys-out-of-sync"); n != 2 {
 		t.Errorf("summary shows %d times, want 2 (first and last):\n%s", n, screen)
 	}
-	if !strings.Contains(raw, "… status") {
+	if !strings.Contains(raw, "… link") {
 		t.Errorf("no progress was shown while the checks ran:\n%q", raw)
 	}
 }
@@ -94,7 +95,8 @@ var kbCheckIDs = []string{"status", "network"}
 func TestCheckOnTTYZh(t *testing.T) {
 	cfg := writeConfig(t, "")
 	screen, _ := runOnPTY(t, []string{"LANG=zh_CN.UTF-8", "LC_ALL="}, "check", "--target", "sim://keys-out-of-sync", "--journal-dir", t.TempDir(), "--config", cfg)
-	for _, c := range []string{"连接", "终端状态", "软件版本", "网络", "读卡器", "测试交易"} {
+	for _, id := range model.CheckOrder {
+		c := model.Label(model.KindCheck, string(id), model.LangZh)
 		if n := countLines(screen, "  "+c+" "); n != 1 {
 			t.Errorf("check %s shows on %d lines, want 1:\n%s", c, n, screen)
 		}
