@@ -97,14 +97,11 @@ func ReadLog(r io.Reader) (*Log, error) {
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLogLine)
 	l := &Log{}
 	var cur *Entry
-	var hexText strings.Builder
 	flush := func() {
-		if cur == nil {
-			return
+		if cur != nil {
+			l.Entries = append(l.Entries, finish(cur))
+			cur = nil
 		}
-		l.Entries = append(l.Entries, finish(cur, hexText.String()))
-		cur = nil
-		hexText.Reset()
 	}
 	n := 0
 	for sc.Scan() {
@@ -121,13 +118,16 @@ func ReadLog(r io.Reader) (*Log, error) {
 		}
 		ts, hasTS, rest := cutTimestamp(line)
 		label, data := cutLabel(rest)
-		if cur != nil && !hasTS && label == "" && !complete(hexText.String()) {
-			hexText.WriteString(" " + data)
+		b, err := ParseHex(data)
+		if cur != nil && !hasTS && label == "" && cur.Err == nil && err == nil && incomplete(cur.Raw) {
+			cur.Raw = append(cur.Raw, b...)
 			continue
 		}
 		flush()
-		cur = &Entry{Line: n, Time: ts, HasTime: hasTS, Label: label}
-		hexText.WriteString(data)
+		cur = &Entry{Line: n, Time: ts, HasTime: hasTS, Label: label, Raw: b}
+		if err != nil {
+			cur.Err = fmt.Errorf("line %d: not a hex message: %w", n, err)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
@@ -138,6 +138,37 @@ func ReadLog(r io.Reader) (*Log, error) {
 	flush()
 	l.Exchanges = pair(l.Entries)
 	return l, nil
+}
+
+// maxSplitMessage bounds a message without a length prefix that is split
+// over lines: past it, the next line starts a new message (CUP POS messages
+// are a few hundred bytes), which keeps reading a hostile log linear.
+const maxSplitMessage = 2048
+
+// incomplete reports whether the bytes so far are the start of a message
+// that goes on: a 2-byte length (below 0x6000: a TPDU or header would read
+// as more) says more bytes follow, or, without one, it does not decode yet
+// or a field was cut short.
+func incomplete(b []byte) bool {
+	if len(b) < 2 {
+		return true
+	}
+	if n := int(b[0])<<8 | int(b[1]); n < 0x6000 && n+2 > len(b) {
+		return true
+	}
+	if len(b) >= maxSplitMessage {
+		return false
+	}
+	m, err := Decode(b)
+	if err != nil {
+		return true
+	}
+	for _, p := range m.Problems {
+		if errors.Is(p, ErrShort) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutTimestamp splits a leading timestamp off line.
@@ -178,48 +209,18 @@ func cutLabel(s string) (string, string) {
 	return strings.Join(words[:i], " "), strings.Join(words[i:], " ")
 }
 
-// complete reports whether hexText holds a whole message: it decodes
-// without a problem, or it does not start with a 2-byte length larger than
-// the bytes so far (below 0x6000: a TPDU or header would read as more) and
-// no field was cut short.
-func complete(hexText string) bool {
-	b, err := ParseHex(hexText)
-	if err != nil {
-		return true // a bad line does not swallow the next one
-	}
-	m, err := Decode(b)
-	if err == nil && len(m.Problems) == 0 {
-		return true
-	}
-	if len(b) >= 2 {
-		if n := int(b[0])<<8 | int(b[1]); n < 0x6000 && n > len(b)-2 {
-			return false
-		}
-	}
-	if err != nil {
-		return false
-	}
-	for _, p := range m.Problems {
-		if errors.Is(p, ErrShort) {
-			return false
-		}
-	}
-	return true
-}
-
-// finish decodes an entry's hex.
-func finish(e *Entry, hexText string) Entry {
-	b, err := ParseHex(hexText)
-	if err != nil {
-		e.Err = fmt.Errorf("line %d: not a hex message: %w", e.Line, err)
-		return *e
-	}
-	e.Raw = b
-	if len(b) == 0 {
+// finish decodes an entry's bytes.
+func finish(e *Entry) Entry {
+	switch {
+	case e.Err != nil:
+	case len(e.Raw) == 0:
 		e.Err = fmt.Errorf("line %d: no hex data", e.Line)
-		return *e
+	default:
+		e.Msg, e.Err = Decode(e.Raw)
+		if e.Err != nil {
+			e.Err = fmt.Errorf("line %d: %w", e.Line, e.Err)
+		}
 	}
-	e.Msg, e.Err = Decode(b)
 	return *e
 }
 
