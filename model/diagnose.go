@@ -2,21 +2,17 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
 
-// Scores used by the diagnosis rules. The absolute values mean nothing; they
-// only order causes. A cause at or below zero is ruled out.
+// Scores the engine gives itself; the rules' weights are in kb/rules.yaml.
+// The absolute values mean nothing; they only order causes. A cause at or
+// below zero is ruled out.
 const (
-	scoreFirstCause  = 20  // the symptom's first cause; each later one 2 less
-	scoreCodeFirst   = 40  // the first cause a code points at; each later one 10 less
-	scoreFraud       = 100 // a fraud code: fraud causes go first
-	scoreStrong      = 60  // a rule that decides (multi-card keys, expired card)
-	scoreFor         = 40  // a check or rule that supports a cause
-	scoreSome        = 20  // weaker support
-	scoreAgainst     = -40 // a check or rule that speaks against a cause
-	scoreSomeAgainst = -20
+	scoreFirstCause = 20 // the symptom's first cause; each later one 2 less
+	scoreCodeFirst  = 40 // the first cause a code points at; each later one 10 less
 )
 
 // keyCodes are host codes that mean terminal keys when several cards get
@@ -28,22 +24,12 @@ var keyCodes = map[string]bool{"55": true, "99": true, "A0": true}
 // symptom's own order and then by id. Every cause carries the reasons for
 // and against it.
 //
-// The rules (research/codes.md §4):
-//   - the symptom's causes start in the symptom's order; causes a code
-//     points at are added or raised;
-//   - 41, 43 and other fraud codes put the fraud causes first, and no check
-//     result lowers them;
-//   - 55, 99 or A0 on two or more different cards point at the terminal's
-//     keys, not the cardholders; 99, A0 and A7 alone already do;
-//   - a known-good card that also fails points at the terminal or network,
-//     not the card; one that passes clears the terminal;
-//   - exactly 05 while other cards pass points at the cardholder/issuer;
-//   - the same code for every card, or an acquirer-private code, points at
-//     the merchant or terminal being frozen;
-//   - check facts raise or lower causes: device_state, status_code,
-//     version_below_baseline, software_version, host_reachable,
-//     card_expired, card_readable, technology (manual, fallback), host_code,
-//     zvt_result, known_good_card.
+// The symptom's causes start in the symptom's order; each declined code
+// adds or raises the causes it points at. Everything else is the rule table
+// of kb/rules.yaml (research/codes.md §4): check facts, code triggers
+// (fraud, acquirer-private, key errors), history patterns (several cards,
+// known-good cards, exactly 05) and a silent terminal. Fraud causes go first
+// when a fraud code is seen, and nothing lowers them.
 //
 // Playbook steps already ruled out by a passing check are StepRuledOut and
 // come last; steps whose check has not run are StepNeedsCheck.
@@ -54,15 +40,13 @@ func (kb *KB) Diagnose(in Input) Diagnosis {
 	if s, ok := kb.Symptom(d.symptom); ok {
 		for i, id := range s.Causes {
 			score := max(scoreFirstCause-2*i, 2)
-			d.add(id, i, score, Reason{Text: Text{
-				Zh: "「" + s.Title.Zh + "」的常见原因",
-				En: "a usual cause of \"" + s.Title.En + "\"",
-			}})
+			d.add(id, i, score, Reason{Text: kb.reasonText(ReasonUsualCause, map[string]Text{"symptom": s.Title})})
 		}
 	}
 	d.applyCodes()
 	d.applyHistory()
 	d.applyChecks()
+	d.applySilence()
 	return Diagnosis{Symptom: d.symptom, Causes: d.ranked(), Playbook: d.playbook()}
 }
 
@@ -151,6 +135,15 @@ func (kb *KB) inferSymptom(in Input, codes []CodeInfo) SymptomID {
 			return c.Symptom
 		}
 	}
+	for _, s := range kb.Symptoms {
+		for _, ev := range in.Checks {
+			for _, f := range s.Facts {
+				if ev.Facts[f] == "true" {
+					return s.ID
+				}
+			}
+		}
+	}
 	if in.Message != "" {
 		if s, ok := kb.matchSymptomTitle(in.Message); ok {
 			return s
@@ -201,10 +194,10 @@ func (d *diag) apply(c *cand, delta int, r Reason) {
 }
 
 // byArea applies delta to every candidate in one of areas. Fraud causes are
-// left alone: no technical evidence changes them.
+// never lowered: no technical evidence speaks against them.
 func (d *diag) byArea(delta int, r Reason, areas ...Area) {
 	for _, c := range d.sorted() {
-		if c.info.Fraud || !contains(areas, c.info.Area) {
+		if c.info.Fraud && delta < 0 || !contains(areas, c.info.Area) {
 			continue
 		}
 		d.apply(c, delta, r)
@@ -255,60 +248,39 @@ func codeLabel(c CodeInfo) Text {
 	}
 }
 
+// applyCodes gives each declined code's causes their weight, then the code
+// rules of the table (private codes, host codes, fraud).
 func (d *diag) applyCodes() {
 	for _, c := range d.codes {
 		if c.Outcome != OutcomeDeclined {
 			continue
 		}
 		l := codeLabel(c)
+		vars := map[string]Text{"code": l}
 		for j, id := range c.Causes {
-			d.add(id, -1, max(scoreCodeFirst-10*j, 10), Reason{
-				Text: Text{Zh: l.Zh + "指向这个原因", En: l.En + " points here"},
-				Code: codeRef(c),
-			})
+			d.add(id, -1, max(scoreCodeFirst-10*j, 10), Reason{Text: d.kb.reasonText(ReasonCodePointsHere, vars), Code: codeRef(c)})
 		}
 		if c.Private {
-			d.add("merchant_frozen", -1, scoreFor, Reason{
-				Text: Text{Zh: l.Zh + "是收单机构私有代码：拒绝来自收单机构，不是发卡行", En: l.En + " is acquirer-private: the acquirer refused, not the issuer"},
-				Code: codeRef(c),
-			})
-			d.byArea(scoreSomeAgainst, Reason{
-				Text: Text{Zh: "收单私有代码与持卡人账户无关", En: "an acquirer-private code is not about the cardholder's account"},
-				Code: codeRef(c),
-			}, AreaCardholder)
+			d.trigger(TriggerPrivateCode, firing{code: codeRef(c), vars: vars})
 		}
-		if h := hostCode(c); h == "99" || h == "A0" || h == "A7" {
-			d.byArea(scoreSomeAgainst, Reason{
-				Text: Text{Zh: l.Zh + "是终端密钥错误，不是持卡人或卡的问题", En: l.En + " is a terminal key error, not the cardholder's or the card's"},
-				Code: codeRef(c),
-			}, AreaCardholder, AreaCard)
+		if h := hostCode(c); h != "" {
+			for _, r := range d.kb.Rules {
+				if slices.Contains(r.HostCode, h) {
+					d.effect(r, firing{code: codeRef(c), vars: vars})
+				}
+			}
 		}
 	}
-	if d.fraud {
-		var fc CodeInfo
-		for _, c := range d.codes {
-			if c.Fix == FixFraud && c.Outcome == OutcomeDeclined {
-				fc = c
-				break
-			}
+	for _, c := range d.codes {
+		if c.Fix == FixFraud && c.Outcome == OutcomeDeclined {
+			d.trigger(TriggerFraudCode, firing{code: codeRef(c), vars: map[string]Text{"code": codeLabel(c)}})
+			break
 		}
-		l := codeLabel(fc)
-		for _, c := range d.sorted() {
-			if c.info.Fraud {
-				d.apply(c, scoreFraud, Reason{
-					Text: Text{Zh: l.Zh + "是欺诈类代码：不要重试，任何技术检查都不会改变结果", En: l.En + " is a fraud code: do not retry; no technical check changes this"},
-					Code: codeRef(fc),
-				})
-			}
-		}
-		d.byArea(-10, Reason{
-			Text: Text{Zh: "发卡行返回欺诈类代码，先按欺诈流程处理", En: "the issuer answered with a fraud code: handle it as fraud first"},
-			Code: codeRef(fc),
-		}, allAreas...)
 	}
 }
 
-// applyHistory runs the multi-card rules on the earlier attempts.
+// applyHistory finds the multi-card and known-good patterns in the earlier
+// attempts and fires their rules.
 func (d *diag) applyHistory() {
 	type att struct {
 		card string
@@ -321,20 +293,18 @@ func (d *diag) applyHistory() {
 			hist = append(hist, att{h.Card, info, h.KnownGood})
 		}
 	}
-	// Known-good cards.
 	for _, h := range hist {
-		if !h.good {
-			continue
-		}
-		if h.info.Outcome == OutcomeApproved {
-			d.knownGoodPassed(nil)
-		} else if h.info.Outcome == OutcomeDeclined {
-			d.knownGoodFailed(nil, codeRef(h.info))
+		switch {
+		case !h.good:
+		case h.info.Outcome == OutcomeApproved:
+			d.trigger(TriggerKnownGoodPassed, firing{})
+		case h.info.Outcome == OutcomeDeclined:
+			d.trigger(TriggerKnownGoodFailed, firing{code: codeRef(h.info)})
 		}
 	}
 	// Distinct cards per declined code, and approved cards.
-	cardsBy := map[string]map[string]bool{}
-	var codeOrder []string
+	cardsBy := map[Code]map[string]bool{}
+	var codeOrder []CodeInfo
 	keyCards := map[string]bool{}
 	approved := map[string]bool{}
 	for _, h := range hist {
@@ -342,10 +312,10 @@ func (d *diag) applyHistory() {
 		case OutcomeApproved:
 			approved[h.card] = true
 		case OutcomeDeclined:
-			k := string(h.info.Scheme) + " " + h.info.Value
+			k := h.info.Code()
 			if cardsBy[k] == nil {
 				cardsBy[k] = map[string]bool{}
-				codeOrder = append(codeOrder, k)
+				codeOrder = append(codeOrder, h.info)
 			}
 			cardsBy[k][h.card] = true
 			if keyCodes[hostCode(h.info)] {
@@ -354,43 +324,22 @@ func (d *diag) applyHistory() {
 		}
 	}
 	if n := len(keyCards); n >= 2 {
-		r := Reason{Text: Text{
-			Zh: fmt.Sprintf("%d张不同的卡都得到55/99/A0：是终端密钥问题，不是持卡人", n),
-			En: fmt.Sprintf("%d different cards got 55/99/A0: the terminal's keys, not the cardholders", n),
-		}}
-		d.add("terminal_keys", -1, scoreStrong, r)
-		d.byArea(scoreAgainst, r, AreaCardholder)
-		d.byArea(scoreSomeAgainst, r, AreaCard)
+		d.trigger(TriggerSeveralCardsKeys, firing{vars: map[string]Text{"n": same(fmt.Sprint(n))}})
 	}
-	for _, k := range codeOrder {
-		parts := strings.SplitN(k, " ", 2)
-		info, _ := d.kb.LookupCode(Scheme(parts[0]), parts[1])
-		n := len(cardsBy[k])
+	for _, info := range codeOrder {
+		n := len(cardsBy[info.Code()])
 		if n < 2 || info.Fix == FixFraud || keyCodes[hostCode(info)] {
 			continue
 		}
-		l := codeLabel(info)
-		r := Reason{
-			Text: Text{
-				Zh: fmt.Sprintf("%d张不同的卡都得到%s：问题在商户、终端或主机，不在某张卡", n, l.Zh),
-				En: fmt.Sprintf("%d different cards got %s: the merchant, terminal or host, not one card", n, l.En),
-			},
-			Code: codeRef(info),
-		}
-		d.add("merchant_frozen", -1, scoreFor, r)
-		d.byArea(scoreSome, r, AreaTerminal, AreaKeys, AreaHost, AreaNetwork)
-		d.byArea(-30, r, AreaCardholder, AreaCard)
+		d.trigger(TriggerSeveralCardsSameCode, firing{code: codeRef(info), vars: map[string]Text{"n": same(fmt.Sprint(n)), "code": codeLabel(info)}})
 	}
-	// Exactly 05 here while other cards pass: the cardholder/issuer.
 	if d.only05() && len(approved) > 0 {
-		r := Reason{Text: Text{
-			Zh: "其他卡在本终端交易成功，05是发卡行拒绝这位持卡人",
-			En: "other cards pass on this terminal: 05 is the issuer refusing this cardholder",
-		}}
-		d.add("cardholder_verification", -1, scoreFor, r)
-		d.byArea(-30, r, AreaTerminal, AreaKeys, AreaNetwork, AreaHost)
+		d.trigger(TriggerOnly05OthersPass, firing{})
 	}
 }
+
+// same is s in both languages.
+func same(s string) Text { return Text{Zh: s, En: s} }
 
 // only05 reports whether the declined codes seen are exactly UnionPay 05.
 func (d *diag) only05() bool {
@@ -407,122 +356,104 @@ func (d *diag) only05() bool {
 	return n > 0
 }
 
-func (d *diag) knownGoodFailed(check *CheckID, code *Code) {
-	r := Reason{Text: Text{
-		Zh: "一张确认正常的卡在本终端也失败：问题在终端或网络，不在顾客的卡",
-		En: "a card known to work also fails here: the terminal or network, not the customer's card",
-	}, Code: code}
-	if check != nil {
-		r.Check = *check
-	}
-	d.byArea(scoreAgainst, r, AreaCard, AreaCardholder)
-	d.byArea(30, r, AreaTerminal, AreaKeys, AreaNetwork, AreaHost, AreaMerchant)
-}
-
-func (d *diag) knownGoodPassed(check *CheckID) {
-	r := Reason{Text: Text{
-		Zh: "一张确认正常的卡在本终端交易成功：终端和网络正常",
-		En: "a card known to work passes on this terminal: the terminal and network are fine",
-	}}
-	if check != nil {
-		r.Check = *check
-	}
-	d.byArea(-30, r, AreaTerminal, AreaKeys, AreaNetwork, AreaHost)
-	d.byArea(scoreSome, r, AreaCard, AreaCardholder)
-}
-
-// applyChecks turns check results and their facts into evidence.
+// applyChecks runs the check rows of the table on each check that ran, in
+// check order; in a group only the first condition that holds fires.
 func (d *diag) applyChecks() {
 	for _, id := range CheckOrder {
 		ev, ok := d.checks[id]
 		if !ok {
 			continue
 		}
-		f := ev.Facts
-		chk := id
-		r := func(zh, en string) Reason { return Reason{Text: Text{Zh: zh, En: en}, Check: chk} }
-		switch id {
-		case CheckNetwork:
-			switch {
-			case f[FactHostReachable] == "false" || ev.Status == StatusFail:
-				x := r("网络检查失败：连不上主机", "network check failed: the host cannot be reached")
-				d.add("network_unstable", -1, scoreFor, x)
-				d.byArea(scoreSome, x, AreaHost)
-			case f[FactHostReachable] == "true" || ev.Status == StatusOK:
-				x := r("网络检查通过：主机可达", "network check passed: the host is reachable")
-				d.byArea(-30, x, AreaNetwork)
-				// The acquirer's host answering does not prove the issuer
-				// behind it is up, so host causes drop only a little.
-				d.byArea(-10, r("网络检查通过：收单主机可达（发卡行仍可能在维护）", "network check passed: the acquirer's host answers (the issuer may still be down)"), AreaHost)
+		f := firing{check: id, vars: factVars(ev.Facts)}
+		won := map[string]string{} // group → the condition that fired
+		for _, r := range d.kb.Rules {
+			if r.Check != id {
+				continue
 			}
-		case CheckStatus:
-			switch f[FactDeviceState] {
-			case "no_keys":
-				x := r("终端报告没有密钥", "the terminal reports no keys")
-				d.add("terminal_keys", -1, scoreFor, x)
-				d.add("master_key_mismatch", -1, scoreSome, x)
-			case "needs_initialisation":
-				x := r("终端报告需要初始化", "the terminal reports it needs initialisation")
-				d.add("terminal_keys", -1, scoreFor, x)
-				d.add("terminal_not_registered", -1, scoreSome, x)
-			case "fraud":
-				x := r("终端报告安全（防拆）状态：联系收单机构，不要继续使用", "the terminal reports a security (tamper) state: call the acquirer and stop using it")
-				d.add("terminal_fault", -1, scoreStrong, x)
-			case "ready":
-				x := r("终端状态正常（已就绪）", "the terminal reports ready")
-				d.byArea(scoreSomeAgainst, x, AreaTerminal)
-				d.byArea(-10, r("终端已就绪，但无法证明密钥与主机一致", "the terminal is ready, though that does not prove its keys match the host's"), AreaKeys)
-			default:
-				if ev.Status == StatusFail {
-					d.add("terminal_fault", -1, scoreSome, r("状态检查失败", "status check failed"))
+			if w, ok := won[r.Group]; ok && r.Group != "" {
+				if w == r.cond() {
+					d.effect(r, f)
 				}
+				continue
 			}
-		case CheckVersion:
-			switch {
-			case f[FactVersionBelowBaseline] == "true" || ev.Status == StatusFail:
-				d.add("software_outdated", -1, scoreFor, r("软件版本低于要求："+f[FactSoftwareVersion], "software version below the baseline: "+f[FactSoftwareVersion]))
-			case f[FactVersionBelowBaseline] == "false" || ev.Status == StatusOK:
-				if c, ok := d.cands["software_outdated"]; ok {
-					d.apply(c, scoreAgainst+10, r("软件版本符合要求", "software version meets the baseline"))
-				}
+			if !r.matches(ev) {
+				continue
 			}
-		case CheckReader:
-			switch f[FactCardExpired] {
-			case "true":
-				d.add("card_expired", -1, scoreStrong, r("读卡检查：卡片已过期", "reader check: the card has expired"))
-			case "false":
-				if c, ok := d.cands["card_expired"]; ok {
-					d.apply(c, scoreAgainst, r("读卡检查：卡片未过期", "reader check: the card has not expired"))
-				}
+			if r.Group != "" {
+				won[r.Group] = r.cond()
 			}
-			switch {
-			case f[FactCardReadable] == "false":
-				d.add("card_damaged", -1, scoreFor, r("读卡检查：卡片读不出", "reader check: the card cannot be read"))
-			case f[FactCardReadable] == "true":
-				if c, ok := d.cands["card_damaged"]; ok {
-					d.apply(c, -30, r("读卡检查：卡片能正常读取", "reader check: the card reads fine"))
-				}
-			case ev.Status == StatusFail && f[FactCardExpired] == "":
-				d.add("card_damaged", -1, scoreSome, r("读卡检查失败", "reader check failed"))
-				d.add("terminal_fault", -1, 10, r("读卡检查失败（也可能是读卡器）", "reader check failed (the reader itself may be at fault)"))
-			}
-			switch tech := strings.ToLower(f[FactTechnology]); {
-			case strings.Contains(tech, "manual") || strings.Contains(tech, "keyed"):
-				d.add("card_data_wrong", -1, scoreSome, r("卡号是手工输入的：容易输错", "the card was keyed by hand: easy to get wrong"))
-			case strings.Contains(tech, "fallback"):
-				d.add("card_damaged", -1, scoreSome, r("芯片读不出，降级为磁条", "the chip could not be read and the terminal fell back to the stripe"))
-			}
-		case CheckTransaction:
-			good := f[FactKnownGoodCard] == "true"
-			switch {
-			case ev.Status == StatusOK && good:
-				d.knownGoodPassed(&chk)
-			case ev.Status == StatusOK:
-				d.byArea(-30, r("本终端的测试交易成功", "a test transaction on this terminal was approved"), AreaTerminal, AreaKeys, AreaNetwork, AreaHost)
-			case good:
-				d.knownGoodFailed(&chk, nil)
+			d.effect(r, f)
+		}
+	}
+}
+
+// silenceTriggers are the facts of a silent terminal and their rules.
+var silenceTriggers = []struct {
+	fact Fact
+	t    Trigger
+}{
+	{FactCommandNotAccepted, TriggerCommandNotAccepted},
+	{FactResultNotHeard, TriggerResultNotHeard},
+	{FactRefusedAll, TriggerRefusedAll},
+}
+
+// applySilence fires the rules of each silence fact once, from the first
+// check that reports it: a silent check could not run (status error), so
+// every check counts here, not only those that ran.
+func (d *diag) applySilence() {
+	for _, st := range silenceTriggers {
+		for _, ev := range d.in.Checks {
+			if ev.Facts[st.fact] == "true" {
+				d.trigger(st.t, firing{check: ev.ID, vars: factVars(ev.Facts)})
+				break
 			}
 		}
+	}
+}
+
+// factVars are a check's facts as reason placeholders; the card's expiry
+// (YYMM) reads MM/YY.
+func factVars(facts map[Fact]string) map[string]Text {
+	vars := map[string]Text{}
+	for k, v := range facts {
+		if k == FactCardExpiry && len(v) == 4 {
+			v = v[2:] + "/" + v[:2]
+		}
+		vars[string(k)] = same(v)
+	}
+	return vars
+}
+
+// firing is what a rule that fires carries into its reason: the check or
+// code it came from and the placeholder values.
+type firing struct {
+	check CheckID
+	code  *Code
+	vars  map[string]Text
+}
+
+// trigger fires every rule of t.
+func (d *diag) trigger(t Trigger, f firing) {
+	for _, r := range d.kb.Rules {
+		if r.Trigger == t {
+			d.effect(r, f)
+		}
+	}
+}
+
+// effect applies one rule: a cause is raised (added if new) or, with a
+// negative weight, lowered only if it is already a candidate; an area rule
+// moves every candidate of those areas.
+func (d *diag) effect(r Rule, f firing) {
+	reason := Reason{Text: d.kb.reasonText(r.Reason, f.vars), Check: f.check, Code: f.code}
+	if r.Cause == "" {
+		d.byArea(r.Weight, reason, r.Area...)
+		return
+	}
+	if r.Weight >= 0 {
+		d.add(r.Cause, -1, r.Weight, reason)
+	} else if c, ok := d.cands[r.Cause]; ok {
+		d.apply(c, r.Weight, reason)
 	}
 }
 

@@ -92,13 +92,14 @@ func TestDiagnoseEverySymptom(t *testing.T) {
 		checks []CheckEvidence
 		top    string
 	}{
-		AuthFailed:    {[]CheckEvidence{ev(CheckReader, StatusFail, "card_readable", "false")}, "card_damaged"},
-		CardError:     {[]CheckEvidence{ev(CheckVersion, StatusFail, "version_below_baseline", "true", "software_version", "0.9")}, "software_outdated"},
-		LostCard:      {[]CheckEvidence{ev(CheckNetwork, StatusFail, "host_reachable", "false")}, "card_reported_lost"},
-		WrongPIN:      {[]CheckEvidence{ev(CheckStatus, StatusFail, "device_state", "no_keys")}, "terminal_keys"},
-		AccountFrozen: {[]CheckEvidence{ev(CheckReader, StatusWarn, "card_expired", "true", "card_readable", "true")}, "card_expired"},
-		CommsFailure:  {[]CheckEvidence{ev(CheckNetwork, StatusFail, "host_reachable", "false")}, "network_unstable"},
-		SignInFailure: {[]CheckEvidence{ev(CheckStatus, StatusFail, "device_state", "needs_initialisation")}, "terminal_keys"},
+		AuthFailed:     {[]CheckEvidence{ev(CheckReader, StatusFail, "card_readable", "false")}, "card_damaged"},
+		CardError:      {[]CheckEvidence{ev(CheckVersion, StatusFail, "version_below_baseline", "true", "software_version", "0.9")}, "software_outdated"},
+		LostCard:       {[]CheckEvidence{ev(CheckNetwork, StatusFail, "host_reachable", "false")}, "card_reported_lost"},
+		WrongPIN:       {[]CheckEvidence{ev(CheckStatus, StatusFail, "device_state", "no_keys")}, "terminal_keys"},
+		AccountFrozen:  {[]CheckEvidence{ev(CheckReader, StatusWarn, "card_expired", "true", "card_readable", "true")}, "card_expired"},
+		CommsFailure:   {[]CheckEvidence{ev(CheckNetwork, StatusFail, "host_reachable", "false")}, "network_unstable"},
+		SignInFailure:  {[]CheckEvidence{ev(CheckStatus, StatusFail, "device_state", "needs_initialisation")}, "terminal_keys"},
+		TerminalSilent: {[]CheckEvidence{ev(CheckTransaction, StatusError, "result_not_heard", "true")}, "network_unstable"},
 	}
 	for _, s := range Symptoms() {
 		t.Run(string(s.ID), func(t *testing.T) {

@@ -30,6 +30,9 @@ func ownTexts(kb *KB) map[string]Text {
 			out[fmt.Sprintf("label %s %s", kind, v)] = t
 		}
 	}
+	for _, r := range kb.Reasons {
+		out["reason "+string(r.ID)] = r.Text
+	}
 	for _, c := range kb.Codes {
 		if c.Note != (Text{}) {
 			out[fmt.Sprintf("code %s %s note", c.Scheme, c.Value)] = c.Note

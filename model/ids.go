@@ -13,6 +13,9 @@ const (
 	AccountFrozen SymptomID = "account_frozen"
 	CommsFailure  SymptomID = "comms_failure"
 	SignInFailure SymptomID = "sign_in_failure"
+	// TerminalSilent: the terminal does not accept commands, never sends a
+	// result, or refuses everything (the silence facts of [Fact]).
+	TerminalSilent SymptomID = "terminal_silent"
 )
 
 // CheckID names a live check (DESIGN.md contracts).

@@ -67,7 +67,10 @@ type Symptom struct {
 	Title   Text      `json:"title" yaml:"title"`
 	Summary Text      `json:"summary" yaml:"summary"`
 	Causes  []string  `json:"causes" yaml:"causes"`
-	Sources []Source  `json:"sources" yaml:"sources"`
+	// Facts are the facts that, reported "true" by a check, mean this
+	// symptom when nothing else names one (the silence facts).
+	Facts   []Fact   `json:"facts,omitempty" yaml:"facts"`
+	Sources []Source `json:"sources" yaml:"sources"`
 }
 
 // CauseInfo is one cause in the knowledge base.
@@ -137,12 +140,17 @@ type KB struct {
 	Labels map[LabelKind]map[string]Text `json:"labels"`
 	// Glossary fixes one term per concept; see [Term].
 	Glossary []Term `json:"glossary"`
+	// Rules are the diagnosis table (kb/rules.yaml); see [Rule].
+	Rules []Rule `json:"rules"`
+	// Reasons are the texts rules and the engine give; see [ReasonInfo].
+	Reasons []ReasonInfo `json:"reasons"`
 
 	symptoms map[SymptomID]int
 	causes   map[string]int
 	steps    map[string]int
 	tips     map[string]int
 	codes    map[Scheme]map[string]int
+	reasons  map[ReasonID]int
 }
 
 // kbFile is one YAML file of the knowledge base.
@@ -151,13 +159,15 @@ type kbFile struct {
 		Scheme Scheme `yaml:"scheme"`
 		Source Source `yaml:"source"`
 	} `yaml:"defaults"`
-	Symptoms []Symptom   `yaml:"symptoms"`
-	Causes   []CauseInfo `yaml:"causes"`
-	Steps    []StepInfo  `yaml:"steps"`
-	Tips     []Tip       `yaml:"tips"`
-	Codes    []rawCode   `yaml:"codes"`
-	Labels   labelFile   `yaml:"labels"`
-	Glossary []Term      `yaml:"glossary"`
+	Symptoms []Symptom    `yaml:"symptoms"`
+	Causes   []CauseInfo  `yaml:"causes"`
+	Steps    []StepInfo   `yaml:"steps"`
+	Tips     []Tip        `yaml:"tips"`
+	Codes    []rawCode    `yaml:"codes"`
+	Labels   labelFile    `yaml:"labels"`
+	Glossary []Term       `yaml:"glossary"`
+	Reasons  []ReasonInfo `yaml:"reasons"`
+	Rules    []Rule       `yaml:"rules"`
 }
 
 // rawCode is a code entry as written: values lists several codes sharing one
@@ -355,6 +365,11 @@ func buildKB(files []namedFile) (*KB, error) {
 			bad(file, "%s has no causes", where)
 		}
 		checkRefs(bad, file, where, "cause", s.Causes, kb.causes)
+		for _, f := range s.Facts {
+			if !f.Known() {
+				bad(file, "%s: unknown fact %q", where, f)
+			}
+		}
 	}
 	for _, c := range kb.Causes {
 		file := fileOf("cause", c.ID)
@@ -431,6 +446,7 @@ func buildKB(files []namedFile) (*KB, error) {
 	}
 	buildLabels(kb, files, bad)
 	buildGlossary(kb, files, bad)
+	buildRules(kb, files, bad)
 	if len(errs) > 0 {
 		const max = 20
 		if len(errs) > max {

@@ -23,7 +23,7 @@ var researchFiles = []string{"research/codes.md", "research/zvt.md"}
 func TestKnowledgeLoads(t *testing.T) {
 	t.Parallel()
 	kb := Knowledge()
-	if len(kb.Symptoms) != 7 || len(kb.Causes) < 20 || len(kb.Steps) < 40 || len(kb.Tips) < 15 || len(kb.Codes) < 300 {
+	if len(kb.Symptoms) != 8 || len(kb.Causes) < 20 || len(kb.Steps) < 40 || len(kb.Tips) < 15 || len(kb.Codes) < 300 {
 		t.Errorf("knowledge base looks truncated: %d symptoms, %d causes, %d steps, %d tips, %d codes",
 			len(kb.Symptoms), len(kb.Causes), len(kb.Steps), len(kb.Tips), len(kb.Codes))
 	}
@@ -35,7 +35,7 @@ func TestKnowledgeLoads(t *testing.T) {
 func TestSchemaSymptoms(t *testing.T) {
 	t.Parallel()
 	kb := Knowledge()
-	want := []SymptomID{AuthFailed, CardError, LostCard, WrongPIN, AccountFrozen, CommsFailure, SignInFailure}
+	want := []SymptomID{AuthFailed, CardError, LostCard, WrongPIN, AccountFrozen, CommsFailure, SignInFailure, TerminalSilent}
 	var got []SymptomID
 	for _, s := range Symptoms() {
 		got = append(got, s.ID)
