@@ -1,11 +1,14 @@
 package terminal
 
-// ScrubPAN masks anything in b that looks like a full card number to its
-// first six and last four digits: a run of 13 to 19 digits, or groups of 3
-// to 6 digits split by single spaces or dashes that add up to 13 to 19
-// digits and start with a group of four (6228 4800 1234 5678, and American
-// Express and Diners as printed: 3782 822463 10005). Hex byte
-// dumps ("62 28 48") do not match. The ZVT decoder runs it over texts and traces
+// ScrubPAN masks anything in b that can be a full card number to its first
+// six and last four digits: a run of 13 to 19 digits that passes the Luhn
+// check, or groups of 3 to 6 digits split by single spaces or dashes that
+// add up to 13 to 19 Luhn-valid digits and start with a group of four
+// (6228 4800 1234 5678, and American Express and Diners as printed:
+// 3782 822463 10005). Hex byte dumps ("62 28 48") do not match, and
+// neither do numbers that cannot be a PAN: amounts, receipt and serial
+// numbers, dates, or a digit run that fails the Luhn check (issue 12: the
+// digits of a hex digest or a long reference stay readable). The ZVT decoder runs it over texts and traces
 // as a last line of defence (checks.ScrubPAN is the same rule for the
 // journal and reports); PANs are masked long before. b may be modified and
 // is returned.
@@ -22,7 +25,7 @@ func ScrubPAN(b []byte) []byte {
 		}
 		n := j - i
 		switch {
-		case n >= 13 && n <= 19:
+		case IsPANLength(n) && Luhn(b[i:j]):
 			maskDigits(b[i:j])
 		case n == 4:
 			// Grouped form: more groups of 3-6 digits after single separators.
@@ -42,7 +45,7 @@ func ScrubPAN(b []byte) []byte {
 					break
 				}
 			}
-			if groups >= 3 && total >= 13 && total <= 19 {
+			if groups >= 3 && IsPANLength(total) && luhnGrouped(b[i:end]) {
 				maskDigits(b[i:end])
 				j = end
 			}
@@ -91,4 +94,20 @@ func ScrubString(s string) string {
 		}
 	}
 	return s
+}
+
+// luhnGrouped is Luhn over the digits of b, skipping separators.
+func luhnGrouped(b []byte) bool {
+	var d [19]byte
+	n := 0
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			if n == len(d) {
+				return false
+			}
+			d[n] = c
+			n++
+		}
+	}
+	return Luhn(d[:n])
 }

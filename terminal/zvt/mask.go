@@ -164,11 +164,17 @@ func maskTLVValue(tag Tag, v []byte) {
 // the first six and last four stay when there are more than ten digits,
 // otherwise only the last four.
 func maskPANBytes(v []byte) []byte {
-	out := append([]byte(nil), v...)
 	n := 2 * len(v)
 	for n > 0 && nibble(v, n-1) == 0xF {
 		n--
 	}
+	return maskPANBytesN(v, n)
+}
+
+// maskPANBytesN is maskPANBytes of the first n digits of v; a nibble after
+// them (in the last byte) is kept.
+func maskPANBytesN(v []byte, n int) []byte {
+	out := append([]byte(nil), v...)
 	for i := range n {
 		keep := i < 6 && n > 10 || i >= n-4
 		if keep {

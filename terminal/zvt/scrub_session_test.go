@@ -15,7 +15,7 @@ import (
 // show it masked.
 func TestSessionMasksFullPANInTerminalTexts(t *testing.T) {
 	t.Parallel()
-	const pan = "6228480012345678"
+	const pan = "6228480012345671"
 	txt := func(s string) string { return strings.ToUpper(hex.EncodeToString([]byte(s))) }
 	line := "PAN " + pan // 20 bytes
 	var rec recorder
@@ -44,8 +44,8 @@ func TestSessionMasksFullPANInTerminalTexts(t *testing.T) {
 	}
 	texts = append(texts, (*out).Lines...)
 	for _, s := range texts {
-		if strings.Contains(s, pan) || !strings.Contains(s, "622848******5678") {
-			t.Errorf("text %q: want the PAN masked to 622848******5678", s)
+		if strings.Contains(s, pan) || !strings.Contains(s, "622848******5671") {
+			t.Errorf("text %q: want the PAN masked to 622848******5671", s)
 		}
 	}
 
@@ -64,7 +64,7 @@ func TestSessionMasksFullPANInTerminalTexts(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if r.pay.Result.Text != "PAN 622848******5678" {
-		t.Errorf("result text %q, want PAN 622848******5678", r.pay.Result.Text)
+	if r.pay.Result.Text != "PAN 622848******5671" {
+		t.Errorf("result text %q, want PAN 622848******5671", r.pay.Result.Text)
 	}
 }
