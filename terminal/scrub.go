@@ -7,8 +7,9 @@ package terminal
 // (6228 4800 1234 5678, and American Express and Diners as printed:
 // 3782 822463 10005). Hex byte dumps ("62 28 48") do not match, and
 // neither do numbers that cannot be a PAN: amounts, receipt and serial
-// numbers, dates, or a digit run that fails the Luhn check (issue 12: the
-// digits of a hex digest or a long reference stay readable). The ZVT decoder runs it over texts and traces
+// numbers, dates, a digit run that fails the Luhn check, or one inside a
+// hex digest of 32 or more hex digits (issue 12: a firmware manifest's
+// SHA-256 and a long reference stay readable). The ZVT decoder runs it over texts and traces
 // as a last line of defence (checks.ScrubPAN is the same rule for the
 // journal and reports); PANs are masked long before. b may be modified and
 // is returned.
@@ -25,7 +26,7 @@ func ScrubPAN(b []byte) []byte {
 		}
 		n := j - i
 		switch {
-		case IsPANLength(n) && Luhn(b[i:j]):
+		case IsPANLength(n) && Luhn(b[i:j]) && !inHexDigest(b, i, j):
 			maskDigits(b[i:j])
 		case n == 4:
 			// Grouped form: more groups of 3-6 digits after single separators.
@@ -94,6 +95,25 @@ func ScrubString(s string) string {
 		}
 	}
 	return s
+}
+
+// minDigestHex is the length of the shortest hex digest in text (MD5, 32
+// hex digits): a digit run inside a longer word of hex digits with letters
+// is part of a digest (a firmware manifest's SHA-256), not a card number.
+const minDigestHex = 32
+
+// inHexDigest reports whether the digit run b[i:j] is inside a hex word of
+// at least minDigestHex hex digits that holds a letter a–f.
+func inHexDigest(b []byte, i, j int) bool {
+	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
+	s, e := i, j
+	for s > 0 && isHex(b[s-1]) {
+		s--
+	}
+	for e < len(b) && isHex(b[e]) {
+		e++
+	}
+	return e-s >= minDigestHex && (s < i || e > j)
 }
 
 // luhnGrouped is Luhn over the digits of b, skipping separators.

@@ -10,6 +10,8 @@ func TestScrubString(t *testing.T) {
 		// reference or a serial number stays readable).
 		{"ref 6228480012345678 ok", "ref 6228480012345678 ok"},
 		{"sha 3f56a32065cc4dbe8330c37609f919964 1234567890123456", "sha 3f56a32065cc4dbe8330c37609f919964 1234567890123456"},
+		{`"uboot_git_revision":"86b7b8362ba720a54abf87975294068522f1ab06"`, `"uboot_git_revision":"86b7b8362ba720a54abf87975294068522f1ab06"`},
+		{"hex 87975294068522 word", "hex 879752****8522 word"}, // the same Luhn-valid run alone is masked
 		{"amount 12.95 EUR, receipt 0491, 2023-04-14", "amount 12.95 EUR, receipt 0491, 2023-04-14"},
 		{"4000-0000-0000-0002", "4000-00**-****-0002"},
 		{"AMEX 3782 822463 10005", "AMEX 3782 82**** *0005"},

@@ -15,6 +15,7 @@ const (
 	CmdPrintSystemConfig Command = 0x061A
 	CmdRepeatReceipt     Command = 0x0620
 	CmdPreAuth           Command = 0x0622
+	CmdPartialReversal   Command = 0x0623
 	CmdPreAuthReversal   Command = 0x0625
 	CmdReversal          Command = 0x0630
 	CmdRefund            Command = 0x0631
@@ -54,25 +55,31 @@ var commandNames = map[Command]string{
 	CmdRepeatReceipt:     "Repeat Receipt",
 	CmdPreAuth:           "Pre-Authorisation",
 	CmdPreAuthReversal:   "Pre-Authorisation Reversal",
-	CmdReversal:          "Reversal",
-	CmdRefund:            "Refund",
-	CmdEndOfDay:          "End-of-Day",
-	CmdDiagnosis:         "Diagnosis",
-	CmdSelftest:          "Selftest",
-	CmdSetDateTime:       "Set Date/Time",
-	CmdInitialisation:    "Initialisation",
-	CmdAbortECR:          "Abort",
-	CmdReadCard:          "Read Card",
-	CmdStatusEnquiry:     "Status Enquiry",
-	CmdChangeBaudrate:    "Change Baudrate",
-	CmdCompletion:        "Completion",
-	CmdAbortPT:           "Abort",
-	CmdStatusInfo:        "Status Information",
-	CmdIntermediate:      "Intermediate Status",
-	CmdPrintLine:         "Print Line",
-	CmdPrintTextBlock:    "Print Text-Block",
-	CmdSetTimeECR:        "Set Time",
-	CmdAck:               "Ack",
+	CmdPartialReversal:   "Partial Reversal",
+	// Feig cVEND extensions (feig.go).
+	CmdFeigFunctions:       "cVEND Functions",
+	CmdRequestForData:      "Request For Data",
+	CmdWriteFile:           "Write File",
+	CmdChangeConfiguration: "Change Configuration",
+	CmdReversal:            "Reversal",
+	CmdRefund:              "Refund",
+	CmdEndOfDay:            "End-of-Day",
+	CmdDiagnosis:           "Diagnosis",
+	CmdSelftest:            "Selftest",
+	CmdSetDateTime:         "Set Date/Time",
+	CmdInitialisation:      "Initialisation",
+	CmdAbortECR:            "Abort",
+	CmdReadCard:            "Read Card",
+	CmdStatusEnquiry:       "Status Enquiry",
+	CmdChangeBaudrate:      "Change Baudrate",
+	CmdCompletion:          "Completion",
+	CmdAbortPT:             "Abort",
+	CmdStatusInfo:          "Status Information",
+	CmdIntermediate:        "Intermediate Status",
+	CmdPrintLine:           "Print Line",
+	CmdPrintTextBlock:      "Print Text-Block",
+	CmdSetTimeECR:          "Set Time",
+	CmdAck:                 "Ack",
 }
 
 // Class returns the class byte (CLASS or CCRC).

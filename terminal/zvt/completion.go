@@ -23,6 +23,10 @@ type Completion struct {
 	TerminalStatus byte   // research/zvt.md §4.3; 00 ready
 
 	Fields Fields // BMPs (in the status form: what follows the status byte, usually 06 TLV)
+
+	// System is the enhanced system information form (Open ==
+	// CmdFeigFunctions, feig.go); nil otherwise.
+	System *SystemInfo
 }
 
 // PT marks Completion as a message the PT sends.
@@ -33,6 +37,9 @@ func (*Completion) Command() Command { return CmdCompletion }
 func (c *Completion) typeName() string {
 	if c.StatusForm() {
 		return "status_completion"
+	}
+	if c.System != nil {
+		return "system_info_completion"
 	}
 	return "completion"
 }
@@ -113,6 +120,13 @@ func (c *Completion) Decode(apdu []byte) error {
 		}
 		c.TerminalStatus = r.u8("terminal status")
 	}
+	if c.Open == CmdFeigFunctions {
+		if si, ok := decodeSystemInfo(r.b[r.off:]); ok {
+			c.System = &si
+			r.rest()
+			return r.done(CmdCompletion)
+		}
+	}
 	c.Fields = r.fields()
 	return r.done(CmdCompletion)
 }
@@ -130,6 +144,9 @@ func (c *Completion) Encode(dst []byte) ([]byte, error) {
 		}
 		dst = append(dst, c.TerminalStatus)
 	}
+	if c.System != nil {
+		return finishAPDU(c.System.append(dst), start)
+	}
 	if dst, err = c.Fields.append(dst); err != nil {
 		return dst[:start], withEncodeMsg(err, CmdCompletion)
 	}
@@ -143,6 +160,9 @@ func (c *Completion) items(v *viewer) []Item {
 			out = append(out, Item{Name: "software_version", Value: trimText(v.cs.DecodeText(c.Version))})
 		}
 		out = append(out, v.byteItem("terminal_status", c.TerminalStatus, TerminalStatusText(c.TerminalStatus)))
+	}
+	if c.System != nil {
+		return c.System.items()
 	}
 	return append(out, v.fields(c.Fields)...)
 }

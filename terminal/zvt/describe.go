@@ -183,6 +183,9 @@ func (v *viewer) field(fd Field) Item {
 		} else {
 			it.Text = fmt.Sprintf("%d bytes, masked", len(fd.Value))
 		}
+		if c, ok := TrackCard(fd.BMP, fd.Value); ok {
+			it.Items = cardItems(c) // the PAN masked, the expiry: what may be shown
+		}
 		return it
 	case kindPAN:
 		digits := digitString(fd.Value)
@@ -226,6 +229,9 @@ func (v *viewer) field(fd Field) Item {
 		}
 	case kindDigits:
 		it.Value = digitString(fd.Value)
+		if fd.BMP == BMPExpiry {
+			it.Text = expiryText(it.Value.(string))
+		}
 	case kindText:
 		it.Value = trimText(v.cs.DecodeText(fd.Value))
 	}
@@ -256,6 +262,8 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 			it.Hex, it.Text = Hex(o.Value), c.Name()
 		case o.Tag == TagDate || o.Tag == TagTime:
 			it.Hex, it.Value = Hex(o.Value), digitString(o.Value)
+		case tlvViews[o.Tag] != nil:
+			tlvViews[o.Tag](v, o.Value, &it)
 		case tlvNames[o.Tag] == "" || o.Tag == 0x5A || emvSecretTags[o.Tag]:
 			it.Hex = v.tlvHex(o.Tag, o.Value) // may be EMV 5A or 57
 		default:

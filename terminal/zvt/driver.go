@@ -203,10 +203,9 @@ func (d *Driver) ReadCard(ctx context.Context, timeout time.Duration) (terminal.
 	}
 	if si := out.LastStatus(); si != nil {
 		f := si.Fields
-		card.PAN = panOf(f)
-		card.Expiry, _ = f.Expiry()
-		card.Name, _ = f.CardName(d.opts.Charset)
-		card.Name = strings.TrimRight(card.Name, "\x00 ")
+		c := CardOf(f) // BMP 22 and 0E, or track 2 / 1, or EMV 5A / 57
+		card.PAN, card.Expiry = c.PAN, c.Expiry
+		card.Name = cardName(f, d.opts.Charset)
 		card.Technology = technology(f)
 	}
 	card.Result = d.result(out)
@@ -221,32 +220,25 @@ func (d *Driver) ReadCard(ctx context.Context, timeout time.Duration) (terminal.
 	return card, nil
 }
 
-// panOf returns BMP 22, or the PAN part of track 2 (before the D
-// separator), masked.
-func panOf(f Fields) terminal.PAN {
-	if p, ok := f.PAN(); ok && !p.IsZero() {
-		return p
-	}
-	if t2, ok := f.Get(BMPTrack2); ok {
-		var digits []byte
-	loop:
-		for _, b := range t2.Value {
-			for _, n := range [2]byte{b >> 4, b & 0x0F} {
-				switch {
-				case n <= 9:
-					digits = append(digits, '0'+n)
-				case n == 0x0E:
-					digits = append(digits, '*')
-				default:
-					break loop
-				}
-			}
+// panOf returns the card's masked PAN: BMP 22, else track 2 or 1, else
+// EMV 5A / 57 ([CardOf]).
+func panOf(f Fields) terminal.PAN { return CardOf(f).PAN }
+
+// cardName is BMP 8B, else the name of the first application id the card
+// offered (TLV 43: "girocard", "Maestro"), so a terminal that sends only
+// track 2 and its application list still names the card.
+func cardName(f Fields, cs Charset) string {
+	if n, ok := f.CardName(cs); ok {
+		if n = strings.TrimRight(n, "\x00 "); n != "" {
+			return n
 		}
-		p := terminal.NewPAN(string(digits))
-		clear(digits)
-		return p
 	}
-	return terminal.PAN{}
+	if l, ok := f.TLV(); ok {
+		if aid, ok := l.Value(TagAID); ok {
+			return AIDName(aid)
+		}
+	}
+	return ""
 }
 
 func technology(f Fields) terminal.Technology {

@@ -62,11 +62,14 @@ func bmpStart(a APDU, start int, open Command, noVersion bool) (int, bool) {
 	d := len(a.Data)
 	switch c := a.Command(); c {
 	case CmdStatusInfo, CmdAuthorization, CmdAck, CmdPrintTextBlock, CmdAbortECR, CmdDiagnosis,
-		CmdSelftest, CmdPrintSystemConfig, CmdSetTimeECR, CmdPreAuth:
+		CmdSelftest, CmdPrintSystemConfig, CmdSetTimeECR, CmdPreAuth, CmdPartialReversal, CmdPreAuthReversal,
+		CmdRequestForData, CmdChangeConfiguration:
 		return start, true
 	case CmdReversal, CmdRefund, CmdRepeatReceipt, CmdEndOfDay, CmdInitialisation, CmdSetDateTime,
-		CmdStatusEnquiry, CmdPreAuthReversal:
+		CmdStatusEnquiry, CmdWriteFile:
 		return start + 3, d >= 3
+	case CmdFeigFunctions:
+		return start + d, true // [password] function: no BMPs
 	case CmdRegistration:
 		return start + 6, d >= 6
 	case CmdAbortPT, CmdReadCard:
@@ -74,6 +77,11 @@ func bmpStart(a APDU, start int, open Command, noVersion bool) (int, bool) {
 	case CmdIntermediate:
 		return start + 2, d >= 2
 	case CmdCompletion:
+		if open == CmdFeigFunctions {
+			if _, ok := decodeSystemInfo(a.Data); ok {
+				return start + d, true // fixed text fields, no BMPs
+			}
+		}
 		if open != CmdStatusEnquiry {
 			return start, true
 		}
@@ -92,8 +100,10 @@ func bmpStart(a APDU, start int, open Command, noVersion bool) (int, bool) {
 func hasPassword(a APDU) bool {
 	switch a.Command() {
 	case CmdRegistration, CmdReversal, CmdRefund, CmdRepeatReceipt, CmdEndOfDay, CmdInitialisation,
-		CmdSetDateTime, CmdStatusEnquiry, CmdPreAuthReversal:
+		CmdSetDateTime, CmdStatusEnquiry, CmdWriteFile:
 		return len(a.Data) >= 3
+	case CmdFeigFunctions:
+		return len(a.Data) == 5
 	}
 	return false
 }
@@ -142,7 +152,8 @@ func maskTLV(v []byte) {
 // emvSecretTags are EMV data objects that hold track data: 56 track 1,
 // 57 track 2 equivalent, 9F1F and 9F20 discretionary data, 9F6B track 2
 // (contactless). A terminal may pass them on in BMP 06.
-var emvSecretTags = map[Tag]bool{0x56: true, 0x57: true, 0x9F1F: true, 0x9F20: true, 0x9F6B: true}
+var emvSecretTags = map[Tag]bool{0x56: true, 0x57: true, 0x9F1F: true, 0x9F20: true, 0x9F6B: true,
+	0x1F08: true, 0x1F09: true, 0x1F0A: true} // ZVT TLV magnetic stripe tracks 1–3
 
 // maskTLVValue masks one primitive TLV value in place: EMV 5A (PAN) as BMP
 // 22, EMV track data completely, and BCD runs in tags this package does not
@@ -151,7 +162,7 @@ func maskTLVValue(tag Tag, v []byte) {
 	switch {
 	case tag == 0x5A:
 		copy(v, maskPANBytes(v))
-	case emvSecretTags[tag]:
+	case emvSecretTags[tag] || tag == TagFeigPassword || tag == 0x1F74:
 		for i := range v {
 			v[i] = 0xEE
 		}

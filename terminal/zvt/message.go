@@ -254,6 +254,13 @@ var ecrMessages = map[Command]func() ECRMessage{
 	CmdInitialisation:    func() ECRMessage { return &Initialisation{} },
 	CmdSetDateTime:       func() ECRMessage { return &SetDateTime{} },
 	CmdSelftest:          func() ECRMessage { return &Selftest{} },
+	CmdPreAuth:           func() ECRMessage { return &PreAuth{} },
+	CmdPartialReversal:   func() ECRMessage { return &PartialReversal{} },
+	CmdPreAuthReversal:   func() ECRMessage { return &PreAuthReversal{} },
+	// Feig cVEND extensions (feig.go).
+	CmdFeigFunctions:       func() ECRMessage { return &FeigFunctions{} },
+	CmdWriteFile:           func() ECRMessage { return &WriteFile{} },
+	CmdChangeConfiguration: func() ECRMessage { return &ChangeConfiguration{} },
 }
 
 // ptMessages makes an empty message for each command the PT sends; open is
@@ -266,6 +273,7 @@ var ptMessages = map[Command]func(open Command) PTMessage{
 	CmdPrintLine:      func(Command) PTMessage { return &PrintLine{} },
 	CmdPrintTextBlock: func(Command) PTMessage { return &PrintTextBlock{} },
 	CmdSetTimeECR:     func(Command) PTMessage { return &SetTimeECR{} },
+	CmdRequestForData: func(Command) PTMessage { return &RequestForData{} },
 }
 
 // eitherMessage is a message both sides send: an answer or an unknown
@@ -349,7 +357,8 @@ func DecodeMessage(apdu []byte, open Command) (Message, error) {
 // every frame, and a switch is several times faster than the map lookup.
 func isPTCommand(c Command) bool {
 	switch c {
-	case CmdCompletion, CmdAbortPT, CmdStatusInfo, CmdIntermediate, CmdPrintLine, CmdPrintTextBlock, CmdSetTimeECR:
+	case CmdCompletion, CmdAbortPT, CmdStatusInfo, CmdIntermediate, CmdPrintLine, CmdPrintTextBlock, CmdSetTimeECR,
+		CmdRequestForData:
 		return true
 	}
 	return false

@@ -173,7 +173,7 @@ func decodeTLV(b []byte, depth int) (TLVList, error) {
 		}
 		o := TLV{Tag: tag}
 		content := b[val : val+size : val+size]
-		if tag.Constructed() {
+		if tag.Constructed() && !primitiveTags[tag] {
 			children, err := decodeTLV(content, depth+1)
 			switch {
 			case err == nil:
@@ -216,6 +216,12 @@ func countTLV(b []byte) int {
 	}
 	return n
 }
+
+// primitiveTags have the constructed bit in their first byte but hold a
+// plain value: Feig's FF40 password (BCD) and FF41 host configuration
+// (IP, port, config byte) in Change Configuration 08 13 (EVerest/zvt
+// zvt/src/feig/packets/tlv.rs, capture zvt/data/change_host_config.blob).
+var primitiveTags = map[Tag]bool{TagFeigPassword: true, TagFeigHostConf: true}
 
 func knownTag(t Tag) bool { _, ok := tlvNames[t]; return ok }
 
@@ -323,6 +329,20 @@ var tlvNames = map[Tag]string{
 	0x20: "display_texts_old", 0x21: "card_data", 0x22: "status_details", 0x23: "receipt_numbers",
 	0x24: "display_texts", 0x25: "print_texts", 0x26: "permitted_commands", 0x27: "charsets", 0x28: "languages",
 	0x29: "receipt_parameters", 0x2A: "ecr_capabilities", 0x2D: "file", 0x2F: "payment_type", 0x34: "date_time",
-	0x40: "emv_config", 0x41: "card_type_id", 0x43: "aid", 0x4C: "uid", 0x4D: "ats",
+	0x40: "emv_config", 0x41: "card_type_id", 0x42: "application_name", 0x43: "aid", 0x44: "application_preferred_name",
+	0x45: "receipt_parameter", 0x46: "emv_print_data_customer", 0x47: "emv_print_data_merchant", 0x48: "priority",
+	0x49: "network_card_type_id", 0x4B: "issuer_country_code", 0x4C: "uid", 0x4D: "girogo_ef_id", 0x4E: "emv_par",
 	0x60: "application", 0x61: "application_name", 0x62: "applications", 0xE4: "device_info", 0xE6: "card_info",
+	// Spec 13.11 TLV table (BrunoHos/zvt-show zvt.mjs) for tags real captures carry
+	// (EVerest/zvt zvt/data, Feig cVEND): Read Card's contactless data, the
+	// reference number of a Partial Reversal, Write File's blocks.
+	0x1C: "file_block", 0x1F09: "track2_data", 0x1F1C: "card_name", 0x1F20: "total_amount", 0x1F21: "currency_code",
+	0x1F45: "ats", 0x1F46: "command_apdus", 0x1F47: "card_read_error", 0x1F4C: "card_type", 0x1F4D: "card_subtype",
+	0x1F4F: "mifare_atqa", 0x1F50: "mifare_sak", 0x1F59: "payment_application", 0x1F62: "bmp60_reference_prefix",
+	0x1F63: "reference_number", 0x1F64: "number_of_payments", 0x1F6F: "payment_type",
+	0x1F74: "password", 0xE9: "reference_number_container", 0xE2: "dcc_container", 0xE5: "key_container",
+	// EMV data objects a terminal may pass on (EMV 4.3 Book 3, annex A).
+	0x5A: "pan", 0x57: "track2_equivalent", 0x5F24: "expiry_date", 0x4F: "emv_aid", 0x50: "application_label",
+	// Feig cVEND Change Configuration (Feig manual §6.7, EVerest/zvt zvt/src/feig/packets/tlv.rs).
+	0xFF40: "password", 0xFF41: "host_configuration",
 }
