@@ -92,26 +92,20 @@ func (a *answerScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// Likelihood is how the console words a cause's rank: likely, possible or
-// ruled out (scores only behind the detail key).
-type likelihood string
-
-const (
-	likely   likelihood = "likely"
-	possible likelihood = "possible"
-	ruledOut likelihood = "ruled_out"
-)
-
-// likelihoodOf ranks c against the top score of its diagnosis: at least
-// half of it is likely, any positive score possible, else ruled out.
-func likelihoodOf(c model.RankedCause, top int) likelihood {
+// likelihoodOf is how the console words a cause's rank: the diagnosis's
+// likely / possible / ruled out (scores only behind the detail key). A
+// diagnosis without it (an old journal) is read from the scores: at least
+// half the top score is likely, any positive score possible.
+func likelihoodOf(c model.RankedCause, top int) model.Likelihood {
 	switch {
+	case c.Likelihood != "":
+		return c.Likelihood
 	case c.Score <= 0:
-		return ruledOut
+		return model.LikelihoodRuledOut
 	case top > 0 && 2*c.Score >= top:
-		return likely
+		return model.LikelihoodLikely
 	}
-	return possible
+	return model.LikelihoodPossible
 }
 
 func (m *Model) topScore() int {
@@ -126,7 +120,7 @@ func (a *answerScreen) likely() []model.RankedCause {
 	var out []model.RankedCause
 	top := a.m.topScore()
 	for _, c := range a.m.diagnosis.Causes {
-		if likelihoodOf(c, top) == likely {
+		if likelihoodOf(c, top) == model.LikelihoodLikely {
 			out = append(out, c)
 		}
 	}
@@ -138,30 +132,30 @@ func (a *answerScreen) others() []model.RankedCause {
 	var out []model.RankedCause
 	top := a.m.topScore()
 	for _, c := range a.m.diagnosis.Causes {
-		if likelihoodOf(c, top) != likely {
+		if likelihoodOf(c, top) != model.LikelihoodLikely {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// fixRetry is, per fix class of a code, who acts and whether to retry.
-var fixRetry = map[model.FixClass][2]string{
-	model.FixOperator:   {"actor.operator", "retry.operator"},
-	model.FixWait:       {"who.wait", "retry.wait"},
-	model.FixCardholder: {"actor.cardholder", "retry.cardholder"},
-	model.FixFraud:      {"actor.fraud", "retry.fraud"},
-	model.FixAcquirer:   {"actor.acquirer", "retry.acquirer"},
+// fixActor is who acts on a code of each fix class (the knowledge base's
+// retry label says whether to retry).
+var fixActor = map[model.FixClass]model.Actor{
+	model.FixOperator:   model.ActorOperator,
+	model.FixCardholder: model.ActorCardholder,
+	model.FixFraud:      model.ActorFraud,
+	model.FixAcquirer:   model.ActorAcquirer,
 }
 
-// actorRetry is the same for a symptom without a code, from the actor of
+// actorFix is the fix class of a symptom without a code, from the actor of
 // its top cause.
-var actorRetry = map[model.Actor]string{
-	model.ActorOperator:   "retry.operator",
-	model.ActorMerchant:   "retry.acquirer",
-	model.ActorCardholder: "retry.cardholder",
-	model.ActorAcquirer:   "retry.acquirer",
-	model.ActorFraud:      "retry.fraud",
+var actorFix = map[model.Actor]model.FixClass{
+	model.ActorOperator:   model.FixOperator,
+	model.ActorMerchant:   model.FixAcquirer,
+	model.ActorCardholder: model.FixCardholder,
+	model.ActorAcquirer:   model.FixAcquirer,
+	model.ActorFraud:      model.FixFraud,
 }
 
 // header is the answer in a few lines.
@@ -179,13 +173,17 @@ func (a *answerScreen) header() []string {
 		c := in.Codes[0]
 		if ci, ok := model.Knowledge().LookupCode(c.Scheme, c.Value); ok {
 			name := ci.Display.In(m.lang)
-			lines = append(lines, m.th.Title.Render(m.F("answer.code", ci.Value, m.T("scheme."+string(ci.Scheme))))+"  "+name)
+			scheme := model.Label(model.KindScheme, string(ci.Scheme), m.lang)
+			lines = append(lines, m.th.Title.Render(m.F("answer.code", ci.Value, scheme))+"  "+name)
 			add("answer.shows", ci.Display.Zh)
 			if mean := ci.Meaning.In(m.lang); mean != "" {
 				add("answer.means", mean)
 			}
-			if fr, ok := fixRetry[ci.Fix]; ok {
-				who, retry = m.T(fr[0]), m.T(fr[1])
+			if ci.Fix != "" {
+				who, retry = m.T("who.wait"), model.Label(model.KindRetry, string(ci.Fix), m.lang)
+				if a, ok := fixActor[ci.Fix]; ok {
+					who = m.actor(a)
+				}
 			}
 		}
 	}
@@ -199,7 +197,9 @@ func (a *answerScreen) header() []string {
 		add("answer.cause", top[0].Title.In(m.lang))
 		if who == "" {
 			who = m.actor(top[0].Actor)
-			retry = m.T(actorRetry[top[0].Actor])
+			if f, ok := actorFix[top[0].Actor]; ok {
+				retry = model.Label(model.KindRetry, string(f), m.lang)
+			}
 		}
 	}
 	add("answer.who", who)
@@ -260,7 +260,7 @@ func (a *answerScreen) View() string {
 // are on.
 func (a *answerScreen) causeLine(c model.RankedCause, top int) string {
 	m := a.m
-	s := m.F("lk.line", m.T("lk."+string(likelihoodOf(c, top))), c.Title.In(m.lang), m.actor(c.Actor))
+	s := m.F("lk.line", model.Label(model.KindLikelihood, string(likelihoodOf(c, top)), m.lang), c.Title.In(m.lang), m.actor(c.Actor))
 	if c.Fraud {
 		s += " " + m.T("tag.fraud")
 	}

@@ -61,6 +61,7 @@ const (
 	ovExport
 	ovQuit
 	ovNotice
+	ovStopping
 )
 
 // screen is one component of the console (soft-serve's Component).
@@ -133,6 +134,13 @@ type Model struct {
 	diagnosis model.Diagnosis
 	frames    []traceFrame
 
+	// quitting with a payment in flight (stop.go)
+	moneyState string // the last money event of the run
+	stopping   bool
+	stopSince  time.Time
+	quitting   bool // the console itself asked to end
+	exitNote   string
+
 	// spinner: one, ticking only while something runs
 	spin    int
 	ticking bool
@@ -202,7 +210,7 @@ func (m *Model) F(k string, a ...any) string { return i18n.F(m.lang, k, a...) }
 func (m *Model) Connected() bool { return m.sess != nil }
 
 // Busy reports whether work is running (a connect, a run or a fix).
-func (m *Model) Busy() bool { return m.connecting || m.running || m.fixing }
+func (m *Model) Busy() bool { return m.connecting || m.running || m.fixing || m.stopping }
 
 // Screen is the name of the screen in front (for tests).
 func (m *Model) Screen() string {
@@ -298,6 +306,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case interruptMsg:
+		return m, m.quit()
 	case tea.PasteMsg:
 		return m, m.current().Update(msg)
 	case tickMsg:
@@ -365,6 +375,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	}
 	switch m.overlay {
+	case ovStopping:
+		return nil // only ctrl+c: the payment is being finished
 	case ovHelp:
 		if k == "?" || k == "f1" || k == "esc" || k == "q" || k == "enter" {
 			m.overlay = ovNone
@@ -441,16 +453,6 @@ func (m *Model) cycleTheme() {
 	m.setToast(m.F("toast.theme", m.th.Name), false)
 }
 
-func (m *Model) quit() tea.Cmd {
-	if m.cancelRun != nil {
-		m.cancelRun()
-	}
-	if m.cancelConn != nil {
-		m.cancelConn()
-	}
-	return tea.Quit
-}
-
 // View draws header, body (or overlay), status line and key hints.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.Render())
@@ -480,6 +482,8 @@ func (m *Model) Render() string {
 		body = m.center(w, bh, m.exportView())
 	case ovNotice:
 		body = m.center(w, bh, m.noticeView())
+	case ovStopping:
+		body = m.center(w, bh, m.stoppingView())
 	default:
 		body = m.current().View()
 	}
@@ -540,6 +544,8 @@ func (m *Model) busyText() string {
 	switch {
 	case m.connecting:
 		return m.F("busy.connecting", m.target)
+	case m.stopping:
+		return m.T("busy.stopping")
 	case m.fixing:
 		return m.T("busy.fixing")
 	default:
@@ -594,6 +600,8 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{m.bind("y", "key.quit", "y"), m.bind("n", "key.stay", "n")}
 	case ovNotice:
 		return []key.Binding{m.bind("enter", "key.understood", "enter")}
+	case ovStopping:
+		return []key.Binding{m.bind("ctrl+c", "key.leavenow", "ctrl+c")}
 	}
 	return m.current().ShortHelp()
 }
@@ -711,14 +719,16 @@ func wrap(s string, w int) string {
 	return lipgloss.NewStyle().Width(w).Render(narrow(s))
 }
 
+// fmtDur is a duration in the console's one style: "180 ms" below a
+// second, "4.2 s" from one; "" for none (below zero).
 func fmtDur(d time.Duration) string {
-	if d <= 0 {
+	if d < 0 {
 		return ""
 	}
 	if d < time.Second {
-		return fmt.Sprintf("%dms", d.Milliseconds())
+		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}
-	return fmt.Sprintf("%.1fs", d.Seconds())
+	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
 // showChecks goes to the checks of the session, or to the connect screen

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
@@ -30,6 +31,9 @@ type checkRow struct {
 	prompt model.Text
 	result checks.Result
 	hasRes bool
+	// aborted: the operator aborted the run before this check could end;
+	// that is not the check's failure.
+	aborted bool
 }
 
 type moneyLine struct {
@@ -143,6 +147,16 @@ func (d *dashboard) endRun() {
 	d.finishedInRun = map[model.CheckID]struct{}{}
 }
 
+// aborted marks the checks of an aborted run that did not get to a result
+// of their own (they could not run, or were skipped by the cancel).
+func (d *dashboard) aborted(results []checks.Result) {
+	for _, res := range results {
+		if r := d.rows[res.ID]; r != nil && (res.Status == model.StatusError || res.Status == model.StatusSkip) {
+			r.aborted = true
+		}
+	}
+}
+
 func (d *dashboard) money(at time.Time, text string) {
 	d.moneyLog = append(d.moneyLog, moneyLine{at: at, text: text})
 }
@@ -245,7 +259,12 @@ func (d *dashboard) View() string {
 	}
 	state := "-"
 	if id.TID != "" || id.Model != "" || id.Text != "" {
-		state = fmt.Sprintf("%02X %s", id.Code, dash(id.Text))
+		text := id.Text
+		if m.lang == model.LangZh || text == "" {
+			// the knowledge base's words for the status byte
+			text = model.Label(model.KindTerminalStatus, fmt.Sprintf("%02X", id.Code), m.lang)
+		}
+		state = fmt.Sprintf("%02X %s", id.Code, dash(text))
 	}
 	b.WriteString(" " + th.Title.Render(m.T("dash.terminal")) + "  " +
 		cut(fmt.Sprintf("%s %s   %s %s   %s %s", m.T("id.model"), dash(id.Model), m.T("id.tid"), dash(id.TID),
@@ -258,7 +277,7 @@ func (d *dashboard) View() string {
 	b.WriteString("  " + th.Muted.Render(cut(head, d.w-4)) + "\n")
 	for i, cid := range model.CheckOrder {
 		r := d.rows[cid]
-		name := string(cid)
+		name := m.checkName(cid)
 		if slices.Contains(d.proposed, cid) {
 			name += " *"
 		}
@@ -275,13 +294,23 @@ func (d *dashboard) View() string {
 			word = "" // the badge says it: [失败]
 		}
 		stateCell := padRight(badge+" "+word, cw[1])
-		line := rest + stateCell + padRight(dur, cw[2]) + detail
-		line = cut(line, d.w-4)
+		// The result wraps at spaces onto a second line rather than lose
+		// its end (a masked PAN is compared against the card).
+		lead := rest + stateCell + padRight(dur, cw[2])
+		more := wrapWords(detail, d.w-4-ansi.StringWidth(lead))
+		first := ""
+		if len(more) > 0 {
+			first, more = more[0], more[1:]
+		}
+		line := cut(lead+first, d.w-4)
 		if i != d.cursor {
 			// colour only the badge; the text stays readable without colour
 			line = strings.Replace(line, badge, d.badgeStyle(r).Render(badge), 1)
 		}
 		b.WriteString(m.row(line, i == d.cursor) + "\n")
+		if len(more) > 0 {
+			b.WriteString("  " + strings.Repeat(" ", ansi.StringWidth(lead)) + cut(strings.Join(more, " "), d.w-4-ansi.StringWidth(lead)) + "\n")
+		}
 	}
 	if r := d.rows[model.CheckOrder[d.cursor]]; r.hasRes && r.phase == phaseDone {
 		b.WriteString(d.detail(r.result))
@@ -313,9 +342,11 @@ func (d *dashboard) View() string {
 // detail is the selected check's full summary and evidence, so nothing cut
 // from the table is out of reach.
 func (d *dashboard) detail(r checks.Result) string {
-	th := d.m.th
+	m, th := d.m, d.m.th
 	var b strings.Builder
-	b.WriteString("\n  " + th.Title.Render(string(r.ID)+":") + " " + cut(r.SummaryIn(d.m.lang), d.w-6-len(r.ID)) + "\n")
+	name := m.checkName(r.ID)
+	sum := wrapWords(m.plainText(r.SummaryIn(m.lang)), d.w-8-ansi.StringWidth(name))
+	b.WriteString("\n  " + th.Title.Render(name+m.T("sep.colon")) + strings.Join(sum, "\n   "+strings.Repeat(" ", ansi.StringWidth(name))) + "\n")
 	keys := make([]string, 0, len(r.Evidence))
 	for k := range r.Evidence {
 		keys = append(keys, k)
@@ -323,13 +354,13 @@ func (d *dashboard) detail(r checks.Result) string {
 	slices.Sort(keys)
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, k+"="+r.Evidence[k])
+		parts = append(parts, k+"="+m.plainText(r.Evidence[k]))
 	}
 	if len(parts) > 0 {
-		ev := strings.Join(parts, "  ")
-		lines := strings.Split(wrap(ev, d.w-8), "\n")
+		// whole items per line: a value is never split
+		lines := packItems(parts, "  ", d.w-8)
 		if len(lines) > 2 && d.h < 30 { // two lines at most on a small screen
-			lines = append(lines[:1], cut(lines[1], d.w-11)+"...")
+			lines = append(lines[:2:2], "...")
 		}
 		for _, l := range lines {
 			b.WriteString("    " + th.Muted.Render(l) + "\n")
@@ -367,6 +398,9 @@ func (d *dashboard) stateOf(id model.CheckID, r *checkRow) (badge, word, detail 
 		}
 		return m.F("badge.run", m.spinner()), m.T("st.running"), p
 	case phaseDone:
+		if r.aborted {
+			return m.T("badge.aborted"), m.T("st.aborted"), ""
+		}
 		return m.badge(r.result.Status), m.statusWord(r.result.Status), m.plainText(r.result.SummaryIn(m.lang))
 	}
 	if id.NeedsCard() {
@@ -420,4 +454,13 @@ func formatAmount(minor int64, currency int) string {
 		code = fmt.Sprintf("(%03d)", currency)
 	}
 	return fmt.Sprintf("%d.%02d %s", minor/100, minor%100, code)
+}
+
+// checkName is how a check is named on screen: its id in English (the id
+// scripts and the report use), its label in Chinese.
+func (m *Model) checkName(id model.CheckID) string {
+	if m.lang == model.LangZh {
+		return model.Label(model.KindCheck, string(id), m.lang)
+	}
+	return string(id)
 }

@@ -130,6 +130,26 @@ var screens = []struct {
 		}}
 		connectFake(m, fb, "tcp://192.168.1.50:20007")
 	}},
+	{"stopping", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://healthy")
+		m.show(scrDashboard)
+		m.startRun(model.CheckOrder, runPurpose{kind: "all"})
+		m.confirmTxnKey("y")
+		for _, txt := range []string{checks.MoneyIntent, checks.MoneyApproved} {
+			m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.MoneyEvent, Check: model.CheckTransaction, Text: txt}})
+		}
+		press(m, "ctrl+c")
+	}},
+	{"dashboard-aborted", func(m *Model, fb *fakeBackend) {
+		connectFake(m, fb, "sim://lost-card")
+		m.show(scrDashboard)
+		m.startRun(model.CheckOrder[:3], runPurpose{kind: "all"})
+		press(m, "x")
+		link := resultZh(model.CheckLink, model.StatusOK, 180*time.Millisecond, "registered, TLV supported", "已连接终端，支持 TLV")
+		st := result(model.CheckStatus, model.StatusError, 0, "status enquiry: context canceled")
+		ver := result(model.CheckVersion, model.StatusSkip, 0, "canceled before it ran")
+		m.Update(runDoneMsg{gen: m.runGen, ids: m.runIDs, purpose: m.runPurpose, aborted: true, results: []checks.Result{link, st, ver}})
+	}},
 	{"help", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")
 		press(m, "a", "n")

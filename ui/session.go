@@ -259,6 +259,7 @@ func (m *Model) applyEvent(ev checks.Event) {
 		}
 	case checks.MoneyEvent:
 		m.dash.money(at, ev.Text)
+		m.moneyState = ev.Text
 	}
 }
 
@@ -340,6 +341,7 @@ func (m *Model) run(ids []model.CheckID, p runPurpose) tea.Cmd {
 	m.runGen++
 	gen := m.runGen
 	m.running = true
+	m.moneyState = ""
 	m.runIDs = ids
 	m.runPurpose = p
 	m.setToast("", false)
@@ -380,6 +382,12 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 		m.cancelRun = nil
 	}
 	m.dash.endRun()
+	if msg.aborted {
+		m.dash.aborted(msg.results)
+	}
+	if m.stopping {
+		return m.stopped(msg.results)
+	}
 	m.rediagnose()
 	var cmds []tea.Cmd
 	if msg.purpose.kind == "verify" {
@@ -396,7 +404,7 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 	}
 	switch {
 	case msg.aborted:
-		m.setToast(m.T("toast.aborted"), true)
+		m.setToast(m.T("toast.aborted"), false) // the operator's choice, not a failure
 	case msg.purpose.kind != "verify":
 		m.setToast(m.F("toast.rundone", len(msg.results), failed, warned), failed > 0)
 	}

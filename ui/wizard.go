@@ -122,7 +122,7 @@ func (d *diagnosisScreen) View() string {
 		if c.Fraud {
 			tag = th.Fraud.Render(m.T("tag.fraud")) + " "
 		}
-		head := fmt.Sprintf("%d. ", i+1) + m.F("lk.line", m.T("lk."+string(likelihoodOf(c, m.topScore()))), c.Title.In(m.lang), m.actor(c.Actor))
+		head := fmt.Sprintf("%d. ", i+1) + m.F("lk.line", model.Label(model.KindLikelihood, string(likelihoodOf(c, m.topScore())), m.lang), c.Title.In(m.lang), m.actor(c.Actor))
 		if d.details {
 			head += "  " + m.F("answer.score", c.Score)
 		}
@@ -184,7 +184,13 @@ func (m *Model) subject() string {
 	return m.T("diag.fromchecks")
 }
 
-func (m *Model) actor(a model.Actor) string { return m.T("actor." + string(a)) }
+// actor is who acts, in the knowledge base's words.
+func (m *Model) actor(a model.Actor) string {
+	if a == "" {
+		return "-"
+	}
+	return model.Label(model.KindActor, string(a), m.lang)
+}
 
 // stepMark is what the operator did with a step.
 type stepMark struct {

@@ -142,15 +142,22 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// A signal does not end the program by itself: the console turns it
+	// into its own quit, which finishes a test payment in flight first
+	// (ui.Model.Filter). So the program's context is not the signal's.
 	p := tea.NewProgram(cs.model,
-		tea.WithContext(ctx),
+		tea.WithContext(context.WithoutCancel(ctx)),
 		tea.WithInput(opts.IO.In),
 		tea.WithOutput(opts.IO.Out),
 		tea.WithFPS(30),
+		tea.WithFilter(cs.model.Filter),
 	)
 	_, err = p.Run()
 	_ = cs.model.Close()
 	cs.backend.close()
+	if note := cs.model.ExitNote(); note != "" {
+		fmt.Fprintln(opts.IO.ErrOut, note)
+	}
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		return &ExitError{Code: exitCantRun, Err: fmt.Errorf("console: %w", err)}
 	}
