@@ -47,6 +47,7 @@ func (kb *KB) Diagnose(in Input) Diagnosis {
 	d.applyHistory()
 	d.applyChecks()
 	d.applySilence()
+	d.keepHostCause()
 	return Diagnosis{Symptom: d.symptom, Causes: d.ranked(), Playbook: d.playbook()}
 }
 
@@ -68,6 +69,8 @@ type diag struct {
 	next    int // order for causes not in the symptom's list
 	checks  map[CheckID]CheckEvidence
 	fraud   bool
+	// protected is the cause the host's code names, kept in the top two.
+	protected string
 }
 
 // collect gathers the codes of the input and of the checks.
@@ -112,6 +115,7 @@ func (d *diag) collect() {
 			addCode(Code{Scheme: SchemeZVTStatus, Value: normQueryValue(SchemeZVTStatus, v)})
 		}
 	}
+	d.dropStandIns()
 	if len(d.codes) == 0 && d.in.Message != "" {
 		if c, ok := d.kb.matchMessage(d.in.Message, ""); ok {
 			d.codes = append(d.codes, c)
@@ -122,6 +126,22 @@ func (d *diag) collect() {
 			d.fraud = true
 		}
 	}
+}
+
+// dropStandIns removes stand-in codes (ZVT FF) when a host code they could
+// stand for is known: a host code with a letter, which ZVT 0x01–0x63 cannot
+// carry. One answer counts once: the host's.
+func (d *diag) dropStandIns() {
+	letter := false
+	for _, c := range d.codes {
+		if (c.Scheme == SchemeUnionPay || c.Scheme == SchemeISO) && strings.Trim(c.Value, "0123456789") != "" {
+			letter = true
+		}
+	}
+	if !letter {
+		return
+	}
+	d.codes = slices.DeleteFunc(d.codes, func(c CodeInfo) bool { return c.StandIn })
 }
 
 // inferSymptom picks the symptom: the one given, else the first declined
@@ -265,7 +285,7 @@ func (d *diag) applyCodes() {
 		}
 		if h := hostCode(c); h != "" {
 			for _, r := range d.kb.Rules {
-				if slices.Contains(r.HostCode, h) {
+				if r.Check == "" && slices.Contains(r.HostCode, h) {
 					d.effect(r, firing{code: codeRef(c), vars: vars})
 				}
 			}
@@ -376,7 +396,7 @@ func (d *diag) applyChecks() {
 				}
 				continue
 			}
-			if !r.matches(ev) {
+			if !r.matches(ev) || len(r.HostCode) > 0 && !d.hostSeen(r.HostCode) {
 				continue
 			}
 			if r.Group != "" {
@@ -409,6 +429,58 @@ func (d *diag) applySilence() {
 			}
 		}
 	}
+}
+
+// hostSeen reports whether a declined code carrying one of the host codes
+// was seen.
+func (d *diag) hostSeen(hosts []string) bool {
+	for _, c := range d.codes {
+		if c.Outcome == OutcomeDeclined && slices.Contains(hosts, hostCode(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostCause is the cause the host's own code names (the first cause of the
+// declined host codes seen), and that code; none when no host code was seen
+// or two of them name different causes (they contradict each other).
+func (d *diag) hostCause() (string, CodeInfo, bool) {
+	var id string
+	var code CodeInfo
+	for _, c := range d.codes {
+		if c.Outcome != OutcomeDeclined || hostCode(c) == "" || len(c.Causes) == 0 {
+			continue
+		}
+		switch {
+		case id == "":
+			id, code = c.Causes[0], c
+		case id != c.Causes[0]:
+			return "", CodeInfo{}, false
+		}
+	}
+	return id, code, id != ""
+}
+
+// keepHostCause keeps the cause the host's code names in the top two: the
+// host's code is direct evidence; checks and history are indirect and may
+// move it, not drop it (issue 12). A fraud code has its own order.
+func (d *diag) keepHostCause() {
+	id, code, ok := d.hostCause()
+	if !ok || d.fraud {
+		return
+	}
+	c := d.cands[id]
+	if c == nil {
+		return
+	}
+	d.protected = id
+	rank := d.ranked()
+	if len(rank) < 3 || rank[0].ID == id || rank[1].ID == id {
+		return
+	}
+	delta := rank[1].Score - c.score + 1
+	d.apply(c, delta, Reason{Text: d.kb.reasonText(ReasonHostCodeDirect, map[string]Text{"code": codeLabel(code)}), Code: codeRef(code)})
 }
 
 // factVars are a check's facts as reason placeholders; the card's expiry
@@ -493,7 +565,7 @@ const likelyCauses = 3
 // was seen.
 func (d *diag) likelihood(i int, c, top *cand) Likelihood {
 	switch {
-	case d.fraud && c.info.Fraud:
+	case d.fraud && c.info.Fraud, c.id == d.protected && i < 2:
 		return LikelihoodLikely
 	case c.score <= 0:
 		return LikelihoodRuledOut

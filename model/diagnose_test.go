@@ -99,7 +99,7 @@ func TestDiagnoseEverySymptom(t *testing.T) {
 		AccountFrozen:  {[]CheckEvidence{ev(CheckReader, StatusWarn, "card_expired", "true", "card_readable", "true")}, "card_expired"},
 		CommsFailure:   {[]CheckEvidence{ev(CheckNetwork, StatusFail, "host_reachable", "false")}, "network_unstable"},
 		SignInFailure:  {[]CheckEvidence{ev(CheckStatus, StatusFail, "device_state", "needs_initialisation")}, "terminal_keys"},
-		TerminalSilent: {[]CheckEvidence{ev(CheckTransaction, StatusError, "result_not_heard", "true")}, "network_unstable"},
+		TerminalSilent: {[]CheckEvidence{ev(CheckTransaction, StatusError, "result_not_heard", "true")}, "payment_outcome_unknown"},
 	}
 	for _, s := range Symptoms() {
 		t.Run(string(s.ID), func(t *testing.T) {

@@ -124,6 +124,10 @@ type CodeInfo struct {
 	Source  Source `json:"source" yaml:"source"`
 	// Match lists other spellings of a message.
 	Match []string `json:"match,omitempty" yaml:"match"`
+	// StandIn marks a ZVT result code the terminal sends in place of a host
+	// code it cannot carry (FF for A0, D9, …): when the host code is known,
+	// the stand-in is no evidence of its own.
+	StandIn bool `json:"stand_in,omitempty" yaml:"stand_in"`
 }
 
 // Code returns the entry's Code.
@@ -423,6 +427,9 @@ func buildKB(files []namedFile) (*KB, error) {
 			bad(file, "%s: value must be two letters or digits", where)
 		}
 		checkText(bad, file, where+" display", c.Display)
+		if c.StandIn && c.Scheme != SchemeZVT {
+			bad(file, "%s: stand_in is for ZVT result codes only", where)
+		}
 		checkSources(bad, file, where, []Source{c.Source})
 		if !validFix(c.Fix) {
 			bad(file, "%s: fix %q is not one of %s", where, c.Fix, strings.Join(names(allFixes), ", "))

@@ -71,8 +71,9 @@ func (r *ReasonInfo) UnmarshalYAML(n *yaml.Node) error {
 // lower a cause or an area by Weight, giving Reason.
 //
 // The condition is one of: Check (the check ran, and Status, Fact with Value
-// or Contains hold where given; Value "" means the fact is absent), Trigger,
-// or HostCode (a declined code carrying one of these host codes). Rows of
+// or Contains hold where given; Value "" means the fact is absent; with
+// HostCode also, one of those host codes was seen), Trigger, or HostCode
+// alone (fires for each declined code carrying one of them). Rows of
 // one check with the same Group form a switch: only the first condition that
 // holds fires, with every row that has that condition.
 type Rule struct {
@@ -191,8 +192,8 @@ func checkRule(kb *KB, r Rule, bad func(string, string, ...any)) {
 			n++
 		}
 	}
-	if n != 1 {
-		bad(at, "rule: give exactly one of check, trigger, host_code")
+	if n != 1 && !(n == 2 && r.Check != "" && len(r.HostCode) > 0) {
+		bad(at, "rule: give one of check, trigger, host_code (host_code may narrow a check)")
 	}
 	if r.Check != "" && !validCheck(r.Check) {
 		bad(at, "rule: unknown check %q: valid checks are %s", r.Check, strings.Join(names(CheckOrder), ", "))
@@ -255,8 +256,8 @@ func checkRuleFact(r Rule, at string, bad func(string, string, ...any)) {
 // Reason finds a reason by id.
 func (kb *KB) Reason(id ReasonID) (ReasonInfo, bool) { return byID(kb.Reasons, kb.reasons, id) }
 
-// reasonText fills the placeholders of reason id from vars (missing ones
-// stay as written; the loader rules out unknown names).
+// reasonText fills the placeholders of reason id from vars; one without a
+// value reads "—" (the loader rules out unknown names).
 func (kb *KB) reasonText(id ReasonID, vars map[string]Text) Text {
 	r, _ := kb.Reason(id)
 	fill := func(s string, zh bool) string {
@@ -264,7 +265,7 @@ func (kb *KB) reasonText(id ReasonID, vars map[string]Text) Text {
 			v, ok := vars[m[1:len(m)-1]]
 			switch {
 			case !ok:
-				return m
+				return "—" // a fact the check did not report
 			case zh:
 				return v.Zh
 			}
