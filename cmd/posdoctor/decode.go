@@ -28,6 +28,8 @@ type DecodeOptions struct {
 	Charset string // cp437, iso8859-1, utf8
 	Open    string // hex command a Completion answers, e.g. 0501
 	Unmask  bool   // show PAN, track data and passwords in full
+	Proto   string // zvt, iso8583, or "" to detect
+	Lang    string // zh or en, for iso8583's explanations (default from the locale)
 }
 
 func newDecodeCmd(f *factory, runF func(*DecodeOptions) error) *cobra.Command {
@@ -59,6 +61,12 @@ ends with one line naming the message and byte offset, exit status 3.`,
 			if _, err := zvt.ParseCharset(opts.Charset); err != nil {
 				return &FlagError{fmt.Errorf("--charset: %w", err)}
 			}
+			if opts.Proto != "" && opts.Proto != "zvt" && opts.Proto != "iso8583" {
+				return flagErrorf("invalid --proto %q: valid values are zvt, iso8583", opts.Proto)
+			}
+			if _, err := resolveLang(opts.Lang, nil); err != nil {
+				return err
+			}
 			if opts.Open != "" {
 				if _, err := zvt.ParseCommand(opts.Open); err != nil {
 					return &FlagError{fmt.Errorf("--open: %w", err)}
@@ -74,6 +82,8 @@ ends with one line naming the message and byte offset, exit status 3.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per message")
 	cmd.Flags().StringVar(&opts.Charset, "charset", "cp437", "text encoding: cp437, iso8859-1, utf8")
 	cmd.Flags().StringVar(&opts.Open, "open", "", "the command a Completion answers, as hex (e.g. 0501); default: the preceding message")
+	cmd.Flags().StringVar(&opts.Proto, "proto", "", "protocol: zvt or iso8583 (CUP host messages); default: iso8583 when every line reads as one, else zvt")
+	cmd.Flags().StringVar(&opts.Lang, "lang", "", "iso8583 output language: zh or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	cmd.Flags().BoolVar(&opts.Unmask, "unmask", false, "show PAN, track data and passwords in full (never paste the output anywhere)")
 	return cmd
 }
@@ -107,6 +117,9 @@ func decodeRun(opts *DecodeOptions) error {
 			return cantRun(fmt.Errorf("input is larger than %d MB: split it", maxDecodeInput>>20))
 		}
 		text = string(b)
+	}
+	if opts.Proto == "iso8583" || opts.Proto == "" && !opts.Serial && looksISO8583(text) {
+		return decodeISO8583(opts, text)
 	}
 	data, err := zvt.ParseHex(text)
 	if err != nil {

@@ -104,6 +104,8 @@ type explainJSON struct {
 	Symptom    *model.Symptom  `json:"symptom,omitempty"`
 	Diagnosis  model.Diagnosis `json:"diagnosis"`
 	Prevention []model.Tip     `json:"prevention"`
+	// Message is the ISO 8583 message the query was, when it was one.
+	Message *isoMessageRef `json:"message,omitempty"`
 }
 
 func explainRun(opts *ExplainOptions) error {
@@ -113,7 +115,10 @@ func explainRun(opts *ExplainOptions) error {
 	}
 	lang := model.Lang(l)
 	kb := model.Knowledge()
-	in, err := kb.Resolve(opts.Query, model.Scheme(opts.Scheme))
+	in, msg, err := resolveISOMessage(opts.Query, opts.Scheme, lang)
+	if msg == nil && err == nil {
+		in, err = kb.Resolve(opts.Query, model.Scheme(opts.Scheme))
+	}
 	if err != nil {
 		return cantRun(explainError(err, lang))
 	}
@@ -130,7 +135,7 @@ func explainRun(opts *ExplainOptions) error {
 	}
 	tips := explainTips(kb, d)
 	if opts.JSON {
-		doc := explainJSON{Query: opts.Query, Input: in, Code: code, Symptom: sym, Diagnosis: d, Prevention: tips}
+		doc := explainJSON{Query: opts.Query, Input: in, Code: code, Symptom: sym, Diagnosis: d, Prevention: tips, Message: msg}
 		if doc.Prevention == nil {
 			doc.Prevention = []model.Tip{}
 		}
@@ -140,6 +145,7 @@ func explainRun(opts *ExplainOptions) error {
 		return enc.Encode(doc)
 	}
 	w := &textWriter{w: opts.IO.Out, width: explainWidth}
+	writeISOMessageRef(w, lang, msg)
 	writeExplain(w, lang, code, sym, d, tips)
 	return w.err
 }

@@ -36,7 +36,10 @@ func ParseHex(s string) ([]byte, error) {
 		}
 		d, ok := hexValue(c)
 		if !ok {
-			return nil, fmt.Errorf("line %d column %d: %q is not a hex digit", line, col, c)
+			if strings.Contains(s, "\n") {
+				return nil, fmt.Errorf("line %d column %d: %q is not a hex digit", line, col, c)
+			}
+			return nil, fmt.Errorf("column %d: %q is not a hex digit", col, c)
 		}
 		if half {
 			out = append(out, hi<<4|d)
