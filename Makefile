@@ -4,13 +4,35 @@ PKGS     ?= ./...
 FUZZTIME ?= 10s
 BIN      ?= bin/posdoctor
 
-.PHONY: run build test test-short bench fuzz golden vet fmt cross ci
+# The -ldflags stamp --version prints (internal/buildinfo): the tag when the
+# commit has one, else dev; the commit; the build time (UTC).
+VERSION  ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+BUILDINFO = github.com/posdoctor/posdoctor/internal/buildinfo
+LDFLAGS  ?= -X $(BUILDINFO).version=$(VERSION) -X $(BUILDINFO).revision=$(REVISION) -X $(BUILDINFO).date=$(DATE)
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
+
+.PHONY: run build dist test test-short bench fuzz golden vet fmt cross ci
 
 run: build
 	./$(BIN) $(ARGS)
 
 build:
-	$(GO) build -o $(BIN) ./cmd/posdoctor
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/posdoctor
+
+# Release binaries for every platform in DIST_PLATFORMS (static, -trimpath)
+# with SHA256SUMS, in dist/. Not part of CI.
+dist:
+	rm -rf dist && mkdir -p dist
+	set -e; for p in $(DIST_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; \
+	  if [ $$os = windows ]; then ext=.exe; fi; \
+	  echo "dist/posdoctor-$(VERSION)-$$os-$$arch$$ext"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' \
+	    -o dist/posdoctor-$(VERSION)-$$os-$$arch$$ext ./cmd/posdoctor; done
+	cd dist && if command -v sha256sum >/dev/null; then sha256sum posdoctor-* > SHA256SUMS; \
+	  else shasum -a 256 posdoctor-* > SHA256SUMS; fi
+	cat dist/SHA256SUMS
 
 test:
 	$(GO) test -count=1 -timeout 12m $(PKGS)
