@@ -31,6 +31,11 @@ type Config struct {
 	Locale string `yaml:"locale,omitempty" json:"locale"`
 	// JournalDir is where session journals go.
 	JournalDir string `yaml:"journal_dir,omitempty" json:"journal_dir"`
+	// JournalKeepDays and JournalMaxMB bound the journal history kept in
+	// JournalDir ([Config.Retention]; 0 means the default, 90 days and
+	// 500 MB).
+	JournalKeepDays int `yaml:"journal_keep_days,omitempty" json:"journal_keep_days"`
+	JournalMaxMB    int `yaml:"journal_max_mb,omitempty" json:"journal_max_mb"`
 	// HostScheme is the table the acquirer's response codes belong to
 	// (unionpay or iso).
 	HostScheme model.Scheme `yaml:"host_scheme,omitempty" json:"host_scheme"`
@@ -198,6 +203,12 @@ func (c *Config) merge(o Config) {
 	if o.JournalDir != "" {
 		c.JournalDir = o.JournalDir
 	}
+	if o.JournalKeepDays != 0 {
+		c.JournalKeepDays = o.JournalKeepDays
+	}
+	if o.JournalMaxMB != 0 {
+		c.JournalMaxMB = o.JournalMaxMB
+	}
 	if o.HostScheme != "" {
 		c.HostScheme = o.HostScheme
 	}
@@ -251,6 +262,12 @@ func (c Config) Validate() error {
 	}
 	if c.Amount < 1 || c.Amount > 999999 {
 		return fmt.Errorf("config: amount %d must be from 1 to 999999 minor units", c.Amount)
+	}
+	if c.JournalKeepDays < 0 {
+		return fmt.Errorf("config: journal_keep_days %d: want a number of days such as %d (0 for the default)", c.JournalKeepDays, DefaultJournalKeepDays)
+	}
+	if c.JournalMaxMB < 0 {
+		return fmt.Errorf("config: journal_max_mb %d: want a size in MB such as %d (0 for the default)", c.JournalMaxMB, DefaultJournalMaxMB)
 	}
 	switch c.HostScheme {
 	case model.SchemeUnionPay, model.SchemeISO:

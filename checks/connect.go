@@ -134,7 +134,7 @@ func Connect(ctx context.Context, o ConnectOptions) (*Conn, error) {
 		if o.Now != nil {
 			now = o.Now
 		}
-		j, err := OpenJournal(cfg.JournalDir, NewSessionID(now()))
+		j, err := OpenSessionJournal(cfg, NewSessionID(now()))
 		if err != nil {
 			_ = d.Close()
 			return nil, err

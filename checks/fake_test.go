@@ -34,6 +34,9 @@ type fakeDriver struct {
 	repeat   terminal.Payment
 	repErr   error
 
+	// authHook runs when Authorize is called (nil: none).
+	authHook func()
+
 	// journalAtAuth is the journal file's content when Authorize was called.
 	journalPath   string
 	journalAtAuth string
@@ -80,6 +83,9 @@ func (f *fakeDriver) ReadCard(ctx context.Context, timeout time.Duration) (termi
 }
 func (f *fakeDriver) Authorize(ctx context.Context, amount int64) (terminal.Payment, error) {
 	f.record("authorize")
+	if f.authHook != nil {
+		f.authHook()
+	}
 	if f.journalPath != "" {
 		b, _ := os.ReadFile(f.journalPath)
 		f.journalAtAuth = string(b)

@@ -216,7 +216,20 @@ func (j *Journal) Record(e Entry) error {
 		return errors.New("journal: unexpected entry encoding")
 	}
 	j.mu.Lock()
-	defer j.mu.Unlock()
+	err = j.appendLocked(body, e.Kind)
+	j.mu.Unlock()
+	if err != nil || !moneyKinds[e.Kind] {
+		return err
+	}
+	// The entry is on disk: bring the open-payment index in step (an
+	// intent's marker is on disk too before Record returns).
+	return indexEntry(filepath.Dir(j.path), filepath.Base(j.path), e)
+}
+
+// appendLocked adds one encoded entry (body without its seq) and writes it
+// as its kind needs. j.mu is held.
+func (j *Journal) appendLocked(body []byte, kind EntryKind) error {
+	const head = `{"seq":0`
 	if j.f == nil {
 		return errors.New("journal: closed")
 	}
@@ -229,8 +242,8 @@ func (j *Journal) Record(e Entry) error {
 	j.buf = append(j.buf, body[len(head):]...)
 	j.buf = append(j.buf, '\n')
 	j.gen++
-	durable := moneyKinds[e.Kind]
-	if !durable && !visibleKinds[e.Kind] && len(j.buf) < maxPending {
+	durable := moneyKinds[kind]
+	if !durable && !visibleKinds[kind] && len(j.buf) < maxPending {
 		return nil
 	}
 	return j.flushLocked(j.gen, durable)

@@ -44,9 +44,10 @@ type openTxn struct {
 }
 
 // OpenPayments returns the test payments in dir's journals that have an
-// intent but are not closed, oldest first.
+// intent but are not closed, oldest first. It reads the open-payment index
+// (openindex.go), not the journals.
 func OpenPayments(dir string) ([]Recovered, error) {
-	txns, err := foldOpen(dir)
+	txns, err := openIndex(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +58,8 @@ func OpenPayments(dir string) ([]Recovered, error) {
 	return out, nil
 }
 
+// foldOpen reads every journal in dir and returns the open payments: what
+// the index is built from, once per journal dir.
 func foldOpen(dir string) ([]*openTxn, error) {
 	files, err := ListSessions(dir)
 	if err != nil {
@@ -141,7 +144,7 @@ func Recover(ctx context.Context, d terminal.Driver, dir string) ([]Recovered, e
 
 // RecoverFor is Recover that also matches payments by terminal id.
 func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Recovered, error) {
-	txns, err := foldOpen(dir)
+	txns, err := openIndex(dir)
 	if err != nil {
 		return nil, fmt.Errorf("recover: %w", err)
 	}
@@ -152,6 +155,9 @@ func RecoverFor(ctx context.Context, d terminal.Driver, dir, tid string) ([]Reco
 		if t.live || !mine {
 			out = append(out, t.recovered(TxnPending, model.Text{}))
 			continue
+		}
+		if !confirmOpen(dir, t) {
+			continue // closed in its journal: the marker outlived a crash
 		}
 		j, err := OpenJournal(filepath.Dir(t.journal), t.session)
 		if err != nil {

@@ -214,7 +214,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 
 	session := checks.NewSessionID(now())
-	j, jerr := checks.OpenJournal(cfg.JournalDir, session)
+	j, jerr := checks.OpenSessionJournal(cfg, session)
 	if jerr != nil {
 		if opts.WithCard {
 			return cantRun(fmt.Errorf("%v: a test payment needs a journal", jerr))

@@ -204,7 +204,7 @@ func (b *consoleBackend) journalFor(target string) (*checks.Journal, string, err
 		}
 	}
 	if b.offline == nil {
-		j, err := checks.OpenJournal(b.cfg.JournalDir, checks.NewSessionID(b.now()))
+		j, err := checks.OpenSessionJournal(b.cfg, checks.NewSessionID(b.now()))
 		if err != nil {
 			return nil, "", err
 		}
