@@ -273,9 +273,9 @@ func (c *connectScreen) View() string {
 		b.WriteString("\n" + th.Title.Render(m.F("connect.busy", m.target)) + "\n\n")
 		b.WriteString(th.Text.Render(m.T("connect.doing")) + "\n\n")
 		for i, st := range c.steps {
-			mark := "[OK]  "
+			mark := padRight(m.T("badge.ok"), 6)
 			if i == len(c.steps)-1 {
-				mark = "[" + m.spinner() + "]   "
+				mark = padRight("["+m.spinner()+"]", 6)
 			}
 			b.WriteString("  " + mark + cut(m.T("connstep."+st), c.w-12) + "\n")
 		}
@@ -327,7 +327,7 @@ func (c *connectScreen) View() string {
 	}
 	if c.state == connFailed && c.err != nil {
 		b.WriteString("\n" + th.Error.Render(cut(m.F("connect.failed", m.target), c.w-4)) + "\n")
-		b.WriteString(wrap(m.plain(c.err), c.w-6) + "\n")
+		b.WriteString(wrap(m.connErr(c.err), c.w-6) + "\n")
 		b.WriteString(th.Title.Render(m.T("connect.try")) + "\n")
 		for _, tip := range c.tips() {
 			b.WriteString(cut("  - "+tip, c.w-4) + "\n")

@@ -354,7 +354,11 @@ func (d *dashboard) detail(r checks.Result) string {
 	slices.Sort(keys)
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, k+"="+m.plainText(r.Evidence[k]))
+		v := m.plainText(r.Evidence[k])
+		if m.lang == model.LangZh && inWords(v) {
+			continue // an English phrase from the engine; the report has it
+		}
+		parts = append(parts, k+"="+v)
 	}
 	if len(parts) > 0 {
 		// whole items per line: a value is never split
@@ -373,7 +377,7 @@ func (m *Model) deviceState() string {
 	if m.identity.TID == "" && m.identity.Model == "" {
 		return "-"
 	}
-	return m.T("dev." + m.identity.DeviceState.String())
+	return model.Label(model.KindDeviceState, m.identity.DeviceState.String(), m.lang)
 }
 
 func (d *dashboard) moneyText(t string) string {

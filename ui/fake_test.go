@@ -2,9 +2,9 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/posdoctor/posdoctor/checks"
@@ -187,4 +187,4 @@ func (s *fakeSession) Record(kind string, fields map[string]string) error {
 
 func (s *fakeSession) Close() error { return nil }
 
-var errRefused = errors.New("tcp://192.168.1.50:20007: connection refused: is the terminal on and ECR over LAN enabled?")
+var errRefused = fmt.Errorf("tcp://192.168.1.50:20007: %w: is the terminal on and ECR over LAN enabled?", syscall.ECONNREFUSED)

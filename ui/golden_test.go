@@ -67,7 +67,7 @@ var screens = []struct {
 			m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckFinished, Check: r.ID, Result: &r}})
 		}
 		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock.Add(-1500 * time.Millisecond), Kind: checks.CheckStarted, Check: model.CheckNetwork}})
-		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckProgress, Check: model.CheckNetwork, Text: "请插卡 / insert card"}})
+		m.Update(eventMsg{events: m.events, ok: true, ev: checks.Event{Time: fakeClock, Kind: checks.CheckProgress, Check: model.CheckNetwork, Text: "insert card", TextZh: "请插卡"}})
 	}},
 	{"confirm-transaction", func(m *Model, fb *fakeBackend) {
 		connectFake(m, fb, "sim://lost-card")
@@ -92,7 +92,7 @@ var screens = []struct {
 		press(m, "down", "down", "enter")
 		runFake(m, model.CheckOrder, lostCardResults())
 		press(m, "d", "enter", "s") // skipping a fraud step asks for a note
-		typeText(m, "card kept")
+		typeText(m, "已扣卡")
 	}},
 	{"wizard-offline", func(m *Model, fb *fakeBackend) {
 		press(m, "s", "down", "down", "enter", "n", "n")
@@ -106,7 +106,7 @@ var screens = []struct {
 		m.show(scrDashboard)
 		runFake(m, model.CheckOrder, lostCardResults())
 		press(m, "t", "/")
-		typeText(m, "insert")
+		typeText(m, "0A 01")
 		press(m, "enter")
 	}},
 	{"export", func(m *Model, fb *fakeBackend) {
@@ -172,7 +172,7 @@ func solveKeys(m *Model, fb *fakeBackend) {
 	rs[1] = st
 	runFake(m, model.CheckOrder[:5], rs[:5])
 	press(m, "d", "down", "enter", "m")
-	typeText(m, "signed in from the terminal menu")
+	typeText(m, "已在终端菜单中执行初始化")
 	press(m, "enter", "f")
 	m.Update(fixDoneMsg{step: "initialise_terminal"})
 	ok := resultZh(model.CheckStatus, model.StatusOK, 210*time.Millisecond, "ready (00)", "就绪（00）")

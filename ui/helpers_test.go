@@ -89,7 +89,7 @@ func lostCardResults() []checks.Result {
 		{Dir: terminal.FromTerminal, Hex: "06 1E 01 29", Summary: "06 1E Abort: 29"},
 	}
 	return []checks.Result{
-		resultZh(model.CheckLink, model.StatusOK, 180*time.Millisecond, "registered, TLV supported", "已签到，支持 TLV"),
+		resultZh(model.CheckLink, model.StatusOK, 180*time.Millisecond, "registered, TLV supported", "已连接终端，支持 TLV"),
 		resultZh(model.CheckStatus, model.StatusOK, 240*time.Millisecond, "ready (00)", "就绪（00）"),
 		resultZh(model.CheckVersion, model.StatusWarn, 5*time.Millisecond, "3.10.4 below baseline 3.12.0", "软件版本 3.10.4 低于基线 3.12.0"),
 		resultZh(model.CheckNetwork, model.StatusOK, 1300*time.Millisecond, "host reachable, 220 ms", "主机可达，220 ms"),

@@ -64,3 +64,16 @@ func packItems(items []string, sep string, w int) []string {
 	}
 	return lines
 }
+
+// inWords reports whether an evidence value is a phrase of English words
+// ("not needed (declined)") rather than a code, id, number or name.
+func inWords(v string) bool {
+	words := 0
+	for _, f := range strings.Fields(v) {
+		f = strings.Trim(f, "()[],;:.")
+		if len(f) >= 2 && strings.IndexFunc(f, func(r rune) bool { return !(r >= 'a' && r <= 'z') }) < 0 {
+			words++
+		}
+	}
+	return words >= 2
+}

@@ -123,9 +123,9 @@ func (s *solvedScreen) View() string {
 		b.WriteString(th.Muted.Render(wrap(m.T("solved.consolefix"), w)) + "\n")
 	}
 	if note := s.m.wiz.mark(sc.step.ID).note; note != "" {
-		b.WriteString(th.Muted.Render(wrap(m.T("wiz.note")+": "+note, w)) + "\n")
+		b.WriteString(th.Muted.Render(wrap(m.T("wiz.note")+m.T("sep.colon")+note, w)) + "\n")
 	}
-	b.WriteString("\n" + th.Title.Render(m.F("solved.check", sc.step.Verify)) + "\n")
+	b.WriteString("\n" + th.Title.Render(m.F("solved.check", m.checkName(sc.step.Verify))) + "\n")
 	if sc.hasPrev {
 		b.WriteString("  " + m.T("solved.before") + "  " + cut(m.stateText(sc.before.Status)+"  "+m.plainText(sc.before.SummaryIn(m.lang)), w-12) + "\n")
 	}

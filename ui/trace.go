@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -67,7 +66,7 @@ func (t *traceView) text() []string {
 		if !fr.at.IsZero() {
 			ts = fr.at.Format("15:04:05.000") + " "
 		}
-		out = append(out, fmt.Sprintf("%s%-11s %-7s %s", ts, "["+string(fr.check)+"]", fr.f.Dir, fr.f.Summary))
+		out = append(out, ts+padRight("["+t.m.checkName(fr.check)+"]", 11)+" "+padRight(t.m.direction(fr.f.Dir), 7)+" "+fr.f.Summary)
 		if fr.f.Detail != "" {
 			for _, l := range strings.Split(fr.f.Detail, "\n") {
 				out = append(out, "      "+l)
@@ -122,6 +121,16 @@ func (t *traceView) findMatches() {
 			t.matches = append(t.matches, i)
 		}
 	}
+}
+
+// directions are the frame directions in the console's words.
+var directions = map[terminal.Direction]string{terminal.ToTerminal: "dir.to", terminal.FromTerminal: "dir.from"}
+
+func (m *Model) direction(d terminal.Direction) string {
+	if k, ok := directions[d]; ok {
+		return m.T(k)
+	}
+	return string(d)
 }
 
 type traceKeys struct{ Up, Down, PgUp, PgDn, Search, Next, Prev, Copy, Back key.Binding }

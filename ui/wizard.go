@@ -134,14 +134,14 @@ func (d *diagnosisScreen) View() string {
 				if budget <= 1 {
 					break
 				}
-				b.WriteString("      " + th.OK.Render("+") + " " + cut(r.Text.In(m.lang)+checkRef(r), d.w-10) + "\n")
+				b.WriteString("      " + th.OK.Render("+") + " " + cut(r.Text.In(m.lang)+m.checkRef(r), d.w-10) + "\n")
 				budget--
 			}
 			for _, r := range c.Against {
 				if budget <= 1 {
 					break
 				}
-				b.WriteString("      " + th.Fail.Render("-") + " " + cut(r.Text.In(m.lang)+checkRef(r), d.w-10) + "\n")
+				b.WriteString("      " + th.Fail.Render("-") + " " + cut(r.Text.In(m.lang)+m.checkRef(r), d.w-10) + "\n")
 				budget--
 			}
 		}
@@ -149,12 +149,13 @@ func (d *diagnosisScreen) View() string {
 	return indent(b.String(), 1)
 }
 
-func checkRef(r model.Reason) string {
+// checkRef names where a reason comes from: a check or a code.
+func (m *Model) checkRef(r model.Reason) string {
 	if r.Check != "" {
-		return " (" + string(r.Check) + ")"
+		return m.F("diag.ref", m.checkName(r.Check))
 	}
 	if r.Code != nil {
-		return " (" + string(r.Code.Scheme) + " " + r.Code.Value + ")"
+		return m.F("diag.ref", model.Label(model.KindScheme, string(r.Code.Scheme), m.lang)+" "+r.Code.Value)
 	}
 	return ""
 }
@@ -547,10 +548,10 @@ func (z *wizard) verified(stepID string) tea.Cmd {
 	z.mark(stepID).verify = r.Status
 	rec := m.record("step_verify", map[string]string{"step": stepID, "check": string(st.Verify), "status": string(r.Status)})
 	if r.Status != model.StatusOK {
-		m.setToast(m.F("wiz.notfixed", st.Verify, m.badge(r.Status)), true)
+		m.setToast(m.F("wiz.notfixed", m.checkName(st.Verify), m.badge(r.Status)), true)
 		return rec
 	}
-	m.setToast(m.F("wiz.fixed", st.Verify, m.badge(r.Status)), false)
+	m.setToast(m.F("wiz.fixed", m.checkName(st.Verify), m.badge(r.Status)), false)
 	return tea.Batch(rec, z.solve(st, r))
 }
 
@@ -570,7 +571,7 @@ func (z *wizard) View() string {
 		cause = t.In(m.lang)
 	}
 	b.WriteString(th.Title.Render(cut(m.F("wiz.stepof", z.idx+1, len(steps), m.subject()), z.w-2)) + "\n")
-	b.WriteString(th.Muted.Render(cut(m.T("wiz.cause")+": "+cause, z.w-2)) + "\n")
+	b.WriteString(th.Muted.Render(cut(m.T("wiz.cause")+m.T("sep.colon")+cause, z.w-2)) + "\n")
 	if z.resolved() {
 		b.WriteString(th.OK.Render(cut(m.T("wiz.resolved"), z.w-2)) + "\n")
 	}
@@ -578,7 +579,7 @@ func (z *wizard) View() string {
 	if s.Fraud {
 		b.WriteString(th.Fraud.Render(cut(" "+m.T("wiz.fraudbanner")+" ", z.w-4)) + "\n")
 	}
-	b.WriteString(th.Title.Render(m.T("wiz.who")+": ") + m.actor(s.Actor))
+	b.WriteString(th.Title.Render(m.T("wiz.who")+m.T("sep.colon")) + m.actor(s.Actor))
 	if s.State == model.StepRuledOut {
 		b.WriteString("   " + th.Muted.Render(m.T("wiz.ruledout")))
 	} else if s.State == model.StepNeedsCheck {
@@ -587,7 +588,7 @@ func (z *wizard) View() string {
 	b.WriteString("\n\n")
 	b.WriteString(wrap(s.Text.In(m.lang), min(z.w-4, 100)) + "\n")
 	if why := s.Why.In(m.lang); why != "" {
-		b.WriteString(th.Muted.Render(wrap(m.T("wiz.why")+": "+why, min(z.w-4, 100))) + "\n")
+		b.WriteString(th.Muted.Render(wrap(m.T("wiz.why")+m.T("sep.colon")+why, min(z.w-4, 100))) + "\n")
 	}
 	b.WriteString("\n")
 	if s.Verify != "" {
@@ -595,7 +596,7 @@ func (z *wizard) View() string {
 		if r, ok := m.results[s.Verify]; ok {
 			last = statusStyle(th, r.Status).Render(m.stateText(r.Status))
 		}
-		line := m.F("wiz.verifiedby", s.Verify) + "  " + last
+		line := m.F("wiz.verifiedby", m.checkName(s.Verify)) + "  " + last
 		if mk.verify != "" {
 			if mk.verify == model.StatusOK {
 				line += "   " + th.OK.Render(m.T("wiz.fixworked"))
@@ -612,11 +613,11 @@ func (z *wizard) View() string {
 	if mk.mark != "" {
 		markTxt = "[" + m.T("mark."+mk.mark) + "]"
 	}
-	b.WriteString(m.T("wiz.yourmark") + ": " + markTxt + "\n")
+	b.WriteString(m.T("wiz.yourmark") + m.T("sep.colon") + markTxt + "\n")
 	if z.note.Focused() {
-		b.WriteString(m.T("wiz.note") + ": [" + z.note.View() + "]\n")
+		b.WriteString(m.T("wiz.note") + m.T("sep.colon") + "[" + z.note.View() + "]\n")
 	} else if mk.note != "" {
-		b.WriteString(m.T("wiz.note") + ": " + cut(mk.note, z.w-12) + "\n")
+		b.WriteString(m.T("wiz.note") + m.T("sep.colon") + cut(mk.note, z.w-12) + "\n")
 	}
 	// the step list, as much as fits
 	used := strings.Count(b.String(), "\n")

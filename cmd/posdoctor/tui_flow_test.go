@@ -15,8 +15,15 @@ import (
 	"github.com/charmbracelet/x/vt"
 	"github.com/mattn/go-runewidth"
 
+	"github.com/posdoctor/posdoctor/fixtures/golden"
 	"github.com/posdoctor/posdoctor/ui"
 )
+
+// zhKeys are the key names a zh footer shows (enter 查询, ctrl+c 立即退出).
+var zhKeys = []string{"enter", "esc", "ctrl+c", "tab", "space", "up/k", "down/j", "left/right", "n/right", "left",
+	"a", "c", "d", "e", "f", "i", "m", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "L", "T", "CNY",
+	// ids: check ids in the knowledge base's texts, evidence as key=value
+	"link", "status", "version", "network", "reader", "transaction", "link=sim", "protocol=zvt", "link=tcp"}
 
 // flowConsole runs the whole console (real backend, real engine, the
 // in-process simulator behind sim://) through teatest, and reads the screen
@@ -135,7 +142,7 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 	f.wait("fraud step", 5*time.Second, "FRAUD STEP", "Step ")
 	// The same step in Chinese, with the real knowledge base's texts.
 	f.key("L")
-	f.wait("fraud step zh", 5*time.Second, "风险步骤", "由谁处理")
+	f.wait("fraud step zh", 5*time.Second, "欺诈处理步骤", "由谁处理")
 	f.key("L")
 	f.wait("fraud step en", 5*time.Second, "FRAUD STEP")
 	// A fraud step is skipped with one s and a note: s, the note, enter.
@@ -270,7 +277,11 @@ func TestFlowSymptomFirstWithoutConnection(t *testing.T) {
 		t.Fatalf("55 not resolved:\n%s", scr)
 	}
 	f.key("L")
-	f.wait("zh", 5*time.Second, "刷卡密码错误", "下一步")
+	scr = f.wait("zh", 5*time.Second, "刷卡密码错误", "下一步")
+	golden.CheckChinese(t, "steps screen in zh", scr, zhKeys...)
+	f.key("d")
+	scr = f.wait("zh diagnosis", 5*time.Second, "诊断")
+	golden.CheckChinese(t, "diagnosis screen in zh", scr, zhKeys...)
 }
 
 // assertNarrow fails on East-Asian-ambiguous glyphs on screen: with the real
@@ -297,6 +308,7 @@ func TestFlowSummariesInChinese(t *testing.T) {
 	f.wait("run", 60*time.Second, "Run finished", "the test payment was declined")
 	f.key("L")
 	scr := f.wait("zh", 5*time.Second, "已连接终端，终端号", "测试交易被拒绝，主机返回码 55")
+	golden.CheckChinese(t, "checks screen in zh", scr, zhKeys...)
 	if strings.Contains(scr, "the test payment was declined") || strings.Contains(scr, "registered, TID") {
 		t.Errorf("English summaries on the Chinese screen:\n%s", scr)
 	}
