@@ -117,8 +117,8 @@ func (d *diag) collect() {
 	}
 	d.dropStandIns()
 	if len(d.codes) == 0 && d.in.Message != "" {
-		if c, ok := d.kb.matchMessage(d.in.Message, ""); ok {
-			d.codes = append(d.codes, c)
+		if ms := d.kb.Find(d.in.Message, ""); len(ms) > 0 {
+			d.codes = append(d.codes, ms[0].Code)
 		}
 	}
 	for _, c := range d.codes {

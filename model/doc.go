@@ -14,6 +14,8 @@
 //   - api.go: the package-level entry points ([Symptoms], [Resolve],
 //     [Diagnose], [LookupCode], [Cause], [Step]).
 //   - resolve.go: reading what an operator typed (code, message, symptom).
+//   - find.go: finding codes by their texts and near forms ([KB.Find]).
+//   - rules.go: the diagnosis table ([Rule], [Trigger], [ReasonInfo]).
 //   - diagnose.go: the ranking rules and the playbook.
 //   - lang.go: the language of a locale ([LocaleLang]).
 //   - facts.go: the typed facts checks report ([Fact], [Facts]).

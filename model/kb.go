@@ -155,6 +155,9 @@ type KB struct {
 	tips     map[string]int
 	codes    map[Scheme]map[string]int
 	reasons  map[ReasonID]int
+	synonyms *strings.Replacer // search.yaml, for Find
+	wordSyn  map[string]string // search.yaml's Latin words, for Find
+	keys     [][]query         // the query forms of each code's texts, for Find
 }
 
 // kbFile is one YAML file of the knowledge base.
@@ -172,6 +175,7 @@ type kbFile struct {
 	Glossary []Term       `yaml:"glossary"`
 	Reasons  []ReasonInfo `yaml:"reasons"`
 	Rules    []Rule       `yaml:"rules"`
+	Synonyms [][]string   `yaml:"synonyms"`
 }
 
 // rawCode is a code entry as written: values lists several codes sharing one
@@ -454,6 +458,8 @@ func buildKB(files []namedFile) (*KB, error) {
 	buildLabels(kb, files, bad)
 	buildGlossary(kb, files, bad)
 	buildRules(kb, files, bad)
+	buildSynonyms(kb, files, bad)
+	kb.indexKeys()
 	if len(errs) > 0 {
 		const max = 20
 		if len(errs) > max {

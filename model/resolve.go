@@ -11,8 +11,9 @@ import (
 
 // Suggestion is a close match offered when a query is not understood.
 type Suggestion struct {
-	Input string `json:"input"` // what to type: a code, a message or a symptom id
-	Text  Text   `json:"text"`  // what it means
+	Input  string `json:"input"`            // what to type: a code, a message or a symptom id
+	Scheme Scheme `json:"scheme,omitempty"` // the code's table (empty for a symptom)
+	Text   Text   `json:"text"`             // what it means
 }
 
 // ResolveError is returned by Resolve for input it does not understand. It
@@ -88,6 +89,7 @@ func (kb *KB) Resolve(query string, scheme Scheme) (Input, error) {
 	if scheme == "" && (strings.HasPrefix(q, "0x") || strings.HasPrefix(q, "0X")) {
 		scheme = SchemeZVT
 	}
+	var codeErr error
 	if looksLikeCode(scheme, q) {
 		cs := scheme
 		if cs == "" {
@@ -96,15 +98,18 @@ func (kb *KB) Resolve(query string, scheme Scheme) (Input, error) {
 		if c, ok := kb.LookupCode(cs, q); ok {
 			return Input{Symptom: c.Symptom, Codes: []Code{c.Code()}}, nil
 		}
-		return Input{}, kb.unknownCode(cs, q)
+		codeErr = kb.unknownCode(cs, q)
 	}
-	// Message.
-	if c, ok := kb.matchMessage(q, scheme); ok {
-		in := Input{Symptom: c.Symptom, Codes: []Code{c.Code()}, Message: q}
-		return in, nil
+	// A text: what the terminal shows, in any table, or a symptom's title.
+	if ms := kb.Find(q, scheme); len(ms) > 0 {
+		c := ms[0].Code
+		return Input{Symptom: c.Symptom, Codes: []Code{c.Code()}, Message: q}, nil
 	}
 	if s, ok := kb.matchSymptomTitle(q); ok {
 		return Input{Symptom: s, Message: q}, nil
+	}
+	if codeErr != nil {
+		return Input{}, codeErr
 	}
 	return Input{}, &ResolveError{Query: q, Scheme: scheme, Suggestions: kb.closest(q, scheme)}
 }
@@ -186,93 +191,13 @@ func codeDistance(a, b string) int {
 	return d
 }
 
-// messageSchemes are the tables whose texts Resolve matches as messages.
-func messageSchemes(s Scheme) []Scheme {
-	switch s {
-	case "", SchemeUnionPay, SchemeMessage:
-		return []Scheme{SchemeMessage, SchemeUnionPay}
-	default:
-		return []Scheme{SchemeMessage, s}
-	}
-}
-
-// matchMessage finds the code whose text best matches q.
-func (kb *KB) matchMessage(q string, s Scheme) (CodeInfo, bool) {
-	nq := normText(q)
-	if nq == "" {
-		return CodeInfo{}, false
-	}
-	type cand struct {
-		score, order int
-		idx          int
-	}
-	var best *cand
-	schemes := messageSchemes(s)
-	for i, c := range kb.Codes {
-		rank := -1
-		for r, sc := range schemes {
-			if c.Scheme == sc {
-				rank = r
-			}
-		}
-		if rank < 0 {
-			continue
-		}
-		keys := []string{c.Display.Zh, c.Display.En}
-		if c.Scheme == SchemeMessage {
-			keys = append(keys, c.Value)
-			keys = append(keys, c.Match...)
-		}
-		score := 0
-		for _, k := range keys {
-			if sc := matchScore(nq, normText(k)); sc > score {
-				score = sc
-			}
-		}
-		if score == 0 {
-			continue
-		}
-		cd := cand{score: score, order: rank*100000 + i, idx: i}
-		if best == nil || cd.score > best.score || cd.score == best.score && cd.order < best.order {
-			best = &cd
-		}
-	}
-	if best == nil {
-		return CodeInfo{}, false
-	}
-	return kb.Codes[best.idx], true
-}
-
-// matchScore rates how well a query matches a text, both normalised: 0 no
-// match; exact 10000; the text inside the query by its length; the query
-// inside the text by how much of it the query covers.
-func matchScore(q, text string) int {
-	if q == "" || text == "" {
-		return 0
-	}
-	if q == text {
-		return 10000
-	}
-	ql, tl := utf8.RuneCountInString(q), utf8.RuneCountInString(text)
-	minLen := 2
-	if isASCII(q) {
-		minLen = 4
-	}
-	if tl >= minLen && strings.Contains(q, text) {
-		return 5000 + tl*10
-	}
-	if ql >= minLen && strings.Contains(text, q) {
-		return 1000 + ql*1000/tl
-	}
-	return 0
-}
-
+// matchSymptomTitle finds the symptom whose title best matches q.
 func (kb *KB) matchSymptomTitle(q string) (SymptomID, bool) {
-	nq := normText(q)
+	qq := kb.newQuery(q)
 	best, bestScore := SymptomID(""), 0
 	for _, s := range kb.Symptoms {
 		for _, t := range []string{s.Title.Zh, s.Title.En} {
-			if sc := matchScore(nq, normText(t)); sc > bestScore {
+			if sc := kb.matchScore(qq, t); sc > bestScore {
 				best, bestScore = s.ID, sc
 			}
 		}
@@ -313,39 +238,37 @@ func (kb *KB) symptomSuggestions() []Suggestion {
 	return out
 }
 
-// closest ranks symptom ids, codes and messages by similarity to q.
+// closest ranks symptom ids and the codes of every table by similarity to
+// q (the scheme s preferred on ties), at most maxSuggestions.
 func (kb *KB) closest(q string, s Scheme) []Suggestion {
 	type scored struct {
 		sug   Suggestion
 		sim   float64
 		order int
 	}
-	nq := normText(q)
+	nq := kb.searchForm(q)
 	var all []scored
-	add := func(sug Suggestion, keys ...string) {
+	add := func(sug Suggestion, order int, keys ...string) {
 		best := 0.0
 		for _, k := range keys {
-			if sim := similarity(nq, normText(k)); sim > best {
+			if sim := similarity(nq, kb.searchForm(k)); sim > best {
 				best = sim
 			}
 		}
-		all = append(all, scored{sug, best, len(all)})
+		all = append(all, scored{sug, best, order})
 	}
-	for _, sy := range kb.Symptoms {
-		add(Suggestion{Input: string(sy.ID), Text: sy.Title}, string(sy.ID), sy.Title.Zh, sy.Title.En)
+	for i, sy := range kb.Symptoms {
+		add(Suggestion{Input: string(sy.ID), Text: sy.Title}, i, string(sy.ID), sy.Title.Zh, sy.Title.En)
 	}
-	schemes := messageSchemes(s)
-	for _, c := range kb.Codes {
-		if !contains(schemes, c.Scheme) || c.Outcome != OutcomeDeclined {
+	rank := map[Scheme]int{}
+	for i, sc := range findSchemes(s) {
+		rank[sc] = i + 1
+	}
+	for i, c := range kb.Codes {
+		if c.Outcome != OutcomeDeclined {
 			continue
 		}
-		keys := []string{c.Display.Zh, c.Display.En}
-		if c.Scheme == SchemeMessage {
-			keys = append(keys, c.Match...)
-		} else {
-			keys = append(keys, c.Value)
-		}
-		add(Suggestion{Input: c.Value, Text: c.Display}, keys...)
+		add(codeSuggestion(c), rank[c.Scheme]*100000+i, codeKeys(c)...)
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].sim != all[j].sim {
@@ -359,12 +282,29 @@ func (kb *KB) closest(q string, s Scheme) []Suggestion {
 	}
 	var out []Suggestion
 	for _, a := range all {
-		if len(out) == 3 || a.sim == 0 {
+		if len(out) == maxSuggestions || a.sim < 0.2 {
 			break
 		}
 		out = append(out, a.sug)
 	}
+	if len(out) == 0 {
+		return kb.symptomSuggestions()
+	}
 	return out
+}
+
+// maxSuggestions is how many close matches an unknown query lists.
+const maxSuggestions = 5
+
+// codeSuggestion is c as something to type: the text itself for a message,
+// 0x78 for a ZVT result code, the value for the others (with Scheme saying
+// which table).
+func codeSuggestion(c CodeInfo) Suggestion {
+	in := c.Value
+	if c.Scheme.IsZVT() {
+		in = "0x" + c.Value
+	}
+	return Suggestion{Input: in, Scheme: c.Scheme, Text: c.Display}
 }
 
 // similarity is the Dice coefficient on character bigrams (single runes
