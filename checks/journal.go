@@ -34,6 +34,15 @@ const (
 	EntryError        EntryKind = "error"         // Text: the run could not go on
 	EntrySessionEnd   EntryKind = "session_end"   // Verdict
 
+	// The case as the console works it ([CaseLog]): what the operator
+	// entered, each note on a step, each fix run on the terminal, each
+	// verification of a step by a check, and the end of a solved case.
+	EntrySymptom  EntryKind = "symptom"     // Symptom, Codes, Text: what the operator entered
+	EntryStepNote EntryKind = "step_note"   // Step (ID, Note): a note on a step, without a mark
+	EntryFix      EntryKind = "fix"         // Fix: a fix action started, done, refused or failed
+	EntryVerify   EntryKind = "step_verify" // Verify: a step's verifying check ran again
+	EntrySolved   EntryKind = "case_solved" // Verify: the verifying check passes, the case is solved
+
 	EntryTxnIntent      EntryKind = "txn_intent"      // TxnRef, Amount, Currency: about to send Authorization (fsync before sending)
 	EntryTxnResult      EntryKind = "txn_result"      // TxnRef, Payment: the terminal answered the Authorization
 	EntryTxnUnknown     EntryKind = "txn_unknown"     // TxnRef, Text: the outcome was not heard
@@ -48,6 +57,7 @@ var moneyKinds = map[EntryKind]bool{
 	EntryTxnIntent: true, EntryTxnResult: true, EntryTxnUnknown: true,
 	EntryReversalIntent: true, EntryReversalResult: true, EntryTxnClosed: true,
 	EntryTxnUnresolved: true, EntryStepState: true,
+	EntryFix: true, EntrySolved: true,
 }
 
 // Step states recorded with [EntryStepState].
@@ -89,6 +99,9 @@ type Entry struct {
 	Symptom   model.SymptomID   `json:"symptom,omitempty"`
 	Diagnosis *model.Diagnosis  `json:"diagnosis,omitempty"`
 	Step      *StepRecord       `json:"step,omitempty"`
+	Codes     []model.Code      `json:"codes,omitempty"`
+	Fix       *FixRecord        `json:"fix,omitempty"`
+	Verify    *VerifyRecord     `json:"verify,omitempty"`
 	Verdict   model.Status      `json:"verdict,omitempty"`
 	Info      map[string]string `json:"info,omitempty"`
 }
@@ -253,6 +266,7 @@ func (j *Journal) appendLocked(body []byte, kind EntryKind) error {
 // session (the console's report) sees them; others wait for the next write.
 var visibleKinds = map[EntryKind]bool{
 	EntrySessionStart: true, EntryDiagnosis: true, EntryNote: true, EntryError: true, EntrySessionEnd: true,
+	EntrySymptom: true, EntryStepNote: true, EntryVerify: true,
 }
 
 // maxPending bounds what waits in memory before it is written.

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -18,9 +18,11 @@ import (
 var ReportFormats = []string{"md", "html", "json"}
 
 // ReportData is a session folded into what a ticket needs; it is also the
-// JSON report.
+// JSON report. Texts are in the report's language; ids stay ids.
 type ReportData struct {
-	SessionID string           `json:"session_id"`
+	SessionID string `json:"session_id"`
+	// Journal is the journal's file name: a report leaves the machine, so
+	// it carries no local path.
 	Journal   string           `json:"journal"`
 	Started   time.Time        `json:"started_at"`
 	Ended     time.Time        `json:"ended_at"`
@@ -28,19 +30,57 @@ type ReportData struct {
 	Terminals []ReportTerminal `json:"terminals"`
 }
 
-// ReportTerminal is one terminal of a session.
+// ReportTerminal is one terminal of a session (or the case without a
+// connection, Target empty).
 type ReportTerminal struct {
-	Target    string           `json:"target"`
-	Name      string           `json:"name,omitempty"`
-	Identity  *terminal.Status `json:"identity,omitempty"`
-	Verdict   model.Status     `json:"verdict"`
-	Checks    []Result         `json:"checks"`
+	Target   string           `json:"target"`
+	Name     string           `json:"name,omitempty"`
+	Identity *terminal.Status `json:"identity,omitempty"`
+	Verdict  model.Status     `json:"verdict"`
+	// Checks are the latest result of each check.
+	Checks []Result `json:"checks"`
+	// Runs is every result of every check, in the order they ran.
+	Runs []ReportRun `json:"runs,omitempty"`
+	// Reruns are the checks that ran more than once: each re-run with the
+	// result before it.
+	Reruns []ReportRerun `json:"reruns,omitempty"`
+	// Symptom, Query and Codes are what the operator entered.
 	Symptom   model.SymptomID  `json:"symptom,omitempty"`
+	Query     string           `json:"query,omitempty"`
+	Codes     []model.Code     `json:"codes,omitempty"`
 	Diagnosis *model.Diagnosis `json:"diagnosis,omitempty"`
 	Steps     []ReportStep     `json:"steps"`
+	Fixes     []ReportFix      `json:"fixes,omitempty"`
+	Verified  []ReportVerify   `json:"verified,omitempty"`
+	Solved    *ReportVerify    `json:"solved,omitempty"`
 	Payments  []ReportPayment  `json:"payments,omitempty"`
 	Notes     []string         `json:"notes,omitempty"`
 	Errors    []string         `json:"errors,omitempty"`
+}
+
+// ReportRun is one result of a check as the report shows it.
+type ReportRun struct {
+	Check   model.CheckID `json:"check"`
+	Time    time.Time     `json:"time"`
+	Status  model.Status  `json:"status"`
+	// Summary is the result's summary (English, as in check's JSON);
+	// SummaryZh the same in Chinese.
+	Summary   string `json:"summary"`
+	SummaryZh string `json:"summary_zh,omitempty"`
+}
+
+// SummaryIn is the run's summary in l.
+func (r ReportRun) SummaryIn(l model.Lang) string {
+	return model.Text{En: r.Summary, Zh: r.SummaryZh}.In(l)
+}
+
+// ReportRerun is a check run again: the result before and after.
+type ReportRerun struct {
+	Check  model.CheckID `json:"check"`
+	Before ReportRun     `json:"before"`
+	After  ReportRun     `json:"after"`
+	// Fix is the fix run on the terminal between the two, if any.
+	Fix string `json:"fix,omitempty"`
 }
 
 // ReportStep is a playbook step and what the operator did with it.
@@ -48,11 +88,25 @@ type ReportStep struct {
 	ID    string      `json:"id"`
 	Text  string      `json:"text"`
 	Actor model.Actor `json:"actor,omitempty"`
+	Fraud bool        `json:"fraud,omitempty"`
 	// State is done, skipped, failed (from the journal) or the playbook's
 	// own state (todo, ruled_out, needs_check) when nobody acted on it.
 	State string    `json:"state"`
 	Note  string    `json:"note,omitempty"`
-	Time  time.Time `json:"time,omitempty"`
+	Time  time.Time `json:"time,omitzero"`
+}
+
+// ReportFix is a fix run on the terminal and how it ended.
+type ReportFix struct {
+	FixRecord
+	Time time.Time `json:"time"`
+}
+
+// ReportVerify is a step's verifying check run again (or the end of a
+// solved case).
+type ReportVerify struct {
+	VerifyRecord
+	Time time.Time `json:"time"`
 }
 
 // ReportPayment is a test payment's history in plain words.
@@ -66,152 +120,228 @@ type ReportPayment struct {
 // maxTraceExcerpt is how many frames of each check the report shows.
 const maxTraceExcerpt = 12
 
-// FoldSession turns journal entries into report data.
+// folder folds a session's entries into report data.
+type folder struct {
+	lang     model.Lang
+	d        ReportData
+	byTarget map[string]*ReportTerminal
+	order    []string
+	steps    map[string]map[string]ReportStep // target → step id → what the operator did
+	lastFix  map[string]string                // target → the last fix since the previous run, by check
+	pays     map[string]*ReportPayment
+	payOrder []string
+	payTerm  map[string]string
+}
+
+// FoldSession turns journal entries into report data in lang.
 func FoldSession(s Session, lang model.Lang) ReportData {
-	d := ReportData{SessionID: s.ID, Journal: s.Path, Torn: s.Torn}
-	byTarget := map[string]*ReportTerminal{}
-	var order []string
-	term := func(target string) *ReportTerminal {
-		t := byTarget[target]
-		if t == nil {
-			t = &ReportTerminal{Target: target}
-			byTarget[target] = t
-			order = append(order, target)
-		}
-		return t
+	f := &folder{lang: lang, byTarget: map[string]*ReportTerminal{}, steps: map[string]map[string]ReportStep{},
+		lastFix: map[string]string{}, pays: map[string]*ReportPayment{}, payTerm: map[string]string{}}
+	f.d = ReportData{SessionID: s.ID, Journal: filepath.Base(s.Path), Torn: s.Torn}
+	if s.Path == "" {
+		f.d.Journal = ""
 	}
-	steps := map[string]map[string]StepRecord{}
-	stepTimes := map[string]map[string]time.Time{}
-	pays := map[string]*ReportPayment{}
-	var payOrder []string
 	for _, e := range s.Entries {
-		if d.Started.IsZero() || e.Time.Before(d.Started) {
-			d.Started = e.Time
-		}
-		if e.Time.After(d.Ended) {
-			d.Ended = e.Time
-		}
-		if e.Kind == EntrySessionStart && e.Target == "" {
-			continue
-		}
-		t := term(e.Target)
-		if e.Name != "" {
-			t.Name = e.Name
-		}
-		switch e.Kind {
-		case EntryIdentity:
-			t.Identity = e.Identity
-		case EntryCheck:
-			if e.Result != nil {
-				res := *e.Result
-				res.Text = model.Text{En: res.Summary, Zh: e.SummaryZh}
-				replaced := false
-				for i := range t.Checks {
-					if t.Checks[i].ID == res.ID {
-						t.Checks[i], replaced = res, true
-					}
-				}
-				if !replaced {
-					t.Checks = append(t.Checks, res)
-				}
-			}
-		case EntryDiagnosis:
-			t.Diagnosis = e.Diagnosis
-			if e.Symptom != "" {
-				t.Symptom = e.Symptom
-			}
-		case EntryStepState:
-			if e.Step != nil {
-				if steps[e.Target] == nil {
-					steps[e.Target] = map[string]StepRecord{}
-					stepTimes[e.Target] = map[string]time.Time{}
-				}
-				steps[e.Target][e.Step.ID] = *e.Step
-				stepTimes[e.Target][e.Step.ID] = e.Time
-			}
-		case EntryNote:
-			t.Notes = append(t.Notes, e.Text)
-		case EntryError:
-			t.Errors = append(t.Errors, e.Text)
-		case EntrySessionEnd:
-			if e.Verdict != "" {
-				t.Verdict = e.Verdict
-			}
-		}
-		if e.TxnRef != "" {
-			p := pays[e.TxnRef]
-			if p == nil {
-				p = &ReportPayment{TxnRef: e.TxnRef, Amount: e.Amount, State: "open"}
-				pays[e.TxnRef] = p
-				payOrder = append(payOrder, e.TxnRef)
-			}
-			p.Events = append(p.Events, paymentEvent(e))
-			switch e.Kind {
-			case EntryTxnClosed:
-				p.State = e.Text
-			case EntryTxnUnresolved:
-				p.State = TxnUnresolved
-			}
+		f.entry(e)
+	}
+	for _, ref := range f.payOrder {
+		t := f.term(f.payTerm[ref])
+		t.Payments = append(t.Payments, *f.pays[ref])
+	}
+	sort.SliceStable(f.order, func(i, j int) bool { return f.order[i] != "" && f.order[j] == "" })
+	for _, target := range f.order {
+		if t := f.finish(target); t != nil {
+			f.d.Terminals = append(f.d.Terminals, *t)
 		}
 	}
-	for _, ref := range payOrder {
-		p := pays[ref]
-		for _, e := range s.Entries {
-			if e.TxnRef == ref {
-				term(e.Target).Payments = append(term(e.Target).Payments, *p)
-				break
+	if f.d.Terminals == nil {
+		f.d.Terminals = []ReportTerminal{}
+	}
+	return f.d
+}
+
+func (f *folder) term(target string) *ReportTerminal {
+	t := f.byTarget[target]
+	if t == nil {
+		t = &ReportTerminal{Target: target}
+		f.byTarget[target] = t
+		f.order = append(f.order, target)
+	}
+	return t
+}
+
+// entry folds one journal entry.
+func (f *folder) entry(e Entry) {
+	if f.d.Started.IsZero() || e.Time.Before(f.d.Started) {
+		f.d.Started = e.Time
+	}
+	if e.Time.After(f.d.Ended) {
+		f.d.Ended = e.Time
+	}
+	if e.Kind == EntrySessionStart && e.Target == "" {
+		return
+	}
+	t := f.term(e.Target)
+	if e.Name != "" {
+		t.Name = e.Name
+	}
+	switch e.Kind {
+	case EntryIdentity:
+		t.Identity = e.Identity
+	case EntryCheck:
+		f.check(t, e)
+	case EntrySymptom:
+		t.Symptom, t.Query, t.Codes = e.Symptom, e.Text, e.Codes
+	case EntryDiagnosis:
+		t.Diagnosis = e.Diagnosis
+		if e.Symptom != "" {
+			t.Symptom = e.Symptom
+		}
+	case EntryStepState, EntryStepNote:
+		f.step(e)
+	case EntryFix:
+		if e.Fix != nil {
+			t.Fixes = append(t.Fixes, ReportFix{FixRecord: *e.Fix, Time: e.Time})
+			if e.Fix.Phase != FixStarted {
+				f.lastFix[e.Target] = fixText(*e.Fix, f.lang)
 			}
 		}
+	case EntryVerify, EntrySolved:
+		if e.Verify != nil {
+			v := ReportVerify{VerifyRecord: *e.Verify, Time: e.Time}
+			if e.Kind == EntrySolved {
+				t.Solved = &v
+			} else {
+				t.Verified = append(t.Verified, v)
+			}
+		}
+	case EntryNote:
+		t.Notes = append(t.Notes, e.Text)
+	case EntryError:
+		t.Errors = append(t.Errors, e.Text)
+	case EntrySessionEnd:
+		if e.Verdict != "" {
+			t.Verdict = e.Verdict
+		}
 	}
-	sort.SliceStable(order, func(i, j int) bool { return order[i] != "" && order[j] == "" })
-	for _, target := range order {
-		t := byTarget[target]
-		if target == "" && len(t.Checks) == 0 && len(t.Notes) == 0 && len(t.Errors) == 0 && steps[""] == nil && t.Diagnosis == nil {
-			continue
+	if e.TxnRef != "" {
+		f.payment(e)
+	}
+}
+
+// check keeps the latest result of each check and every run before it.
+func (f *folder) check(t *ReportTerminal, e Entry) {
+	if e.Result == nil {
+		return
+	}
+	res := *e.Result
+	res.Text = model.Text{En: res.Summary, Zh: e.SummaryZh}
+	run := ReportRun{Check: res.ID, Time: e.Time, Status: res.Status, Summary: res.SummaryIn(model.LangEn), SummaryZh: e.SummaryZh}
+	for i := len(t.Runs) - 1; i >= 0; i-- {
+		if t.Runs[i].Check == res.ID {
+			t.Reruns = append(t.Reruns, ReportRerun{Check: res.ID, Before: t.Runs[i], After: run, Fix: f.lastFix[e.Target]})
+			break
 		}
-		sort.SliceStable(t.Checks, func(i, j int) bool { return checkIndex(t.Checks[i].ID) < checkIndex(t.Checks[j].ID) })
-		if t.Verdict == "" && len(t.Checks) > 0 {
-			t.Verdict = Verdict(t.Checks)
+	}
+	t.Runs = append(t.Runs, run)
+	for i := range t.Checks {
+		if t.Checks[i].ID == res.ID {
+			t.Checks[i] = res
+			return
 		}
-		seen := map[string]bool{}
-		if t.Diagnosis != nil {
-			for _, ps := range t.Diagnosis.Playbook {
-				rs := ReportStep{ID: ps.ID, Text: ps.Text.In(lang), Actor: ps.Actor, State: string(ps.State)}
-				if rec, ok := steps[target][ps.ID]; ok {
-					rs.State, rs.Note, rs.Time = rec.State, rec.Note, stepTimes[target][ps.ID]
+	}
+	t.Checks = append(t.Checks, res)
+}
+
+// step keeps the last mark of each step and its last note.
+func (f *folder) step(e Entry) {
+	if e.Step == nil {
+		return
+	}
+	if f.steps[e.Target] == nil {
+		f.steps[e.Target] = map[string]ReportStep{}
+	}
+	rs := f.steps[e.Target][e.Step.ID]
+	rs.ID = e.Step.ID
+	if e.Kind == EntryStepState {
+		rs.State, rs.Time = e.Step.State, e.Time
+	}
+	if e.Step.Note != "" || e.Kind == EntryStepState {
+		rs.Note = e.Step.Note
+	}
+	f.steps[e.Target][e.Step.ID] = rs
+}
+
+func (f *folder) payment(e Entry) {
+	p := f.pays[e.TxnRef]
+	if p == nil {
+		p = &ReportPayment{TxnRef: e.TxnRef, Amount: e.Amount, State: "open"}
+		f.pays[e.TxnRef] = p
+		f.payOrder = append(f.payOrder, e.TxnRef)
+		f.payTerm[e.TxnRef] = e.Target
+	}
+	p.Events = append(p.Events, paymentEvent(e, f.lang))
+	switch e.Kind {
+	case EntryTxnClosed:
+		p.State = e.Text
+	case EntryTxnUnresolved:
+		p.State = TxnUnresolved
+	}
+}
+
+// finish completes one terminal: the verdict, the steps in playbook order
+// with the operator's marks, the trace excerpts. A target with nothing in
+// it (the session's own entries) is dropped.
+func (f *folder) finish(target string) *ReportTerminal {
+	t := f.byTarget[target]
+	if target == "" && len(t.Checks) == 0 && len(t.Notes) == 0 && len(t.Errors) == 0 && f.steps[""] == nil && t.Diagnosis == nil && t.Symptom == "" {
+		return nil
+	}
+	sort.SliceStable(t.Checks, func(i, j int) bool { return checkIndex(t.Checks[i].ID) < checkIndex(t.Checks[j].ID) })
+	if t.Verdict == "" && len(t.Checks) > 0 {
+		t.Verdict = Verdict(t.Checks)
+	}
+	marks := f.steps[target]
+	seen := map[string]bool{}
+	if t.Diagnosis != nil {
+		for _, ps := range t.Diagnosis.Playbook {
+			rs := ReportStep{ID: ps.ID, Text: ps.Text.In(f.lang), Actor: ps.Actor, Fraud: ps.Fraud, State: string(ps.State)}
+			if m, ok := marks[ps.ID]; ok {
+				if m.State != "" {
+					rs.State, rs.Time = m.State, m.Time
 				}
-				seen[ps.ID] = true
-				t.Steps = append(t.Steps, rs)
+				rs.Note = m.Note
 			}
+			seen[ps.ID] = true
+			t.Steps = append(t.Steps, rs)
 		}
-		var extra []string
-		for id := range steps[target] {
-			if !seen[id] {
-				extra = append(extra, id)
-			}
-		}
-		sort.Strings(extra)
-		for _, id := range extra {
-			rec := steps[target][id]
-			t.Steps = append(t.Steps, ReportStep{ID: id, State: rec.State, Note: rec.Note, Time: stepTimes[target][id]})
-		}
-		if t.Steps == nil {
-			t.Steps = []ReportStep{}
-		}
-		if t.Checks == nil {
-			t.Checks = []Result{}
-		}
-		for i := range t.Checks {
-			if len(t.Checks[i].Trace) > maxTraceExcerpt {
-				t.Checks[i].Trace = t.Checks[i].Trace[:maxTraceExcerpt]
-			}
-		}
-		d.Terminals = append(d.Terminals, *t)
 	}
-	if d.Terminals == nil {
-		d.Terminals = []ReportTerminal{}
+	var extra []string
+	for id := range marks {
+		if !seen[id] {
+			extra = append(extra, id)
+		}
 	}
-	return d
+	sort.Strings(extra)
+	for _, id := range extra {
+		m := marks[id]
+		if info, ok := model.Step(id); ok {
+			m.Text, m.Actor, m.Fraud = info.Text.In(f.lang), info.Actor, info.Fraud
+		}
+		t.Steps = append(t.Steps, m)
+	}
+	if t.Steps == nil {
+		t.Steps = []ReportStep{}
+	}
+	if t.Checks == nil {
+		t.Checks = []Result{}
+	}
+	for i := range t.Checks {
+		if len(t.Checks[i].Trace) > maxTraceExcerpt {
+			t.Checks[i].Trace = t.Checks[i].Trace[:maxTraceExcerpt]
+		}
+	}
+	return t
 }
 
 func checkIndex(id model.CheckID) int {
@@ -221,46 +351,6 @@ func checkIndex(id model.CheckID) int {
 		}
 	}
 	return len(model.CheckOrder)
-}
-
-func paymentEvent(e Entry) string {
-	ts := e.Time.UTC().Format("15:04:05")
-	switch e.Kind {
-	case EntryTxnIntent:
-		return fmt.Sprintf("%s intent: authorization of %s", ts, formatAmount(e.Amount, e.Currency))
-	case EntryTxnResult, EntryReversalResult:
-		what := "authorization"
-		if e.Kind == EntryReversalResult {
-			what = "reversal"
-		}
-		if e.Text == "repeat_receipt" {
-			what = "repeat receipt"
-		}
-		if e.Payment == nil {
-			return ts + " " + what
-		}
-		out := "declined"
-		if e.Payment.Approved {
-			out = "approved"
-		}
-		s := fmt.Sprintf("%s %s %s", ts, what, out)
-		if e.Payment.Receipt != 0 {
-			s += fmt.Sprintf(", receipt %d", e.Payment.Receipt)
-		}
-		if !e.Payment.Approved {
-			s += ", " + resultText(e.Payment.Result)
-		}
-		return s
-	case EntryReversalIntent:
-		return ts + " reversal intent"
-	case EntryTxnUnknown:
-		return ts + " outcome unknown: " + e.Text
-	case EntryTxnClosed:
-		return ts + " closed: " + e.Text
-	case EntryTxnUnresolved:
-		return ts + " UNRESOLVED: " + e.Text
-	}
-	return ts + " " + string(e.Kind)
 }
 
 // WriteReport renders a session as a ticket-ready report in format md,
@@ -283,7 +373,7 @@ func WriteReportLang(w io.Writer, s Session, format string, lang model.Lang) err
 	case "md", "markdown":
 		writeMarkdown(&buf, d, lang)
 	case "html":
-		if err := reportHTML.Execute(&buf, htmlData{d, lang}); err != nil {
+		if err := writeHTML(&buf, d, lang); err != nil {
 			return err
 		}
 	default:
@@ -292,161 +382,3 @@ func WriteReportLang(w io.Writer, s Session, format string, lang model.Lang) err
 	_, err := w.Write(ScrubPAN(buf.Bytes()))
 	return err
 }
-
-func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ")
-	return r.Replace(s)
-}
-
-func writeMarkdown(b *bytes.Buffer, d ReportData, lang model.Lang) {
-	fmt.Fprintf(b, "# posdoctor report: session %s\n\n", d.SessionID)
-	fmt.Fprintf(b, "- Started: %s\n- Ended: %s\n- Journal: `%s`\n", d.Started.UTC().Format(time.RFC3339), d.Ended.UTC().Format(time.RFC3339), d.Journal)
-	if d.Torn {
-		b.WriteString("- Note: the journal's last line was cut short (the session ended abruptly)\n")
-	}
-	for _, t := range d.Terminals {
-		title := t.Target
-		if t.Name != "" {
-			title = t.Name + " (" + t.Target + ")"
-		}
-		fmt.Fprintf(b, "\n## Terminal %s\n\n", title)
-		if t.Verdict != "" {
-			fmt.Fprintf(b, "**Verdict: %s**\n\n", strings.ToUpper(string(t.Verdict)))
-		}
-		if id := t.Identity; id != nil {
-			b.WriteString("| TID | Model | Serial | Software | Status | Device state |\n|---|---|---|---|---|---|\n")
-			fmt.Fprintf(b, "| %s | %s | %s | %s | %02X %s | %s |\n\n", mdEscape(id.TID), mdEscape(id.Model), mdEscape(id.Serial),
-				mdEscape(id.SoftwareVersion), id.Code, mdEscape(id.Text), id.DeviceState)
-		}
-		if len(t.Checks) > 0 {
-			b.WriteString("### Checks\n\n| Check | Status | Time | Summary |\n|---|---|---|---|\n")
-			for _, c := range t.Checks {
-				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", c.ID, c.Status, fmtDuration(c.Duration, c.DurationMS), mdEscape(c.SummaryIn(lang)))
-			}
-			b.WriteString("\n")
-			for _, c := range t.Checks {
-				if len(c.Evidence) == 0 {
-					continue
-				}
-				fmt.Fprintf(b, "**%s evidence**: ", c.ID)
-				keys := sortedKeys(c.Evidence)
-				for i, k := range keys {
-					if i > 0 {
-						b.WriteString(", ")
-					}
-					fmt.Fprintf(b, "`%s`=%s", k, mdEscape(c.Evidence[k]))
-				}
-				b.WriteString("\n\n")
-			}
-		}
-		if t.Diagnosis != nil {
-			b.WriteString("### Diagnosis\n\n")
-			if t.Diagnosis.Symptom != "" {
-				fmt.Fprintf(b, "Symptom: `%s`\n\n", t.Diagnosis.Symptom)
-			}
-			for i, c := range t.Diagnosis.Causes {
-				fmt.Fprintf(b, "%d. %s (`%s`, %s, score %d)\n", i+1, mdEscape(c.Title.In(lang)), c.ID, c.Actor, c.Score)
-			}
-			if len(t.Diagnosis.Causes) == 0 {
-				b.WriteString("No cause ranked.\n")
-			}
-			b.WriteString("\n")
-		}
-		if len(t.Steps) > 0 {
-			b.WriteString("### Steps\n\n| # | Step | Who | State | Note |\n|---|---|---|---|---|\n")
-			for i, s := range t.Steps {
-				txt := s.Text
-				if txt == "" {
-					txt = s.ID
-				}
-				fmt.Fprintf(b, "| %d | %s | %s | %s | %s |\n", i+1, mdEscape(txt), s.Actor, s.State, mdEscape(s.Note))
-			}
-			b.WriteString("\n")
-		}
-		if len(t.Payments) > 0 {
-			b.WriteString("### Test payments\n\n")
-			for _, p := range t.Payments {
-				fmt.Fprintf(b, "- `%s`: **%s**\n", p.TxnRef, p.State)
-				for _, e := range p.Events {
-					fmt.Fprintf(b, "  - %s\n", mdEscape(e))
-				}
-			}
-			b.WriteString("\n")
-		}
-		for _, n := range t.Notes {
-			fmt.Fprintf(b, "> Note: %s\n\n", mdEscape(n))
-		}
-		for _, e := range t.Errors {
-			fmt.Fprintf(b, "> Error: %s\n\n", mdEscape(e))
-		}
-		var trace bool
-		for _, c := range t.Checks {
-			// The link check shows the session opening; others only when they did not pass.
-			if len(c.Trace) == 0 || c.Status == model.StatusOK && c.ID != model.CheckLink {
-				continue
-			}
-			if !trace {
-				b.WriteString("### Protocol trace (excerpt, card data masked)\n\n```\n")
-				trace = true
-			}
-			fmt.Fprintf(b, "-- %s\n", c.ID)
-			for _, f := range c.Trace {
-				fmt.Fprintf(b, "%s %s  %s\n", f.Dir, f.Summary, f.Hex)
-			}
-		}
-		if trace {
-			b.WriteString("```\n")
-		}
-	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-type htmlData struct {
-	ReportData
-	Lang model.Lang
-}
-
-var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
-	"upper":   func(s model.Status) string { return strings.ToUpper(string(s)) },
-	"in":      func(t model.Text, l model.Lang) string { return t.In(l) },
-	"summary": func(r Result, l model.Lang) string { return r.SummaryIn(l) },
-	"keys":    sortedKeys,
-	"dur":     func(r Result) string { return fmtDuration(r.Duration, r.DurationMS) },
-	"hex":     hex2,
-	"ts":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-}).Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8">
-<title>posdoctor report {{.SessionID}}</title>
-<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}pre{background:#f4f4f4;padding:.5em;overflow:auto}.fail,.error{color:#a00}.warn{color:#850}</style>
-</head><body>
-<h1>posdoctor report: session {{.SessionID}}</h1>
-<p>Started {{ts .Started}}, ended {{ts .Ended}}. Journal <code>{{.Journal}}</code>.{{if .Torn}} The journal's last line was cut short.{{end}}</p>
-{{range $t := .Terminals}}
-<h2>Terminal {{if .Name}}{{.Name}} ({{.Target}}){{else}}{{.Target}}{{end}}</h2>
-{{if .Verdict}}<p class="{{.Verdict}}"><strong>Verdict: {{upper .Verdict}}</strong></p>{{end}}
-{{with .Identity}}<table><tr><th>TID</th><th>Model</th><th>Serial</th><th>Software</th><th>Status</th><th>Device state</th></tr>
-<tr><td>{{.TID}}</td><td>{{.Model}}</td><td>{{.Serial}}</td><td>{{.SoftwareVersion}}</td><td>{{hex .Code}} {{.Text}}</td><td>{{.DeviceState}}</td></tr></table>{{end}}
-{{if .Checks}}<h3>Checks</h3>
-<table><tr><th>Check</th><th>Status</th><th>Time</th><th>Summary</th><th>Evidence</th></tr>
-{{range .Checks}}<tr><td>{{.ID}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{dur .}}</td><td>{{summary . $.Lang}}</td><td>{{$ev := .Evidence}}{{range $k := keys $ev}}<code>{{$k}}</code>={{index $ev $k}}<br>{{end}}</td></tr>
-{{end}}</table>{{end}}
-{{with .Diagnosis}}<h3>Diagnosis</h3>{{if .Symptom}}<p>Symptom: <code>{{.Symptom}}</code></p>{{end}}
-<ol>{{range .Causes}}<li>{{in .Title $.Lang}} (<code>{{.ID}}</code>, {{.Actor}}, score {{.Score}})</li>{{end}}</ol>{{end}}
-{{if .Steps}}<h3>Steps</h3><table><tr><th>Step</th><th>Who</th><th>State</th><th>Note</th></tr>
-{{range .Steps}}<tr><td>{{if .Text}}{{.Text}}{{else}}{{.ID}}{{end}}</td><td>{{.Actor}}</td><td>{{.State}}</td><td>{{.Note}}</td></tr>
-{{end}}</table>{{end}}
-{{if .Payments}}<h3>Test payments</h3><ul>{{range .Payments}}<li><code>{{.TxnRef}}</code>: <strong>{{.State}}</strong><ul>{{range .Events}}<li>{{.}}</li>{{end}}</ul></li>{{end}}</ul>{{end}}
-{{range .Notes}}<p>Note: {{.}}</p>{{end}}{{range .Errors}}<p class="error">Error: {{.}}</p>{{end}}
-{{range .Checks}}{{if .Trace}}<h4>Trace: {{.ID}} (excerpt, card data masked)</h4><pre>{{range .Trace}}{{.Dir}} {{.Summary}}  {{.Hex}}
-{{end}}</pre>{{end}}{{end}}
-{{end}}
-</body></html>
-`))

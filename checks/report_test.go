@@ -66,7 +66,7 @@ func TestWriteReport(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 	}
-	for _, want := range []string{"## Terminal tcp://127.0.0.1:20007", "**Verdict: FAIL**", "| 1 | Update the software | operator | skipped | no Wi-Fi at the shop |",
+	for _, want := range []string{"## Terminal tcp://127.0.0.1:20007", "- **Verdict: failed**", "| 1 | Update the software | operator on site | skipped | no Wi-Fi at the shop |",
 		"`ref-1`: **reversed**", "authorization approved, receipt 4", "> Note: merchant says <it> worked yesterday", "-- link", "software 1.0 is older"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
 )
 
@@ -116,7 +117,8 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			s.err = nil
 			s.query.Blur()
 			s.query.SetValue("")
-			return s.m.choose(in)
+			// The case journal keeps what the operator typed (checks.CaseLog).
+			return tea.Batch(s.m.choose(in), s.m.record(string(checks.CaseSymptom), checks.SymptomFields(q, in)))
 		case key.Matches(msg, k.Back):
 			s.query.Blur()
 			return nil
@@ -137,7 +139,8 @@ func (s *symptomScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		if s.cursor >= len(list) {
 			return s.focus()
 		}
-		return s.m.choose(model.Input{Symptom: list[s.cursor].ID})
+		in := model.Input{Symptom: list[s.cursor].ID}
+		return tea.Batch(s.m.choose(in), s.m.record(string(checks.CaseSymptom), checks.SymptomFields("", in)))
 	case key.Matches(msg, k.RunAll):
 		s.m.show(scrDashboard)
 		return s.m.startRun(model.CheckOrder, runPurpose{kind: "all"})

@@ -131,7 +131,7 @@ func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, ste
 	if err != nil {
 		return nil, err
 	}
-	s := &consoleSession{c: c, target: target}
+	s := &consoleSession{c: c, target: target, log: checks.NewCaseLog(c.Journal, target)}
 	b.remember(target)
 	b.mu.Lock()
 	b.sessions = append(b.sessions, s)
@@ -232,6 +232,8 @@ func stepState(mark string) string {
 type consoleSession struct {
 	c      *checks.Conn
 	target string
+	// log writes the case to the journal as it goes (checks.CaseLog).
+	log *checks.CaseLog
 
 	closeOnce sync.Once
 	closeErr  error
@@ -255,7 +257,9 @@ func (s *consoleSession) NoticeTexts() []model.Text {
 func (s *consoleSession) Subscribe() (<-chan checks.Event, func()) { return s.c.Engine.Subscribe() }
 
 func (s *consoleSession) Run(ctx context.Context, ids []model.CheckID, o ui.RunOptions) []checks.Result {
-	return s.c.Engine.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
+	rs := s.c.Engine.Run(ctx, ids, checks.RunOptions{WithCard: o.WithCard, Amount: o.Amount, Target: s.target})
+	_ = s.log.Ran(rs) // the diagnosis they lead to, for the report
+	return rs
 }
 
 // Identity is what the last status check learnt, or what the terminal said
@@ -273,20 +277,10 @@ func (s *consoleSession) Initialise(ctx context.Context) (terminal.Result, error
 	return s.c.Driver.Initialise(ctx)
 }
 
-// Record maps the wizard's events onto journal entries: step marks become
-// step_state entries; notes, verifications and fix actions become notes
-// with their fields in Info.
+// Record writes the case's events to the journal (checks.CaseLog: the
+// symptom, step marks and notes, fixes, verifications, the solved case).
 func (s *consoleSession) Record(kind string, fields map[string]string) error {
-	j := s.c.Journal
-	switch kind {
-	case "step_mark":
-		return j.RecordStep(s.target, fields["step"], stepState(fields["mark"]), fields["note"])
-	case "step_note":
-		return j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target,
-			Text: fmt.Sprintf("step %s: %s", fields["step"], fields["note"]), Info: fields})
-	default:
-		return j.Record(checks.Entry{Kind: checks.EntryNote, Target: s.target, Text: kind, Info: fields})
-	}
+	return s.log.Record(kind, fields)
 }
 
 func (s *consoleSession) Close() error {
