@@ -60,9 +60,9 @@ type ReportTerminal struct {
 
 // ReportRun is one result of a check as the report shows it.
 type ReportRun struct {
-	Check   model.CheckID `json:"check"`
-	Time    time.Time     `json:"time"`
-	Status  model.Status  `json:"status"`
+	Check  model.CheckID `json:"check"`
+	Time   time.Time     `json:"time"`
+	Status model.Status  `json:"status"`
 	// Summary is the result's summary (English, as in check's JSON);
 	// SummaryZh the same in Chinese.
 	Summary   string `json:"summary"`

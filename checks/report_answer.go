@@ -51,8 +51,15 @@ func answerOf(t ReportTerminal, l model.Lang) reportAnswer {
 	if len(a.Done) == 0 {
 		a.Done = []string{wordIn(wNothingDone, l)}
 	}
+	// The answer names the re-runs that changed something (status 51 no
+	// keys → ok); every re-run is listed further down.
 	for _, r := range t.Reruns {
-		a.Before = append(a.Before, rerunText(r, l))
+		if r.Before.Status != r.After.Status {
+			a.Before = append(a.Before, rerunText(r, l))
+		}
+	}
+	if len(a.Before) == 0 && len(t.Reruns) > 0 {
+		a.Before = append(a.Before, rerunText(t.Reruns[len(t.Reruns)-1], l))
 	}
 	return a
 }
@@ -74,7 +81,11 @@ func showed(t ReportTerminal, l model.Lang) string {
 		parts = append(parts, "“"+t.Query+"”")
 	}
 	for _, c := range t.Codes {
-		parts = append(parts, codeText(c, l))
+		ct := codeText(c, l)
+		if t.Query != "" {
+			ct = strings.TrimSuffix(ct, " "+t.Query) // the code's text is what was typed
+		}
+		parts = append(parts, ct)
 	}
 	if len(parts) == 0 && t.Symptom != "" {
 		parts = append(parts, Label(model.KindSymptom, string(t.Symptom), l))
@@ -162,10 +173,29 @@ type evidenceRow struct{ Label, Value string }
 func evidenceRows(ev map[string]string, l model.Lang) []evidenceRow {
 	rows := make([]evidenceRow, 0, len(ev))
 	for k, v := range ev {
+		if l == model.LangZh && terminalWords(k, v, ev) {
+			continue
+		}
 		rows = append(rows, evidenceRow{EvidenceLabel(k, l), EvidenceValue(k, v, l)})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Label < rows[j].Label })
 	return rows
+}
+
+// terminalWords reports whether evidence k is a text the terminal sent in
+// its own (Latin) words for a code the evidence holds too: in Chinese the
+// code's row says it with the knowledge base's words.
+func terminalWords(k, v string, ev map[string]string) bool {
+	if strings.ContainsFunc(v, func(r rune) bool { return r >= 0x2E80 }) {
+		return false
+	}
+	switch k {
+	case "status_text":
+		return ev[string(model.FactStatusCode)] != ""
+	case "terminal_text":
+		return ev[string(model.FactZVTResult)] != "" || ev[string(model.FactHostCode)] != ""
+	}
+	return false
 }
 
 // terminalTitle is the target with the inventory name, or "no connection".
