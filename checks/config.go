@@ -1,18 +1,14 @@
 package checks
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/posdoctor/posdoctor/model"
 )
@@ -144,8 +140,9 @@ func DefaultJournalDir() string {
 
 // LoadConfig reads the config file at path ("" means $POSDOCTOR_CONFIG, then
 // [DefaultConfigPath], and a missing default file is not an error), applies
-// POSDOCTOR_* environment variables and fills defaults. Errors name the
-// file and line.
+// POSDOCTOR_* environment variables and fills defaults. A problem in the
+// file is one [*ConfigError] line naming the file, the line and the key
+// (configfile.go).
 func LoadConfig(p string) (Config, error) {
 	cfg := DefaultConfig()
 	explicit := p != ""
@@ -173,17 +170,6 @@ func LoadConfig(p string) (Config, error) {
 	}
 	cfg.fill()
 	return cfg, cfg.Validate()
-}
-
-func decodeConfig(name string, b []byte, cfg *Config) error {
-	var file Config
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("config %s: %v", name, strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	cfg.merge(file)
-	return nil
 }
 
 // merge copies the fields set in o over c.
@@ -254,7 +240,7 @@ func (c *Config) fill() {
 
 // Validate reports the first setting that cannot work, with the fix.
 func (c Config) Validate() error {
-	if len(c.Password) != 6 || strings.Trim(c.Password, "0123456789") != "" {
+	if checkPassword(c.Password) != nil {
 		return errors.New("config: password must be 6 digits (set password in the config file or POSDOCTOR_PASSWORD)")
 	}
 	if c.Currency < 1 || c.Currency > 999 {
@@ -275,7 +261,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: host_scheme %q: valid values are unionpay, iso", c.HostScheme)
 	}
 	for _, b := range c.Baselines {
-		if strings.TrimSpace(b.Model) == "" || strings.Count(b.Model, "*") > 8 {
+		if checkModelPattern(b.Model) != nil {
 			return fmt.Errorf("config: baseline model pattern %q: want a model name with * wildcards, e.g. \"Ingenico *\"", b.Model)
 		}
 		if _, ok := parseVersion(b.MinVersion); !ok {

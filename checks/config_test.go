@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -62,8 +63,8 @@ func TestLoadConfigErrors(t *testing.T) {
 	tests := []struct {
 		name, body, env, want string
 	}{
-		{"unknown key", "pasword: 1\n", "", "line 1: field pasword not found"},
-		{"bad password", "password: abc\n", "", "password must be 6 digits"},
+		{"unknown key", "pasword: 1\n", "", ":1: pasword: unknown key: did you mean `password`?"},
+		{"bad password", "password: abc\n", "", `:1: password: want 6 digits such as "000000"`},
 		{"bad env amount", "", "x", "POSDOCTOR_AMOUNT"},
 		{"bad host", "acquirer_hosts:\n  - addr: nohost\n", "", "want HOST:PORT"},
 		{"bad baseline", "baselines:\n  - model: x\n    min_version: abc\n", "", "has no version number"},
@@ -204,6 +205,74 @@ func TestSampleInventories(t *testing.T) {
 		es, err := LoadInventory(f)
 		if err != nil || len(es) != 4 || es[2].Password != "123456" || es[2].Amount != 5 || len(es[1].Checks) != 3 {
 			t.Errorf("%s: %+v %v", f, es, err)
+		}
+	}
+}
+
+// TestConfigFileErrors (issue 9): each problem in a config file is one line
+// naming the file and line, the key, what is wrong and what is wanted, like
+// the inventory and scenario loaders.
+func TestConfigFileErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, want string
+	}{
+		{"unknown key", "locale: zh\nlocal: zh\n",
+			"config F:2: local: unknown key: did you mean `locale`? (valid keys: password, currency, amount, locale, journal_dir, journal_keep_days, journal_max_mb, host_scheme, baselines, acquirer_hosts, timeouts)"},
+		{"unknown nested key", "timeouts:\n  conect: 5s\n",
+			"config F:2: timeouts.conect: unknown key: did you mean `connect`? (valid keys: connect, command, card, transaction, probe, clock_skew, cert_expiry, slow_host)"},
+		{"unknown key far from all", "colour: red\n",
+			"config F:1: colour: unknown key (valid keys: password, currency, amount, locale, journal_dir, journal_keep_days, journal_max_mb, host_scheme, baselines, acquirer_hosts, timeouts)"},
+		{"duration as a number", "timeouts:\n  connect: 10\n", `config F:2: timeouts.connect: want a duration such as 10s, got "10"`},
+		{"number as text", "currency: CNY\n", `config F:1: currency: want an ISO 4217 numeric code such as 156, got "CNY"`},
+		{"number out of range", "amount: 0\n", "config F:1: amount: want minor units from 1 to 999999, got 0"},
+		{"bool as text", "acquirer_hosts:\n  - addr: h:443\n    tls: yes please\n", `config F:3: acquirer_hosts[0].tls: want true or false, got "yes please"`},
+		{"map as a list", "timeouts:\n  - 10s\n", "config F:2: timeouts: want a mapping such as {connect: 10s, command: 30s}, got a list"},
+		{"list as text", "baselines: Ingenico\n", `config F:1: baselines: want a list such as - {model: "Ingenico *", min_version: "2.20.0"}, got "Ingenico"`},
+		{"missing list key", "baselines:\n  - model: \"PAX *\"\n", `config F:2: baselines[0].min_version: missing: want a version such as "2.20.0"`},
+		{"bad scheme", "host_scheme: visa\n", `config F:1: host_scheme: "visa": valid values are unionpay, iso`},
+		{"given twice", "amount: 1\namount: 2\n", "config F:2: amount: given twice: remove one"},
+		{"bad YAML", "amount: 5\n  locale: [\n", "config F:2: not valid YAML: mapping values are not allowed in this context"},
+		{"not a mapping", "- a\n", "config F:1: want `key: value` lines, got a list"},
+		{"tab indent", "timeouts:\n\tconnect: 5s\n", "config F:2: not valid YAML: found character that cannot start any token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var cfg Config
+			err := decodeConfig("F", []byte(tt.body), &cfg)
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Errorf("%T is not a *ConfigError", err)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "unmarshal") || strings.Contains(err.Error(), "!!") {
+				t.Errorf("not one plain line: %q", err)
+			}
+		})
+	}
+}
+
+// Values the walk accepts decode as before (nulls keep the default).
+func TestConfigFileAccepts(t *testing.T) {
+	t.Parallel()
+	cfg := DefaultConfig()
+	body := "password: \"123456\"\nlocale: zh\njournal_keep_days: 30\njournal_max_mb: 100\ncurrency:\ntimeouts: {connect: 5s, card: 2m}\nacquirer_hosts:\n  - {name: cups, addr: \"h.example:443\", tls: true}\n"
+	if err := decodeConfig("F", []byte(body), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Password != "123456" || cfg.Locale != "zh" || cfg.JournalKeepDays != 30 || cfg.JournalMaxMB != 100 || cfg.Currency != DefaultCurrency ||
+		cfg.Timeouts.Connect != 5*time.Second || cfg.Timeouts.Card != 2*time.Minute || len(cfg.AcquirerHosts) != 1 || !cfg.AcquirerHosts[0].TLS {
+		t.Errorf("cfg %+v", cfg)
+	}
+	for _, empty := range []string{"", "# only a comment\n", "---\n"} {
+		if err := decodeConfig("F", []byte(empty), &cfg); err != nil {
+			t.Errorf("%q: %v", empty, err)
 		}
 	}
 }

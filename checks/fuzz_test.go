@@ -2,6 +2,7 @@ package checks
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -75,6 +76,27 @@ func FuzzScrubPAN(f *testing.F) {
 			} else {
 				run = 0
 			}
+		}
+	})
+}
+
+// FuzzDecodeConfig: a config file never panics the loader, and every
+// problem is one *ConfigError line that names the file.
+func FuzzDecodeConfig(f *testing.F) {
+	f.Add([]byte("locale: zh\ntimeouts: {connect: 10s}\n"))
+	f.Add([]byte("local: zh\n"))
+	f.Add([]byte("timeouts:\n  connect: 10\n"))
+	f.Add([]byte("baselines:\n  - {model: \"PAX *\", min_version: \"2.20\"}\nacquirer_hosts:\n  - addr: h:1\n    tls: true\n"))
+	f.Add([]byte("a: &x [1]\nb: *x\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg := DefaultConfig()
+		err := decodeConfig("fuzz.yaml", b, &cfg)
+		if err == nil {
+			return
+		}
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.HasPrefix(err.Error(), "config fuzz.yaml") || strings.Contains(err.Error(), "\n") {
+			t.Fatalf("not one config line: %q", err)
 		}
 	})
 }
