@@ -14,7 +14,6 @@ import (
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/model"
-	"github.com/posdoctor/posdoctor/terminal"
 	"github.com/posdoctor/posdoctor/ui/i18n"
 	"github.com/posdoctor/posdoctor/ui/theme"
 )
@@ -37,6 +36,18 @@ type Options struct {
 	Amount   int64            // test transaction amount, minor units (default 1)
 	Currency int              // ISO 4217 numeric (default 156, CNY)
 	Hint     string           // a one-line hint shown at start (e.g. use Windows Terminal)
+
+	// Case is the shared case this view shows; New makes a new one when nil.
+	Case *Case
+	// Actor is who sits at this view: the technician (zero value) or an SSH
+	// viewer (Remote), who is read-only until the technician grants control.
+	Actor Actor
+	// NoMoney refuses the test payment from this view (a console served
+	// over SSH: money is confirmed only at the counter).
+	NoMoney bool
+	// Share starts sharing the case over SSH (the S key); nil when this
+	// build or front end cannot share.
+	Share func(c *Case) (ShareInfo, error)
 }
 
 type screenID int
@@ -62,6 +73,7 @@ const (
 	ovQuit
 	ovNotice
 	ovStopping
+	ovControlReq // a viewer asks for control (technician's view)
 )
 
 // screen is one component of the console (soft-serve's Component).
@@ -77,8 +89,14 @@ type screen interface {
 	Capturing() bool
 }
 
-// Model is the console's root model.
+// Model is the console's root model: one view of a shared Case. The
+// embedded *Case is the case itself (connection, results, diagnosis,
+// wizard, viewers), shared with every other view; every other field is this
+// view's own (size, language, theme, screen in front, overlay, focus,
+// scroll, its own message).
 type Model struct {
+	*Case
+
 	opts  Options
 	lang  model.Lang
 	mode  theme.Mode
@@ -100,46 +118,29 @@ type Model struct {
 	trace   *traceView
 	solvedS *solvedScreen
 	answer  *answerScreen
-	// solved is how the case ended, once a step's verifying check passed.
-	solved *solvedCase
 
-	toast    string
-	toastErr bool
-	notices  []model.Text // must be read and acknowledged (ovNotice)
+	toast note // this view's own message; the case has one too (caseNote)
 
-	// session
-	sess       Session
-	target     string
-	events     <-chan checks.Event
-	unsub      func()
-	connecting bool
-	cancelConn context.CancelFunc
-	connGen    int
-
-	// runs
-	running    bool
-	cancelRun  context.CancelFunc
-	runGen     int
-	runIDs     []model.CheckID
-	runPurpose runPurpose
-	pending    []model.CheckID // waiting for the transaction confirmation
+	// pending is a run holding the test payment, waiting for the
+	// technician's y (money is confirmed only at the counter's keyboard).
+	pending    []model.CheckID
 	pendingFor runPurpose
-	fixing     bool
 
-	// what is known
-	input     model.Input
-	haveInput bool
-	results   map[model.CheckID]checks.Result
-	identity  terminal.Status
-	diagnosis model.Diagnosis
-	frames    []traceFrame
+	// the view of the shared case
+	who      Actor
+	caseCh   <-chan Event
+	deskCh   <-chan remoteKey // co-pilot keys (the technician's view only)
+	ctx      context.Context
+	stop     context.CancelFunc
+	fromDesk *Actor // set while a co-pilot's key is being handled
+	noMoney  bool   // no test payment from this view (serve --ssh)
+	extra    int    // lines between the body and the status line (sharing)
 
 	// quitting with a payment in flight (stop.go)
-	moneyState string // the last money event of the run
-	stopping   bool
-	stopSince  time.Time
-	quitting   bool // the console itself asked to end
-	exitNote   string
+	stopping  bool
+	stopSince time.Time
+	quitting  bool // the console itself asked to end
+	exitNote  string
 
 	// spinner: one, ticking only while something runs
 	spin    int
@@ -168,8 +169,13 @@ func New(o Options) *Model {
 	if o.Theme == "" {
 		o.Theme = theme.Auto
 	}
-	m := &Model{opts: o, lang: o.Lang, mode: o.Theme, dark: true, now: o.Now,
-		results: map[model.CheckID]checks.Result{}}
+	c := o.Case
+	if c == nil {
+		c = NewCase(CaseOptions{Backend: o.Backend, Now: o.Now, Amount: o.Amount, Currency: o.Currency})
+	}
+	m := &Model{Case: c, opts: o, lang: o.Lang, mode: o.Theme, dark: true, now: o.Now,
+		who: o.Actor, noMoney: o.NoMoney}
+	m.ctx, m.stop = context.WithCancel(context.Background())
 	m.th = theme.New(m.mode, m.dark, o.NoColor)
 	m.connect = newConnect(m)
 	m.symptom = newSymptom(m)
@@ -184,17 +190,42 @@ func New(o Options) *Model {
 	return m
 }
 
-// Init loads ports, recent targets and scenarios, asks the terminal for its
-// background colour and, with a target, connects.
+// NewView is a view of the shared case c for o.Actor (an SSH viewer, or a
+// console served over SSH).
+func NewView(c *Case, o Options) *Model {
+	o.Case = c
+	if o.Backend == nil {
+		o.Backend = c.b
+	}
+	o.Amount, o.Currency = c.amount, c.curr
+	return New(o)
+}
+
+// Init subscribes to the case, loads ports, recent targets and scenarios,
+// asks the terminal for its background colour and, with a target,
+// connects.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadCmd()}
+	m.caseCh = m.Case.Subscribe(m.ctx)
+	cmds := []tea.Cmd{m.listenCase()}
+	if !m.who.Remote {
+		m.deskCh = m.Case.desk()
+		cmds = append(cmds, m.listenDesk())
+	}
+	m.Case.mu.Lock()
+	defer m.Case.mu.Unlock()
+	if m.who.Remote {
+		m.active = m.front
+		m.resize()
+		return tea.Batch(append(cmds, m.startTickingIfBusy())...)
+	}
+	cmds = append(cmds, m.loadCmd())
 	if m.mode == theme.Auto && !m.opts.NoColor {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	if m.opts.Target != "" {
 		cmds = append(cmds, m.startConnect(m.opts.Target))
 	}
-	if m.opts.Hint != "" && m.toast == "" {
+	if m.opts.Hint != "" && m.toast.empty() {
 		m.setToast(m.opts.Hint, false)
 	}
 	return tea.Batch(cmds...)
@@ -228,8 +259,16 @@ func (m *Model) Results() []checks.Result {
 	return out
 }
 
-// Close releases the session (after the program ended).
+// Close releases the session (after the program ended). A remote view
+// only stops listening: the case stays with the technician.
 func (m *Model) Close() error {
+	m.stop()
+	if m.who.Remote {
+		return nil
+	}
+	m.Case.mu.Lock()
+	defer m.Case.mu.Unlock()
+	m.changed(EvEnded)
 	if m.cancelRun != nil {
 		m.cancelRun()
 	}
@@ -280,20 +319,80 @@ func (m *Model) back() {
 	}
 }
 
-func (m *Model) setToast(s string, isErr bool) { m.toast, m.toastErr = s, isErr }
+// setToast sets this view's own message (already in its language).
+func (m *Model) setToast(s string, isErr bool) {
+	m.Case.seq++
+	m.toast = note{raw: s, err: isErr, seq: m.Case.seq}
+}
 
-func (m *Model) bodySize() (int, int) { return m.w, m.h - 3 }
+// say sets the case's message: every view shows it, in its own language.
+func (m *Model) say(isErr bool, key string, args ...any) { m.Case.say(isErr, key, args...) }
+
+// latestNote is the newer of this view's message and the case's.
+func (m *Model) latestNote() note {
+	if m.caseNote.seq > m.toast.seq {
+		return m.caseNote
+	}
+	return m.toast
+}
+
+// needExtra is 1 when the line that says who watches (technician) or that
+// this view is read-only (viewer) is on screen.
+func (m *Model) needExtra() int {
+	if m.who.Remote || m.watchers() != "" {
+		return 1
+	}
+	return 0
+}
+
+func (m *Model) bodySize() (int, int) { return m.w, m.h - 3 - m.extra }
 
 func (m *Model) resize() {
+	m.extra = m.needExtra()
 	w, h := m.bodySize()
 	for _, s := range []screen{m.connect, m.symptom, m.dash, m.diag, m.wiz, m.trace, m.solvedS, m.answer} {
 		s.SetSize(w, h)
 	}
 }
 
-// Update routes messages: keys to the overlay, the focused field or the
-// screen in front; async results to whoever started them.
+// Update holds the case for the length of one message, routes it (update)
+// and, when the technician's view changed the case, tells every other view.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.Case.mu.Lock()
+	defer m.Case.mu.Unlock()
+	cmd := m.update(msg)
+	if !m.who.Remote && changesCase(msg) {
+		m.front = m.active
+		m.changed(EvChanged)
+	}
+	return m, cmd
+}
+
+// changesCase reports whether msg may have changed the case: keys and the
+// results of work, not sizes, ticks, colours or the case's own events.
+func changesCase(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.WindowSizeMsg, tickMsg, tea.BackgroundColorMsg, caseMsg, loadedMsg:
+		return false
+	}
+	return true
+}
+
+// update routes messages: keys to the overlay, the focused field or the
+// screen in front; async results to whoever started them; the case's
+// events and the co-pilot's keys.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case caseMsg:
+		return m.onCase(msg)
+	case deskMsg:
+		return tea.Batch(m.onRemoteKey(msg.rk), m.listenDesk())
+	}
+	_, cmd := m.route(msg)
+	return cmd
+}
+
+func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h, m.ready = msg.Width, msg.Height, true
@@ -332,6 +431,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onRunDone(msg)
 	case fixDoneMsg:
 		return m, m.onFixDone(msg)
+	case sharedMsg:
+		m.onShared(msg)
+		return m, nil
 	case exportDoneMsg:
 		m.overlay = ovNone
 		if msg.err != nil {
@@ -371,6 +473,12 @@ func (m *Model) bind(helpKey, descKey string, keys ...string) key.Binding {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := msg.String()
+	if cmd, ok := m.controlKey(k); ok {
+		return cmd
+	}
+	if cmd, ok := m.viewerKey(k, msg); ok {
+		return cmd
+	}
 	if k == "ctrl+c" {
 		return m.quit()
 	}
@@ -422,8 +530,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "?":
 		m.overlay = ovHelp
 		return nil
+	case "S":
+		if m.opts.Share != nil && !m.who.Remote && !m.fromRemote() {
+			return m.shareCmd()
+		}
 	case "q":
-		if m.Busy() {
+		if m.Busy() && !m.who.Remote {
 			m.overlay = ovQuit
 			return nil
 		}
@@ -455,7 +567,9 @@ func (m *Model) cycleTheme() {
 
 // View draws header, body (or overlay), status line and key hints.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.Render())
+	m.Case.mu.Lock()
+	defer m.Case.mu.Unlock()
+	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeNone
 	v.WindowTitle = "posdoctor"
@@ -468,6 +582,15 @@ func (m *Model) View() tea.View {
 
 // Render is the screen as a string (View's content), for golden tests.
 func (m *Model) Render() string {
+	m.Case.mu.Lock()
+	defer m.Case.mu.Unlock()
+	return m.render()
+}
+
+func (m *Model) render() string {
+	if m.needExtra() != m.extra {
+		m.resize() // sharing started or the last viewer left
+	}
 	if m.w < MinWidth || m.h < MinHeight {
 		return m.tooSmall()
 	}
@@ -484,11 +607,20 @@ func (m *Model) Render() string {
 		body = m.center(w, bh, m.noticeView())
 	case ovStopping:
 		body = m.center(w, bh, m.stoppingView())
+	case ovControlReq:
+		if len(m.share.requests) > 0 {
+			body = m.center(w, bh, m.requestView())
+		} else {
+			body = m.current().View()
+		}
 	default:
 		body = m.current().View()
 	}
 	lines := []string{m.header()}
 	lines = append(lines, fit(body, w, bh)...)
+	if m.extra > 0 {
+		lines = append(lines, m.shareLine())
+	}
 	lines = append(lines, m.statusLine(), m.footer())
 	return lastResort.Replace(strings.Join(lines, "\n"))
 }
@@ -530,12 +662,12 @@ func (m *Model) statusLine() string {
 	if m.Busy() {
 		parts = append(parts, m.th.Run.Render(m.spinner()+" "+m.busyText()))
 	}
-	if m.toast != "" {
+	if n := m.latestNote(); !n.empty() {
 		st := m.th.Toast
-		if m.toastErr {
+		if n.err {
 			st = m.th.Error
 		}
-		parts = append(parts, st.Render(m.toast))
+		parts = append(parts, st.Render(m.renderNote(n)))
 	}
 	return ansi.Truncate(" "+strings.Join(parts, "  "), m.w, "...")
 }
@@ -602,6 +734,8 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{m.bind("enter", "key.understood", "enter")}
 	case ovStopping:
 		return []key.Binding{m.bind("ctrl+c", "key.leavenow", "ctrl+c")}
+	case ovControlReq:
+		return []key.Binding{m.bind("y", "share.allow", "y"), m.bind("n", "share.refuse", "n")}
 	}
 	return m.current().ShortHelp()
 }

@@ -120,7 +120,7 @@ func (c *connectScreen) items() []connItem {
 func serialTarget(name string) string { return "serial://" + name }
 
 type connKeys struct {
-	Up, Down, Pick, Find, Connect, Edit, Symptom, Back key.Binding
+	Up, Down, Pick, Find, Connect, Edit, Symptom, Keep, Back key.Binding
 }
 
 func (c *connectScreen) keys() connKeys {
@@ -133,8 +133,10 @@ func (c *connectScreen) keys() connKeys {
 		Connect: m.bind("enter", "key.connect", "enter"),
 		Edit:    m.bind("tab", "key.addr", "tab"),
 		Symptom: m.bind("s", "key.nosession", "s"),
+		Keep:    m.bind("K", "key.keep", "K"),
 		Back:    m.bind("esc", "key.back", "esc"),
 	}
+	k.Keep.SetEnabled(c.canKeep())
 	if c.state == connBusy {
 		k.Back = m.bind("esc", "key.cancel", "esc")
 	}
@@ -160,9 +162,13 @@ func (c *connectScreen) ShortHelp() []key.Binding {
 		return []key.Binding{k.Back}
 	}
 	// The helpdesk's way in (s) comes before the list keys: at 80 columns
-	// the footer drops keys from the end.
-	return []key.Binding{k.Connect, k.Symptom, k.Find, k.Pick, k.Up, k.Down}
+	// the footer drops keys from the end. K shows only with a case to keep.
+	return []key.Binding{k.Connect, k.Symptom, k.Keep, k.Find, k.Pick, k.Up, k.Down}
 }
+
+// canKeep reports whether there is a symptom of the current case that the
+// technician may carry to the next terminal (K).
+func (c *connectScreen) canKeep() bool { return c.m.haveInput && c.m.caseTarget != "" }
 
 func (c *connectScreen) FullHelp() [][]key.Binding {
 	k := c.keys()
@@ -172,7 +178,7 @@ func (c *connectScreen) FullHelp() [][]key.Binding {
 	if c.find.Focused() {
 		return [][]key.Binding{{k.Up, k.Down}, {k.Connect, k.Back}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.Pick, k.Find}, {k.Connect, k.Edit, k.Symptom, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.Pick, k.Find}, {k.Connect, k.Edit, k.Symptom, k.Keep, k.Back}}
 }
 
 func (c *connectScreen) Update(msg tea.Msg) tea.Cmd {
@@ -256,6 +262,8 @@ func (c *connectScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return c.m.startConnect(it.target)
 	case key.Matches(msg, k.Symptom):
 		c.m.show(scrSymptom)
+	case key.Matches(msg, k.Keep) && c.canKeep():
+		c.m.keepSymptom = !c.m.keepSymptom
 	case key.Matches(msg, k.Back):
 		if c.state == connFailed {
 			c.state, c.err = connIdle, nil
@@ -324,6 +332,13 @@ func (c *connectScreen) View() string {
 			}
 			b.WriteString("  " + th.Muted.Render(cut(msg, c.w-4)) + "\n")
 		}
+	}
+	if c.canKeep() {
+		on := m.T("connect.keep.off")
+		if m.keepSymptom {
+			on = m.T("connect.keep.on")
+		}
+		b.WriteString("\n" + th.Muted.Render(cut(m.F("connect.keep", m.subject(), on), c.w-4)) + "\n")
 	}
 	if c.state == connFailed && c.err != nil {
 		b.WriteString("\n" + th.Error.Render(cut(m.F("connect.failed", m.target), c.w-4)) + "\n")

@@ -43,10 +43,17 @@ type moneyLine struct {
 
 // dashboard shows the terminal's identity and every check with its live
 // state; it runs all, one, the proposed set, re-runs, and aborts.
+// The rows, the proposed checks and the money log are the case's (board,
+// shared by every view); the cursor is this view's.
 type dashboard struct {
-	m             *Model
-	w, h          int
-	cursor        int
+	m *Model
+	*board
+	w, h   int
+	cursor int
+}
+
+// board is the live state of the checks: part of the shared case.
+type board struct {
 	rows          map[model.CheckID]*checkRow
 	proposed      []model.CheckID
 	finishedInRun map[model.CheckID]struct{}
@@ -54,13 +61,15 @@ type dashboard struct {
 	lastRun       []model.CheckID
 }
 
-func newDashboard(m *Model) *dashboard {
-	d := &dashboard{m: m}
-	d.reset()
-	return d
+func newBoard() *board {
+	b := &board{}
+	b.reset()
+	return b
 }
 
-func (d *dashboard) reset() {
+func newDashboard(m *Model) *dashboard { return &dashboard{m: m, board: m.Case.board} }
+
+func (d *board) reset() {
 	d.rows = map[model.CheckID]*checkRow{}
 	for _, id := range model.CheckOrder {
 		d.rows[id] = &checkRow{}
@@ -99,7 +108,7 @@ func (d *dashboard) propose() {
 	}
 }
 
-func (d *dashboard) startRun(ids []model.CheckID) {
+func (d *board) startRun(ids []model.CheckID) {
 	d.lastRun = ids
 	d.finishedInRun = map[model.CheckID]struct{}{}
 	for _, id := range ids {
@@ -134,7 +143,7 @@ func (d *dashboard) finished(res checks.Result) {
 	}
 }
 
-func (d *dashboard) endRun() {
+func (d *board) endRun() {
 	for _, r := range d.rows {
 		if r.phase == phaseWaiting || r.phase == phaseRunning {
 			if r.hasRes {
@@ -149,7 +158,7 @@ func (d *dashboard) endRun() {
 
 // aborted marks the checks of an aborted run that did not get to a result
 // of their own (they could not run, or were skipped by the cancel).
-func (d *dashboard) aborted(results []checks.Result) {
+func (d *board) aborted(results []checks.Result) {
 	for _, res := range results {
 		if r := d.rows[res.ID]; r != nil && (res.Status == model.StatusError || res.Status == model.StatusSkip) {
 			r.aborted = true
@@ -157,7 +166,7 @@ func (d *dashboard) aborted(results []checks.Result) {
 	}
 }
 
-func (d *dashboard) money(at time.Time, text string) {
+func (d *board) money(at time.Time, text string) {
 	d.moneyLog = append(d.moneyLog, moneyLine{at: at, text: text})
 }
 

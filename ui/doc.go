@@ -1,5 +1,12 @@
-// Package ui is the operator console: a Bubble Tea v2 program with one root
-// model that owns layout, overlays and the session, and one component per
+// Package ui is the operator console: the shared Case (one case on one
+// terminal: connection, identity, checks as they run, symptom, diagnosis,
+// wizard, notes, viewers) and its views. Each view is a Bubble Tea v2
+// program whose root Model embeds the *Case and keeps only its own size,
+// language, theme, screen, overlays, focus and scroll; the case publishes
+// an Event after every change and every view re-renders (leg100/pug's
+// services and events). The technician's view is the only one that changes
+// the case: a co-pilot's keys, once the technician granted control, reach
+// it as the same inputs as the technician's own keys. One component per
 // screen (connect, symptom, dashboard, diagnosis, wizard, trace). Components
 // follow soft-serve's contract: Update, View, help.KeyMap and SetSize, so the
 // footer always shows the keys of the screen in front.
@@ -10,7 +17,10 @@
 // status always as text as well as colour; no East-Asian-ambiguous glyphs in
 // the chrome; mouse off so operators can select text.
 //
-// Files: app.go (root model, layout, keys, overlays), session.go (commands
+// Files: case.go (the shared case, events, a new case per connection),
+// share.go (viewers, control requests, the watchers line), view.go (a view
+// subscribing to the case; viewer and co-pilot keys), app.go (root model,
+// layout, keys, overlays), session.go (commands
 // and async results: connect, events, runs, fixes, export), connect.go,
 // symptom.go, dashboard.go, wizard.go (diagnosis and guided steps),
 // trace.go, overlays.go, input.go (the text fields); backend.go is the

@@ -73,6 +73,10 @@ func (m *Model) startConnect(target string) tea.Cmd {
 	if m.opts.Backend == nil || target == "" {
 		return nil
 	}
+	if m.fromRemote() {
+		m.say(true, "share.noconnect")
+		return nil
+	}
 	if m.cancelConn != nil {
 		m.cancelConn()
 	}
@@ -161,7 +165,7 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	m.cancelConn = nil
 	if msg.err != nil && errors.Is(msg.err, context.Canceled) {
 		m.connect.state = connIdle
-		m.setToast(m.T("toast.conncancel"), false)
+		m.say(false, "toast.conncancel")
 		m.active = scrConnect
 		return nil
 	}
@@ -172,9 +176,21 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 		return nil
 	}
 	m.connect.state = connIdle
+	if m.caseTarget != "" && m.caseTarget != msg.target {
+		// Another terminal is another case (issue 9): nothing of the last
+		// one's symptom, checks, diagnosis or wizard carries over, unless
+		// the technician kept the symptom on purpose.
+		m.newCase(m.keepSymptom)
+		m.symptom.reset()
+		if m.haveInput {
+			m.rediagnose()
+		}
+	}
+	m.keepSymptom = false
+	m.caseTarget = msg.target
 	m.sess, m.events, m.unsub = msg.sess, msg.events, msg.unsub
 	m.identity = msg.sess.Identity()
-	m.setToast(m.F("toast.connected", msg.target), false)
+	m.say(false, "toast.connected", msg.target)
 	// Something the backend did on connecting that the operator must know
 	// (e.g. an open test payment from an earlier session was resolved).
 	// A session says it in both languages (NoticeTexts) or in one (Notices).
@@ -190,7 +206,7 @@ func (m *Model) onConnected(msg connectedMsg) tea.Cmd {
 	if len(notices) > 0 {
 		m.notices = notices
 		m.overlay = ovNotice
-		m.setToast(m.T("notice.title"), true)
+		m.say(true, "notice.title")
 	}
 	m.history = nil
 	if m.haveInput {
@@ -309,6 +325,16 @@ func (m *Model) startRun(ids []model.CheckID, p runPurpose) tea.Cmd {
 	if !m.canStart() {
 		return nil
 	}
+	if slices.Contains(ids, model.CheckTransaction) && m.noMoney {
+		// Money is confirmed only at the counter: this console is served
+		// over SSH, so the run goes on without the test payment.
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id model.CheckID) bool { return id == model.CheckTransaction })
+		m.setToast(m.T("txn.counteronly"), true)
+		if len(ids) == 0 {
+			return nil
+		}
+		return m.run(ids, p)
+	}
 	if slices.Contains(ids, model.CheckTransaction) {
 		m.pending, m.pendingFor = ids, p
 		m.overlay = ovConfirmTxn
@@ -320,19 +346,24 @@ func (m *Model) startRun(ids []model.CheckID, p runPurpose) tea.Cmd {
 func (m *Model) confirmTxnKey(k string) tea.Cmd {
 	switch k {
 	case "y", "Y":
+		if m.fromRemote() {
+			// The co-pilot may ask for a payment, never confirm one.
+			m.say(true, "txn.counteronly")
+			return nil
+		}
 		m.overlay = ovNone
 		return m.run(m.pending, m.pendingFor)
 	case "n", "N":
 		m.overlay = ovNone
 		rest := slices.DeleteFunc(slices.Clone(m.pending), func(id model.CheckID) bool { return id == model.CheckTransaction })
-		m.setToast(m.T("txn.skipped"), false)
+		m.say(false, "txn.skipped")
 		if len(rest) == 0 {
 			return nil
 		}
 		return m.run(rest, m.pendingFor)
 	case "esc", "q":
 		m.overlay = ovNone
-		m.setToast(m.T("txn.cancelled"), false)
+		m.say(false, "txn.cancelled")
 	}
 	return nil
 }
@@ -344,7 +375,7 @@ func (m *Model) run(ids []model.CheckID, p runPurpose) tea.Cmd {
 	m.moneyState = ""
 	m.runIDs = ids
 	m.runPurpose = p
-	m.setToast("", false)
+	m.say(false, "")
 	m.dash.startRun(ids)
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancelRun = cancel
@@ -365,7 +396,7 @@ func (m *Model) run(ids []model.CheckID, p runPurpose) tea.Cmd {
 func (m *Model) abort() {
 	if m.running && m.cancelRun != nil {
 		m.cancelRun()
-		m.setToast(m.T("toast.aborting"), false)
+		m.say(false, "toast.aborting")
 	}
 }
 
@@ -404,9 +435,9 @@ func (m *Model) onRunDone(msg runDoneMsg) tea.Cmd {
 	}
 	switch {
 	case msg.aborted:
-		m.setToast(m.T("toast.aborted"), false) // the operator's choice, not a failure
+		m.say(false, "toast.aborted") // the operator's choice, not a failure
 	case msg.purpose.kind != "verify":
-		m.setToast(m.F("toast.rundone", len(msg.results), failed, warned), failed > 0)
+		m.say(failed > 0, "toast.rundone", len(msg.results), failed, warned)
 	}
 	return tea.Batch(cmds...)
 }
@@ -442,14 +473,14 @@ func (m *Model) onFixDone(msg fixDoneMsg) tea.Cmd {
 	fields := map[string]string{"step": msg.step, "action": "initialise", "code": strconv.Itoa(int(msg.res.Code))}
 	if msg.err != nil {
 		fields["error"] = msg.err.Error()
-		m.setToast(m.F("fix.failed", m.plain(msg.err)), true)
+		m.say(true, "fix.failed", errArg{msg.err})
 		return m.record("fix_result", fields)
 	}
 	if !msg.res.OK() {
-		m.setToast(m.F("fix.refused", msg.res.Code, msg.res.Text), true)
+		m.say(true, "fix.refused", msg.res.Code, msg.res.Text)
 		return m.record("fix_result", fields)
 	}
-	m.setToast(m.T("fix.done"), false)
+	m.say(false, "fix.done")
 	m.wiz.fixed[msg.step] = true
 	// Re-run the step's verifying check at once: did the fix work?
 	return tea.Batch(m.record("fix_result", fields), m.wiz.verify())

@@ -45,6 +45,10 @@ func (m *Model) Filter(_ tea.Model, msg tea.Msg) tea.Msg {
 
 // quit ends the console, after a test payment in flight is finished.
 func (m *Model) quit() tea.Cmd {
+	if m.who.Remote { // a viewer leaves; the case goes on
+		m.quitting = true
+		return tea.Quit
+	}
 	switch {
 	case m.stopping:
 		// The operator does not wait: leave now and say what stays open.

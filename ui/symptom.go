@@ -34,6 +34,13 @@ func newSymptom(m *Model) *symptomScreen {
 	return s
 }
 
+// reset empties the code field and its error (a new case).
+func (s *symptomScreen) reset() {
+	s.query.SetValue("")
+	s.query.Blur()
+	s.cursor, s.err = 0, nil
+}
+
 func (s *symptomScreen) restyle() { s.m.restyleField(&s.query) }
 
 func (s *symptomScreen) SetSize(w, h int) {

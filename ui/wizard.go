@@ -201,26 +201,39 @@ type stepMark struct {
 }
 
 // wizard walks the playbook one step at a time.
+// The place, the marks and the notes are the case's (wizState, shared by
+// every view); the note field being typed in is this view's.
 type wizard struct {
-	m     *Model
-	w, h  int
-	idx   int
-	curID string
-	marks map[string]*stepMark
-	note  textinput.Model // focused while the operator types a note
+	m *Model
+	*wizState
+	w, h int
+	note textinput.Model // focused while the operator types a note
 	// skipping: the note being typed is the reason for skipping a fraud
 	// step; enter saves it and skips the step.
 	skipping bool
-	kept     []model.PlayStep
-	causes   map[string]model.Text // titles of every cause seen, for kept steps
+}
+
+// wizState is the wizard's part of the shared case.
+type wizState struct {
+	idx    int
+	curID  string
+	marks  map[string]*stepMark
+	kept   []model.PlayStep
+	causes map[string]model.Text // titles of every cause seen, for kept steps
 	// before is each step's verifying check as it was before the step's
 	// verification ran; fixed marks the steps whose fix the console ran.
 	before map[string]checks.Result
 	fixed  map[string]bool
+	// draft is the note the driver is typing, for the viewers' screens.
+	draft string
+}
+
+func newWizState() *wizState {
+	return &wizState{marks: map[string]*stepMark{}, before: map[string]checks.Result{}, fixed: map[string]bool{}}
 }
 
 func newWizard(m *Model) *wizard {
-	z := &wizard{m: m, marks: map[string]*stepMark{}, before: map[string]checks.Result{}, fixed: map[string]bool{}}
+	z := &wizard{m: m, wizState: m.Case.steps}
 	z.note = newField("", 300)
 	z.restyle()
 	return z
@@ -449,7 +462,7 @@ func (z *wizard) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			z.note.Blur()
 			mk.note = note
-			m.setToast(m.T("wiz.notesaved"), false)
+			m.say(false, "wiz.notesaved")
 			rec := m.record("step_note", map[string]string{"step": s.ID, "cause": s.Cause, "note": mk.note})
 			if z.skipping {
 				z.skipping = false
@@ -508,7 +521,7 @@ func (z *wizard) startNote(s model.PlayStep) tea.Cmd {
 func (z *wizard) setMark(s model.PlayStep, mark string) tea.Cmd {
 	mk := z.mark(s.ID)
 	mk.mark = mark
-	z.m.setToast(z.m.F("wiz.marked", z.m.T("mark."+mark)), false)
+	z.m.say(false, "wiz.marked", tkey("mark."+mark))
 	cmd := z.m.record("step_mark", map[string]string{"step": s.ID, "cause": s.Cause, "mark": mark, "note": mk.note,
 		"fraud": fmt.Sprint(s.Fraud)})
 	if mark == "done" || mark == "skipped" {

@@ -320,3 +320,73 @@ func TestFlowSummariesInChinese(t *testing.T) {
 		t.Errorf("the Chinese report lacks the Chinese summary:\n%s", rep)
 	}
 }
+
+// TestFlowNewConnectionIsNewCase (issue 9): a case on wrong-pin, then c and
+// sim://healthy: nothing of the wrong-PIN case (symptom, proposed checks,
+// diagnosis, wizard) is anywhere on screen, before and after a run.
+func TestFlowNewConnectionIsNewCase(t *testing.T) {
+	f := newFlow(t, "sim://wrong-pin")
+	f.wait("connect", 15*time.Second, "What did the terminal show?", "Connected to sim://wrong-pin")
+	f.key("/", "5", "5", "enter")
+	f.wait("answer", 5*time.Second, "Incorrect PIN")
+	f.key("p")
+	f.wait("confirm", 5*time.Second, "Test transaction")
+	f.key("y")
+	f.wait("run", 60*time.Second, "Run finished")
+	f.key("d")
+	f.wait("diagnosis", 5*time.Second, "Incorrect PIN")
+	f.key("c", "o") // diagnosis -> checks -> connect screen (o: another terminal)
+	f.wait("connect screen", 5*time.Second, "Connect to a terminal", "keep the symptom")
+	f.connectTo("sim://healthy")
+	// A new case starts from the symptom: the menu lists every symptom, but
+	// none is chosen and the code field is empty.
+	scr := f.wait("healthy", 15*time.Second, "Connected to sim://healthy", "What did the terminal show?")
+	if strings.Contains(scr, "[55") || strings.Contains(scr, "wrong_pin") {
+		t.Errorf("the new case's symptom screen still holds the last case's code:\n%s", scr)
+	}
+	f.key("a")
+	f.wait("confirm 2", 5*time.Second, "Test transaction")
+	f.key("y")
+	scr = f.wait("run 2", 60*time.Second, "Run finished")
+	assertNoWrongPIN(t, "after the run", scr)
+	f.key("d")
+	scr = f.wait("diagnosis 2", 5*time.Second, "posdoctor  |")
+	assertNoWrongPIN(t, "diagnosis", scr)
+	f.key("enter")
+	scr = f.wait("wizard 2", 5*time.Second, "posdoctor  |")
+	assertNoWrongPIN(t, "wizard", scr)
+}
+
+// TestFlowKeepSymptomOnPurpose: K on the connect screen carries the symptom
+// to the next terminal, and says so.
+func TestFlowKeepSymptomOnPurpose(t *testing.T) {
+	f := newFlow(t, "sim://wrong-pin")
+	f.wait("connect", 15*time.Second, "What did the terminal show?")
+	f.key("/", "5", "5", "enter")
+	f.wait("answer", 5*time.Second, "Incorrect PIN")
+	f.key("d", "c", "o") // diagnosis -> checks -> connect screen
+	f.wait("connect screen", 5*time.Second, "keep the symptom", "a new terminal is a new case")
+	f.key("K")
+	f.wait("kept", 5*time.Second, "for the next terminal: yes")
+	f.connectTo("sim://healthy")
+	f.wait("healthy with the symptom", 15*time.Second, "Connected to sim://healthy", "proposed for wrong_pin")
+}
+
+// connectTo types target into the connect screen's address field.
+func (f *flowConsole) connectTo(target string) {
+	f.key("tab")
+	for _, r := range target {
+		f.key(string(r))
+	}
+	f.key("enter")
+}
+
+func assertNoWrongPIN(t *testing.T, stage, scr string) {
+	t.Helper()
+	low := strings.ToLower(scr)
+	for _, bad := range []string{"wrong_pin", "incorrect pin", "wrong pin", "sim://wrong-pin"} {
+		if strings.Contains(low, bad) {
+			t.Errorf("%s: %q of the previous case is on screen:\n%s", stage, bad, scr)
+		}
+	}
+}
