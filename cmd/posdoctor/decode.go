@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,8 +23,9 @@ const maxDecodeInput = 64 << 20
 type DecodeOptions struct {
 	IO *IO
 
-	Args    []string // hex given as arguments; empty reads stdin
-	Serial  bool     // force serial framing (DLE STX … DLE ETX CRC)
+	Ctx     context.Context // ends on Ctrl-C while waiting for stdin
+	Args    []string        // hex given as arguments; empty reads stdin
+	Serial  bool            // force serial framing (DLE STX … DLE ETX CRC)
 	JSON    bool
 	Charset string // cp437, iso8859-1, utf8
 	Open    string // hex command a Completion answers, e.g. 0501
@@ -57,7 +59,7 @@ ends with one line naming the message and byte offset, exit status 3.`,
   echo "10 02 80 00 00 10 03 F5 1F" | posdoctor decode --json
   posdoctor decode --charset iso8859-1 < trace.hex`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Args = args
+			opts.Args, opts.Ctx = args, cmd.Context()
 			if _, err := zvt.ParseCharset(opts.Charset); err != nil {
 				return &FlagError{fmt.Errorf("--charset: %w", err)}
 			}
@@ -99,6 +101,28 @@ type decodedMessage struct {
 	zvt.View
 }
 
+// readInput reads the hex from stdin. On a terminal it first says that it
+// waits, and Ctrl-C (opts.Ctx ends) stops the wait.
+func readInput(opts *DecodeOptions) ([]byte, error) {
+	read := func() ([]byte, error) { return io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1)) }
+	if !opts.IO.InTTY || opts.Ctx == nil {
+		return read()
+	}
+	fmt.Fprintln(opts.IO.ErrOut, "decode: waiting for hex on stdin: paste it, then Ctrl-D (Windows: Ctrl-Z, Enter) to decode; Ctrl-C quits")
+	type res struct {
+		b   []byte
+		err error
+	}
+	done := make(chan res, 1)
+	go func() { b, err := read(); done <- res{b, err} }()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-opts.Ctx.Done():
+		return nil, errors.New("stopped (Ctrl-C) before any hex was read")
+	}
+}
+
 func decodeRun(opts *DecodeOptions) error {
 	cs, err := zvt.ParseCharset(opts.Charset)
 	if err != nil {
@@ -109,7 +133,7 @@ func decodeRun(opts *DecodeOptions) error {
 		if opts.IO.In == nil {
 			return &FlagError{errors.New("no input: give hex as arguments or on stdin")}
 		}
-		b, err := io.ReadAll(io.LimitReader(opts.IO.In, maxDecodeInput+1))
+		b, err := readInput(opts)
 		if err != nil {
 			return cantRun(fmt.Errorf("reading stdin: %w", err))
 		}

@@ -262,6 +262,9 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 			it.Hex, it.Text = Hex(o.Value), c.Name()
 		case o.Tag == TagDate || o.Tag == TagTime:
 			it.Hex, it.Value = Hex(o.Value), digitString(o.Value)
+		case o.Tag == TagSerialNumber:
+			// binary (Feig) or text, as the status enquiry reads it
+			it.Hex, it.Value = Hex(o.Value), serialText(o.Value, v.cs)
 		case tlvViews[o.Tag] != nil:
 			tlvViews[o.Tag](v, o.Value, &it)
 		case tlvNames[o.Tag] == "" || o.Tag == 0x5A || emvSecretTags[o.Tag]:
