@@ -228,15 +228,29 @@ func (j *Journal) Record(e Entry) error {
 	if !bytes.HasPrefix(body, []byte(head)) {
 		return errors.New("journal: unexpected entry encoding")
 	}
+	dir, name := filepath.Dir(j.path), filepath.Base(j.path)
+	if e.Kind == EntryTxnIntent && e.TxnRef != "" {
+		// The marker goes first: a kill between the two leaves a marker
+		// (recovery finds nothing sent and closes it), never an intent the
+		// index does not know.
+		if err := indexEntry(dir, name, e); err != nil {
+			return err
+		}
+	}
 	j.mu.Lock()
 	err = j.appendLocked(body, e.Kind)
 	j.mu.Unlock()
-	if err != nil || !moneyKinds[e.Kind] {
+	if err != nil {
+		if e.Kind == EntryTxnIntent {
+			dropMarker(dir, e.TxnRef) // no intent, so no payment is sent
+		}
 		return err
 	}
-	// The entry is on disk: bring the open-payment index in step (an
-	// intent's marker is on disk too before Record returns).
-	return indexEntry(filepath.Dir(j.path), filepath.Base(j.path), e)
+	if !moneyKinds[e.Kind] || e.Kind == EntryTxnIntent {
+		return nil
+	}
+	// The entry is on disk: bring the open-payment index in step.
+	return indexEntry(dir, name, e)
 }
 
 // appendLocked adds one encoded entry (body without its seq) and writes it

@@ -18,9 +18,11 @@ import (
 // The open-payment index: what recovery needs at start-up, found without
 // reading the history. Each test payment that has an intent and no
 // txn_closed has one small file, <journal_dir>/open/<txn_ref>.json, written
-// before the Authorization is sent (write a temp file, fsync, rename,
-// fsync the directory: a kill at any point leaves the old state or the
-// new, never a torn file) and removed when the payment is closed. The
+// before its txn_intent line, so before the Authorization is sent (write a
+// temp file, fsync, rename, fsync the directory: a kill at any point
+// leaves the old state or the new, never a torn file), and removed when
+// the payment is closed. A marker whose journal has no intent (killed in
+// between) is resolved like any unknown outcome: nothing was sent. The
 // journal stays the record: recovery re-reads a payment's own journal
 // before it acts, so a marker left behind by a crash between the
 // journal's txn_closed and the removal is dropped, not acted on.

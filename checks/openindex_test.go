@@ -182,3 +182,32 @@ func TestMarkerName(t *testing.T) {
 		}
 	}
 }
+
+// Killed after the intent's marker and before its journal line: the marker
+// alone brings the payment back, and recovery finds nothing booked.
+func TestMarkerWithoutJournalLine(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	dir := cfg.JournalDir
+	if _, err := OpenPayments(dir); err != nil {
+		t.Fatal(err)
+	}
+	j, err := OpenJournal(dir, "s-ghost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = j.Record(Entry{Kind: EntrySessionStart, Text: "check"})
+	j.Close()
+	intent := Entry{Kind: EntryTxnIntent, Session: "s-ghost", Target: "tcp://127.0.0.1:20007", TxnRef: "s-ghost-1", Amount: 1, Currency: 156, Time: testNow}
+	if err := putMarker(dir, openMarker{Intent: intent, Journal: "s-ghost.jsonl"}); err != nil {
+		t.Fatal(err)
+	}
+	d := healthyFake(testNow) // its last receipt is no approved payment
+	rec, err := RecoverFor(context.Background(), d, dir, "")
+	if err != nil || len(rec) != 1 || rec[0].State != TxnNotBooked {
+		t.Fatalf("recover %+v %v, want s-ghost-1 not booked", rec, err)
+	}
+	if open, _ := OpenPayments(dir); len(open) != 0 {
+		t.Errorf("still open: %+v", open)
+	}
+}
