@@ -16,7 +16,7 @@ import (
 // what golden.EnglishWords lets through: the names of keys (the footer
 // says "enter 查询", "ctrl+c 立即退出") and the products in the chrome.
 var consoleAllow = []string{
-	"enter", "esc", "ctrl+c", "tab", "space", "up", "down", "left", "right", "pgup", "pgdn", "pgup/b", "pgdn/space",
+	"enter", "esc", "ctrl+c", "ctrl+t", "R", "ssh", "tab", "space", "up", "down", "left", "right", "pgup", "pgdn", "pgup/b", "pgdn/space",
 	"up/k", "down/j", "left/right", "n/right", "?/esc",
 	"a", "b", "c", "d", "e", "f", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y",
 	"check", "sim", "--list", "hex", "L", "T", "N", "Markdown", "English", "Terminal", "HOST", "CNY", "UART", "FT232R",
