@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/model"
 )
 
 // ReportOptions holds the flags of `posdoctor report`.
@@ -110,6 +111,6 @@ func reportRun(opts *ReportOptions) error {
 	if err := f.Close(); err != nil {
 		return cantRun(fmt.Errorf("report: %w", err))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "wrote %s\n", opts.Output)
+	fmt.Fprintf(opts.IO.ErrOut, model.Text{En: "wrote %s\n", Zh: "已写入 %s\n"}.In(checks.Lang(locale)), opts.Output)
 	return nil
 }
