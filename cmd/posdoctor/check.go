@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -295,10 +296,35 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 		all    []checks.TerminalReport
 		outErr error
 		mu     sync.Mutex
+		table  checks.FleetTable
+		prog   *fleetProgress
 	)
+	out := opts.IO.Out
+	if !opts.IO.OutTTY {
+		// A file or a pipe: write in large blocks, not one syscall per
+		// terminal (a sweep of thousands).
+		bw := bufio.NewWriterSize(opts.IO.Out, 64<<10)
+		defer bw.Flush()
+		out = bw
+	}
+	fo := *opts
+	fo.IO = &IO{In: opts.IO.In, Out: out, ErrOut: opts.IO.ErrOut, InTTY: opts.IO.InTTY, OutTTY: opts.IO.OutTTY, ErrTTY: opts.IO.ErrTTY}
+	opts = &fo
+	if opts.IO.ErrTTY {
+		prog = newFleetProgress(opts.IO.ErrOut, len(entries), lang, opts.Now)
+	}
 	emit := func(r checks.TerminalReport) {
 		mu.Lock()
 		defer mu.Unlock()
+		table.Add(r)
+		if prog != nil {
+			// The bar shares the screen with the results: off while a
+			// line is written, back after.
+			if opts.IO.OutTTY {
+				prog.clear()
+			}
+			defer prog.add(r)
+		}
 		switch opts.Format {
 		case "json":
 			if err := writeJSONOut(opts, r); err != nil && outErr == nil {
@@ -313,6 +339,9 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 	}
 	sum := checks.Sweep(ctx, entries, opts.Concurrency, co, emit)
 	sum.Summary.Shard = opts.Shard
+	if prog != nil {
+		prog.clear()
+	}
 	for _, r := range sum.StillOpen {
 		openLine(opts.IO.ErrOut, lang, stillOpenPrefix, r)
 	}
@@ -322,6 +351,9 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 			outErr = err
 		}
 	case "text":
+		if err := table.Write(opts.IO.Out, sum, lang); err != nil && outErr == nil {
+			outErr = err
+		}
 		fmt.Fprintln(opts.IO.Out, sum.Line())
 	case "junit":
 		outErr = checks.WriteJUnit(opts.IO.Out, all, lang)

@@ -227,10 +227,3 @@ scrape_configs:
 	reason := regexp.MustCompile(`probe failed" target=` + regexp.QuoteMeta(gone[0]) + `.*could not connect`)
 	waitLine(t, exLines, reason, 20*time.Second, "exporter log")
 }
-
-func writeTestFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}

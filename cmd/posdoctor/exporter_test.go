@@ -118,3 +118,10 @@ func TestNewInventoryCmd(t *testing.T) {
 		t.Errorf("got %+v, %v", got, err)
 	}
 }
+
+func writeTestFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
