@@ -600,30 +600,32 @@ func (d *diag) playbook() []PlayStep {
 	return append(todo, out...)
 }
 
+// stepState says where a step stands: ruled out with its cause, ruled out
+// by the passing check that verifies it, waiting for that check, or to do.
 func (d *diag) stepState(ps *PlayStep, c *cand) {
 	if ps.Fraud {
 		return
 	}
 	if c.score <= 0 && len(c.against) > 0 {
 		ps.State = StepRuledOut
-		a := c.against[0].Text
-		ps.Why = Text{Zh: "原因已基本排除：" + a.Zh, En: "cause unlikely: " + a.En}
+		ps.Why = d.kb.reasonText(ReasonStepCauseUnlikely, map[string]Text{"reason": c.against[0].Text})
 		return
 	}
 	if ps.Verify == "" {
 		return
 	}
 	ev, ok := d.checks[ps.Verify]
-	name := string(ps.Verify)
+	vars := map[string]Text{"check": d.kb.labelText(KindCheck, string(ps.Verify))}
 	switch {
 	case !ok:
 		ps.State = StepNeedsCheck
-		ps.Why = Text{Zh: "运行 " + name + " 检查可以确认", En: "run the " + name + " check to confirm"}
+		ps.Why = d.kb.reasonText(ReasonStepNeedsCheck, vars)
 	case ev.Status == StatusOK:
 		ps.State = StepRuledOut
-		ps.Why = Text{Zh: name + " 检查已通过", En: "the " + name + " check passed"}
+		ps.Why = d.kb.reasonText(ReasonStepCheckPassed, vars)
 	default:
-		ps.Why = Text{Zh: name + " 检查结果为 " + string(ev.Status), En: "the " + name + " check reported " + string(ev.Status)}
+		vars["status"] = d.kb.labelText(KindStatus, string(ev.Status))
+		ps.Why = d.kb.reasonText(ReasonStepCheckReported, vars)
 	}
 }
 

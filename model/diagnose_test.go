@@ -402,7 +402,7 @@ func TestStepStates(t *testing.T) {
 	if s := state["update_software"]; s.State != StepTodo || !strings.Contains(s.Why.En, "version check reported fail") {
 		t.Errorf("update_software: %s %q", s.State, s.Why.En)
 	}
-	if s := state["wait_and_retry"]; s.State != StepNeedsCheck || !strings.Contains(s.Why.En, "run the transaction check") {
+	if s := state["wait_and_retry"]; s.State != StepNeedsCheck || !strings.Contains(s.Why.En, "transaction check to confirm") {
 		t.Errorf("wait_and_retry: %s %q", s.State, s.Why.En)
 	}
 	if d.Causes[0].ID != "software_outdated" {

@@ -28,6 +28,10 @@ const (
 	scoreWordsIn   = 2000  // every word of the text is in the query (+ how much of it)
 )
 
+// MinGoodMatch is the score from which a match is worth naming beside the
+// best one: every word of the query in the text, or better.
+const MinGoodMatch = scoreWords
+
 // findSchemes is the order tables are preferred in when two texts match
 // equally: the scheme asked for, then messages, then UnionPay, ZVT, and ISO
 // last (its texts mostly repeat UnionPay's).

@@ -116,6 +116,15 @@ func (kb *KB) LabelText(kind LabelKind, value string) (Text, bool) {
 	return t, ok
 }
 
+// labelText is the label of value of kind, or the value itself in both
+// languages when it has none.
+func (kb *KB) labelText(kind LabelKind, value string) Text {
+	if t, ok := kb.LabelText(kind, value); ok {
+		return t
+	}
+	return Text{Zh: value, En: value}
+}
+
 // labelEntry is one label as written, with its line for errors.
 type labelEntry struct {
 	Text

@@ -21,7 +21,7 @@ type Suggestion struct {
 type ResolveError struct {
 	Query       string
 	Scheme      Scheme
-	Reason      string // set when the query has the right shape but is not in the table
+	Reason      Text // set when the query has the right shape but is not in the table
 	Suggestions []Suggestion
 }
 
@@ -33,12 +33,12 @@ func (e *ResolveError) In(l Lang) string {
 	zh := l == LangZh
 	var b strings.Builder
 	switch {
-	case zh && e.Reason != "" && e.Query != "":
-		fmt.Fprintf(&b, "无法识别 %q（%s）", e.Query, e.Reason)
+	case zh && e.Reason.Zh != "":
+		b.WriteString(e.Reason.Zh)
 	case zh:
 		fmt.Fprintf(&b, "无法识别 %q：不是已知的代码、提示信息或症状", e.Query)
-	case e.Reason != "":
-		b.WriteString(e.Reason)
+	case e.Reason.En != "":
+		b.WriteString(e.Reason.En)
 	default:
 		fmt.Fprintf(&b, "no code, message or symptom matches %q", e.Query)
 	}
@@ -52,9 +52,9 @@ func (e *ResolveError) In(l Lang) string {
 			if i > 0 {
 				b.WriteString(sep)
 			}
-			text := s.Text.En
-			if zh {
-				text = s.Text.Zh
+			text := s.Text.In(l)
+			if s.Scheme != "" && s.Scheme != SchemeUnionPay && s.Scheme != SchemeMessage {
+				text = Label(KindScheme, string(s.Scheme), l) + map[bool]string{true: "：", false: ": "}[zh] + text
 			}
 			fmt.Fprintf(&b, item, s.Input, text)
 		}
@@ -75,7 +75,7 @@ func (e *ResolveError) In(l Lang) string {
 func (kb *KB) Resolve(query string, scheme Scheme) (Input, error) {
 	q := strings.TrimSpace(query)
 	if q == "" {
-		return Input{}, &ResolveError{Query: query, Reason: "nothing to explain: give a code, a message or a symptom id", Suggestions: kb.symptomSuggestions()}
+		return Input{}, &ResolveError{Query: query, Reason: Text{Zh: "没有要解释的内容：请给出代码、终端提示或症状", En: "nothing to explain: give a code, a message or a symptom id"}, Suggestions: kb.symptomSuggestions()}
 	}
 	if scheme != "" && !validScheme(scheme) {
 		return Input{}, fmt.Errorf("unknown scheme %q: valid values are %s", scheme, strings.Join(schemeNames(), ", "))
@@ -141,15 +141,17 @@ func (kb *KB) unknownCode(s Scheme, q string) error {
 	e := &ResolveError{Query: q, Scheme: s}
 	switch s {
 	case SchemeISO:
-		e.Reason = fmt.Sprintf("%s is not an ISO 8583:1987 response code", v)
+		e.Reason = Text{Zh: v + " 不是 ISO 8583:1987 应答码", En: v + " is not an ISO 8583:1987 response code"}
 		if u, ok := kb.LookupCode(SchemeUnionPay, v); ok {
-			e.Reason += fmt.Sprintf(" (UnionPay %s: %s; try --scheme unionpay)", v, u.Display.En)
+			e.Reason.Zh += fmt.Sprintf("（银联 %s：%s；请用 --scheme unionpay）", v, u.Display.Zh)
+			e.Reason.En += fmt.Sprintf(" (UnionPay %s: %s; try --scheme unionpay)", v, u.Display.En)
 		}
 	case SchemeZVT, SchemeZVTStatus, SchemeZVTIntermediate:
-		table := map[Scheme]string{SchemeZVT: "result-code", SchemeZVTStatus: "terminal-status", SchemeZVTIntermediate: "intermediate-status"}[s]
-		e.Reason = fmt.Sprintf("0x%s is not in the ZVT %s table", v, table)
+		table := kb.Label(KindScheme, string(s), LangZh)
+		e.Reason = Text{Zh: fmt.Sprintf("0x%s 不在%s表里", v, table),
+			En: fmt.Sprintf("0x%s is not in the ZVT %s table", v, map[Scheme]string{SchemeZVT: "result-code", SchemeZVTStatus: "terminal-status", SchemeZVTIntermediate: "intermediate-status"}[s])}
 	default:
-		e.Reason = fmt.Sprintf("%s is not a %s response code", v, s)
+		e.Reason = Text{Zh: fmt.Sprintf("%s 不是%s应答码", v, kb.Label(KindScheme, string(s), LangZh)), En: fmt.Sprintf("%s is not a %s response code", v, kb.Label(KindScheme, string(s), LangEn))}
 	}
 	// Closest: codes of the same table with a shared character, in table order.
 	for _, c := range kb.Codes {
@@ -157,11 +159,11 @@ func (kb *KB) unknownCode(s Scheme, q string) error {
 			continue
 		}
 		if c.Value[0] == v[0] || c.Value[1] == v[1] {
-			e.Suggestions = append(e.Suggestions, Suggestion{Input: c.Value, Text: c.Display})
+			e.Suggestions = append(e.Suggestions, codeSuggestion(c))
 		}
 	}
 	sort.SliceStable(e.Suggestions, func(i, j int) bool {
-		return codeDistance(e.Suggestions[i].Input, v) < codeDistance(e.Suggestions[j].Input, v)
+		return codeDistance(strings.TrimPrefix(e.Suggestions[i].Input, "0x"), v) < codeDistance(strings.TrimPrefix(e.Suggestions[j].Input, "0x"), v)
 	})
 	if len(e.Suggestions) > 3 {
 		e.Suggestions = e.Suggestions[:3]

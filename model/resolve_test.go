@@ -73,10 +73,10 @@ func TestResolveUnknown(t *testing.T) {
 		{"xyzzy", "", "no code, message or symptom matches", "auth_failed"},
 		{"lost_crad", "", "no code, message or symptom matches", "lost_card"},
 		{"挂失", "", "", ""}, // a partial message is fine: see below
-		{"ZZ", "", "ZZ is not a unionpay response code", ""},
+		{"ZZ", "", "ZZ is not a UnionPay response code", ""},
 		{"98", SchemeISO, "98 is not an ISO 8583:1987 response code (UnionPay 98", "96"},
 		{"A0", SchemeISO, "not an ISO 8583:1987", ""},
-		{"0x69", SchemeZVT, "0x69 is not in the ZVT result-code table", "6"},
+		{"0x69", SchemeZVT, "0x69 is not in the ZVT result-code table", "0x6"},
 		{"", "", "nothing to explain", "auth_failed"},
 		{"签名无效哦", "", "no code, message or symptom matches", ""},
 	}
@@ -122,8 +122,10 @@ func TestResolveErrorIn(t *testing.T) {
 	}{
 		{"en", e, LangEn, `no code, message or symptom matches "lost_crad"; closest: lost_card (card reported lost), wrong_pin (wrong PIN)`},
 		{"zh", e, LangZh, `无法识别 "lost_crad"：不是已知的代码、提示信息或症状；最接近的：lost_card（提示挂失卡）、wrong_pin（密码错误）`},
-		{"en reason", &ResolveError{Query: "ZZ", Reason: "ZZ is not a code"}, LangEn, "ZZ is not a code"},
-		{"zh reason", &ResolveError{Query: "ZZ", Reason: "ZZ is not a code"}, LangZh, `无法识别 "ZZ"（ZZ is not a code）`},
+		{"en reason", &ResolveError{Query: "ZZ", Reason: Text{Zh: "ZZ 不是代码", En: "ZZ is not a code"}}, LangEn, "ZZ is not a code"},
+		{"zh reason", &ResolveError{Query: "ZZ", Reason: Text{Zh: "ZZ 不是代码", En: "ZZ is not a code"}}, LangZh, "ZZ 不是代码"},
+		{"scheme named", &ResolveError{Query: "x", Suggestions: []Suggestion{{Input: "0x51", Scheme: SchemeZVTStatus, Text: Text{Zh: "需要初始化", En: "Initialisation required"}}}}, LangZh,
+			`无法识别 "x"：不是已知的代码、提示信息或症状；最接近的：0x51（ZVT 终端状态：需要初始化）`},
 	}
 	for _, tt := range tests {
 		if got := tt.e.In(tt.l); got != tt.want {

@@ -44,9 +44,18 @@ const (
 	ReasonHostCodeDirect ReasonID = "host_code_direct" // {code}
 	ReasonStandIn        ReasonID = "stand_in_code"    // {code}
 	ReasonCardReplaced   ReasonID = "card_replaced"    // {expiry}
+	// Why a playbook step is in its state.
+	ReasonStepCauseUnlikely ReasonID = "step_cause_unlikely" // {reason}
+	ReasonStepNeedsCheck    ReasonID = "step_needs_check"    // {check}
+	ReasonStepCheckPassed   ReasonID = "step_check_passed"   // {check}
+	ReasonStepCheckReported ReasonID = "step_check_reported" // {check} {status}
 )
 
-var engineReasons = []ReasonID{ReasonUsualCause, ReasonCodePointsHere, ReasonHostCodeDirect, ReasonStandIn, ReasonCardReplaced}
+var engineReasons = []ReasonID{ReasonUsualCause, ReasonCodePointsHere, ReasonHostCodeDirect, ReasonStandIn, ReasonCardReplaced,
+	ReasonStepCauseUnlikely, ReasonStepNeedsCheck, ReasonStepCheckPassed, ReasonStepCheckReported}
+
+// placeholders are the names a reason may use besides fact names.
+var placeholders = []string{"code", "n", "symptom", "check", "status", "reason"}
 
 // ReasonInfo is one reason text. Placeholders in braces ({code}, {n},
 // {symptom}, or a fact name such as {software_version}) are filled in when
@@ -161,8 +170,8 @@ func buildRules(kb *KB, files []namedFile, bad func(string, string, ...any)) {
 			}
 			checkText(bad, at, where, r.Text)
 			for _, m := range placeholderRe.FindAllStringSubmatch(r.Text.Zh+r.Text.En, -1) {
-				if p := m[1]; p != "code" && p != "n" && p != "symptom" && !Fact(p).Known() {
-					bad(at, "%s: unknown placeholder {%s}: use {code}, {n}, {symptom} or a fact name", where, p)
+				if p := m[1]; !slices.Contains(placeholders, p) && !Fact(p).Known() {
+					bad(at, "%s: unknown placeholder {%s}: use {%s} or a fact name", where, p, strings.Join(placeholders, "}, {"))
 				}
 			}
 			kb.reasons[r.ID] = len(kb.Reasons)

@@ -22,6 +22,7 @@ import (
 const (
 	explainWidth        = 80
 	explainDetailCauses = 4
+	explainOthers       = 3 // other codes a text matched, named in the header
 )
 
 // explainSchemes are the values of --scheme.
@@ -36,6 +37,7 @@ type ExplainOptions struct {
 	Scheme string
 	Lang   string
 	JSON   bool
+	Detail bool
 }
 
 func newExplainCmd(f *factory, runF func(*ExplainOptions) error) *cobra.Command {
@@ -76,6 +78,7 @@ Unknown input names the closest matches and exits 3.`,
 	cmd.Flags().StringVar(&opts.Scheme, "scheme", "", "code table: "+strings.Join(explainSchemes, ", ")+" (default unionpay for two-character host codes)")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "output language: zh or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON: the input as read, the code, the diagnosis and prevention tips")
+	cmd.Flags().BoolVar(&opts.Detail, "detail", false, "show every cause's score and its reasons for and against, and the steps of all causes")
 	return cmd
 }
 
@@ -146,8 +149,45 @@ func explainRun(opts *ExplainOptions) error {
 	}
 	w := &textWriter{w: opts.IO.Out, width: explainWidth}
 	writeISOMessageRef(w, lang, msg)
-	writeExplain(w, lang, code, sym, d, tips)
+	writeExplain(w, explainView{l: lang, code: code, sym: sym, d: d, tips: tips, others: otherMatches(kb, in, opts), detail: opts.Detail})
 	return w.err
+}
+
+// otherMatches are the other codes a typed text matched as well as the one
+// explained (at most explainOthers, close in score), none for a code.
+func otherMatches(kb *model.KB, in model.Input, opts *ExplainOptions) []model.Match {
+	if in.Message == "" || len(in.Codes) == 0 {
+		return nil
+	}
+	ms := kb.Find(opts.Query, model.Scheme(opts.Scheme))
+	if len(ms) < 2 {
+		return nil
+	}
+	// Other meanings only: a text the chosen code shows too is the same
+	// answer in another table.
+	// The intermediate statuses repeat the result codes' words while the
+	// card is still in.
+	seen := map[string]bool{}
+	mark := func(c model.CodeInfo) {
+		for _, t := range []model.Text{c.Display, c.Meaning} {
+			seen[strings.ToLower(t.En)], seen[t.Zh] = true, true
+		}
+	}
+	isSeen := func(c model.CodeInfo) bool { return seen[strings.ToLower(c.Display.En)] || seen[c.Display.Zh] }
+	mark(ms[0].Code)
+	var out []model.Match
+	for _, m := range ms[1:] {
+		if len(out) == explainOthers || m.Score < model.MinGoodMatch {
+			break
+		}
+		c := m.Code
+		if isSeen(c) || c.Outcome != model.OutcomeDeclined || c.Scheme == model.SchemeZVTIntermediate {
+			continue
+		}
+		mark(c)
+		out = append(out, m)
+	}
+	return out
 }
 
 // explainError words a resolve error for the operator, in their language.
@@ -187,130 +227,252 @@ func explainTips(kb *model.KB, d model.Diagnosis) []model.Tip {
 
 // Labels in both languages.
 var explainLabels = map[string]model.Text{
-	"code":        {Zh: "代码", En: "Code"},
-	"shows":       {Zh: "终端显示", En: "Terminal shows"},
-	"meaning":     {Zh: "含义", En: "Meaning"},
-	"fix":         {Zh: "谁能处理", En: "Who can fix it"},
-	"note":        {Zh: "注意", En: "Note"},
-	"symptom":     {Zh: "症状", En: "Symptom"},
-	"causes":      {Zh: "可能原因", En: "Likely causes"},
-	"playbook":    {Zh: "处理步骤", En: "Playbook"},
-	"ruled":       {Zh: "已排除", En: "Ruled out"},
-	"prevention":  {Zh: "预防", En: "Prevention"},
-	"more":        {Zh: "其余原因的步骤：posdoctor explain --json 或 posdoctor kb", En: "Steps for the other causes: posdoctor explain --json, or posdoctor kb"},
-	"who":         {Zh: "谁来做", En: "who"},
-	"check":       {Zh: "检查", En: "check"},
-	"approved":    {Zh: "交易成功，无需处理。", En: "Approved: nothing to fix."},
-	"info":        {Zh: "提示信息，不是错误。", En: "A progress message, not an error."},
-	"private":     {Zh: "收单机构私有代码，只适用于该收单机构", En: "acquirer-private code, valid for that acquirer only"},
-	"fraudmarker": {Zh: "!! FRAUD 欺诈", En: "!! FRAUD"},
+	"code":       {Zh: "代码", En: "Code"},
+	"shows":      {Zh: "终端显示", En: "terminal shows"},
+	"meaning":    {Zh: "含义", En: "Meaning"},
+	"who":        {Zh: "谁来处理", En: "Who acts"},
+	"retry":      {Zh: "能否重试", En: "Retry"},
+	"note":       {Zh: "注意", En: "Note"},
+	"symptom":    {Zh: "症状", En: "Symptom"},
+	"also":       {Zh: "也可能是", En: "Also matches"},
+	"top":        {Zh: "先查这些原因，按顺序做", En: "Start here: the likely causes and their steps"},
+	"more":       {Zh: "更多原因", En: "More causes"},
+	"ruled":      {Zh: "已排除", En: "Ruled out"},
+	"ruledsteps": {Zh: "已排除的步骤", En: "Steps ruled out"},
+	"prevention": {Zh: "预防", En: "Prevention"},
+	"stepwho":    {Zh: "谁来做", En: "who"},
+	"check":      {Zh: "复查", En: "check"},
+	"score":      {Zh: "得分", En: "score"},
+	"nosteps":    {Zh: "其余原因的步骤：`posdoctor explain --detail`、`--json` 或 `posdoctor kb`", En: "Steps of the other causes: `posdoctor explain --detail`, `--json`, or `posdoctor kb`"},
+	"approved":   {Zh: "交易成功，无需处理。", En: "Approved: nothing to fix."},
+	"info":       {Zh: "提示信息，不是错误。", En: "A progress message, not an error."},
+	"private":    {Zh: "收单机构私有代码，只适用于该收单机构", En: "acquirer-private code, valid for that acquirer only"},
+	"fraud":      {Zh: "!! 欺诈", En: "!! FRAUD"},
+	// Used by the ISO 8583 explanation (iso8583.go).
+	"fix":    {Zh: "谁能处理", En: "Who can fix it"},
+	"causes": {Zh: "可能原因", En: "Likely causes"},
 }
 
 func label(k string, l model.Lang) string { return explainLabels[k].In(l) }
 
-func writeExplain(w *textWriter, l model.Lang, code *model.CodeInfo, sym *model.Symptom, d model.Diagnosis, tips []model.Tip) {
-	colon, open, closing := punctuation(l)
-	if code != nil {
-		head := code.Display.In(l)
-		if code.Scheme == model.SchemeMessage {
-			quoted := "「" + code.Value + "」"
-			if l == model.LangEn {
-				quoted = " \"" + code.Value + "\""
-			}
-			w.para("", model.Label(model.KindScheme, string(code.Scheme), l)+quoted+colon+code.Display.En)
+// explainView is what one explain answer shows.
+type explainView struct {
+	l      model.Lang
+	code   *model.CodeInfo
+	sym    *model.Symptom
+	d      model.Diagnosis
+	tips   []model.Tip
+	others []model.Match // other codes the text matched
+	detail bool          // scores and every reason
+}
+
+// writeExplain writes the answer first (the code, what the terminal shows,
+// what it means, who acts, whether to retry), then the steps of the likely
+// causes, then the other causes folded by likelihood; scores and reasons
+// only with detail.
+func writeExplain(w *textWriter, v explainView) {
+	writeExplainHeader(w, v)
+	if len(v.d.Causes) == 0 {
+		return
+	}
+	top := topCauses(v.d)
+	w.para("", label("top", v.l))
+	n := 0
+	for _, c := range v.d.Causes[:top] {
+		n++
+		writeCause(w, v, fmt.Sprintf("%2d. ", n), c)
+		writeSteps(w, v, c.ID)
+	}
+	var more, ruled []model.RankedCause
+	for _, c := range v.d.Causes[top:] {
+		if c.Likelihood == model.LikelihoodRuledOut {
+			ruled = append(ruled, c)
 		} else {
-			value := code.Value
-			if code.Scheme.IsZVT() {
+			more = append(more, c)
+		}
+	}
+	for _, sec := range []struct {
+		key string
+		cs  []model.RankedCause
+	}{{"more", more}, {"ruled", ruled}} {
+		if len(sec.cs) == 0 {
+			continue
+		}
+		w.blank()
+		w.para("", label(sec.key, v.l))
+		for _, c := range sec.cs {
+			n++
+			writeCause(w, v, fmt.Sprintf("%2d. ", n), c)
+			if v.detail {
+				writeSteps(w, v, c.ID)
+			}
+		}
+	}
+	if !v.detail && len(more)+len(ruled) > 0 {
+		w.para("  ", label("nosteps", v.l))
+	}
+	if len(v.tips) > 0 {
+		w.blank()
+		w.para("", label("prevention", v.l))
+		for _, t := range v.tips {
+			w.hang("  - ", t.Text.In(v.l))
+		}
+	}
+}
+
+// topCauses is how many causes lead the answer: the likely ones (at least
+// one).
+func topCauses(d model.Diagnosis) int {
+	n := 0
+	for n < len(d.Causes) && d.Causes[n].Likelihood == model.LikelihoodLikely {
+		n++
+	}
+	return max(n, 1)
+}
+
+// writeExplainHeader is the short answer: one line for the code and what
+// the terminal shows, then meaning, who acts and whether to retry.
+func writeExplainHeader(w *textWriter, v explainView) {
+	l := v.l
+	colon, open, closing := punctuation(l)
+	if c := v.code; c != nil {
+		scheme := model.Label(model.KindScheme, string(c.Scheme), l)
+		if c.Scheme == model.SchemeMessage {
+			w.para("", upperFirst(scheme)+colon+quote(c.Value, l))
+		} else {
+			value := c.Value
+			if c.Scheme.IsZVT() {
 				value = "0x" + value
 			}
-			w.para("", fmt.Sprintf("%s %s%s%s%s%s%s", label("code", l), value, open, model.Label(model.KindScheme, string(code.Scheme), l), closing, colon, head))
-			if l == model.LangEn {
-				w.para("  ", label("shows", l)+colon+code.Display.Zh)
+			shows := label("shows", l) + " " + quote(c.Display.Zh, l)
+			if l == model.LangZh {
+				shows = label("shows", l) + quote(c.Display.Zh, l)
 			}
+			w.para("", fmt.Sprintf("%s %s%s%s%s%s%s", label("code", l), value, open, scheme, closing, colon, shows))
 		}
-		if code.Meaning.In(l) != "" && code.Meaning.In(l) != code.Display.In(l) {
-			w.para("  ", label("meaning", l)+colon+code.Meaning.In(l))
+		meaning := c.Display.In(l)
+		if m := c.Meaning.In(l); m != "" {
+			meaning = m
 		}
-		switch code.Outcome {
+		if l == model.LangEn || meaning != c.Display.Zh {
+			w.para("  ", label("meaning", l)+colon+meaning)
+		}
+		switch c.Outcome {
 		case model.OutcomeApproved:
 			w.para("  ", label("approved", l))
 		case model.OutcomeInfo:
 			w.para("  ", label("info", l))
 		default:
-			w.para("  ", label("fix", l)+colon+model.Label(model.KindFixHint, string(code.Fix), l))
+			w.para("  ", label("who", l)+colon+model.Label(model.KindFixHint, string(c.Fix), l))
+			w.para("  ", label("retry", l)+colon+model.Label(model.KindRetry, string(c.Fix), l))
 		}
-		if code.Private {
+		if c.Private {
 			w.para("  ", label("note", l)+colon+label("private", l))
 		}
-		if code.Note.En != "" || code.Note.Zh != "" {
-			w.para("  ", label("note", l)+colon+code.Note.In(l))
+		if c.Note.In(l) != "" {
+			w.para("  ", label("note", l)+colon+c.Note.In(l))
+		}
+		writeOthers(w, v)
+		w.blank()
+	}
+	if s := v.sym; s != nil {
+		w.para("", fmt.Sprintf("%s%s%s [%s]", label("symptom", l), colon, s.Title.In(l), s.ID))
+		w.para("  ", s.Summary.In(l))
+		if v.code == nil && len(v.d.Causes) > 0 {
+			w.para("  ", label("who", l)+colon+model.Label(model.KindActor, string(v.d.Causes[0].Actor), l))
 		}
 		w.blank()
 	}
-	if sym != nil {
-		w.para("", fmt.Sprintf("%s%s%s [%s]", label("symptom", l), colon, sym.Title.In(l), sym.ID))
-		w.para("  ", sym.Summary.In(l))
-		w.blank()
-	}
-	if len(d.Causes) == 0 {
+}
+
+// writeOthers names the other codes a text matched, so a reader sees when
+// the words fit more than one.
+func writeOthers(w *textWriter, v explainView) {
+	if len(v.others) == 0 {
 		return
 	}
-	w.para("", label("causes", l))
-	for i, c := range d.Causes {
-		title := c.Title.In(l)
-		if c.Fraud {
-			title = label("fraudmarker", l) + " " + title
-		}
-		w.hang(fmt.Sprintf("%3d. ", i+1), fmt.Sprintf("%s [%s]", title, model.Label(model.KindActor, string(c.Actor), l)))
-		if i >= explainDetailCauses {
+	colon, open, closing := punctuation(v.l)
+	var parts []string
+	for _, m := range v.others {
+		c := m.Code
+		if c.Scheme == model.SchemeMessage {
+			parts = append(parts, quote(c.Value, v.l))
 			continue
 		}
+		value := c.Value
+		if c.Scheme.IsZVT() {
+			value = "0x" + value
+		}
+		parts = append(parts, value+open+model.Label(model.KindScheme, string(c.Scheme), v.l)+colon+c.Display.In(v.l)+closing)
+	}
+	sep := map[model.Lang]string{model.LangZh: "、", model.LangEn: "; "}[v.l]
+	w.para("  ", label("also", v.l)+colon+strings.Join(parts, sep))
+}
+
+// upperFirst is s with its first letter in upper case (a line's start).
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// quote is s in the quotation marks of l.
+func quote(s string, l model.Lang) string {
+	if l == model.LangZh {
+		return "「" + s + "」"
+	}
+	return "\"" + s + "\""
+}
+
+// writeCause is one line for a ranked cause: its title, how likely it is
+// and who acts; with detail, its score and reasons, and for a cause ruled
+// out the reason against it.
+func writeCause(w *textWriter, v explainView, num string, c model.RankedCause) {
+	l := v.l
+	title := c.Title.In(l)
+	if c.Fraud {
+		title = label("fraud", l) + " " + title
+	}
+	line := "[" + model.Label(model.KindLikelihood, string(c.Likelihood), l) + "] " + title + " · " + model.Label(model.KindActor, string(c.Actor), l)
+	if v.detail {
+		line += fmt.Sprintf(" · %s %d", label("score", l), c.Score)
+	}
+	w.hang("  "+num, line)
+	pad := "  " + strings.Repeat(" ", len(num))
+	switch {
+	case v.detail:
 		for _, r := range c.For {
-			w.hang("       + ", r.Text.In(l))
+			w.hang(pad+"+ ", r.Text.In(l))
 		}
 		for _, r := range c.Against {
-			w.hang("       - ", r.Text.In(l))
+			w.hang(pad+"- ", r.Text.In(l))
 		}
+	case c.Likelihood == model.LikelihoodRuledOut && len(c.Against) > 0:
+		w.hang(pad+"- ", c.Against[0].Text.In(l))
 	}
-	w.blank()
+}
 
-	// Playbook: the steps of the first causes; ruled-out steps last.
-	detail := map[string]bool{}
-	for i, c := range d.Causes {
-		if i < explainDetailCauses {
-			detail[c.ID] = true
-		}
-	}
-	w.para("", label("playbook", l))
-	n, more := 0, 0
-	var ruled []model.PlayStep
-	for _, s := range d.Playbook {
-		if !detail[s.Cause] {
-			more++
+// writeSteps writes the playbook steps of cause id (ruled-out ones last).
+func writeSteps(w *textWriter, v explainView, id string) {
+	var todo, ruled []model.PlayStep
+	for _, s := range v.d.Playbook {
+		if s.Cause != id {
 			continue
 		}
 		if s.State == model.StepRuledOut {
 			ruled = append(ruled, s)
-			continue
+		} else {
+			todo = append(todo, s)
 		}
-		n++
-		writeStep(w, l, n, s)
+	}
+	for i, s := range todo {
+		writeStep(w, v.l, fmt.Sprintf("      %d) ", i+1), s)
 	}
 	if len(ruled) > 0 {
-		w.para("  ", label("ruled", l))
+		w.para("      ", label("ruledsteps", v.l))
 		for _, s := range ruled {
-			n++
-			writeStep(w, l, n, s)
-		}
-	}
-	if more > 0 {
-		w.para("  ", label("more", l))
-	}
-	if len(tips) > 0 {
-		w.blank()
-		w.para("", label("prevention", l))
-		for _, t := range tips {
-			w.hang("  - ", t.Text.In(l))
+			writeStep(w, v.l, "      - ", s)
 		}
 	}
 }
@@ -323,14 +485,16 @@ func punctuation(l model.Lang) (colon, open, closing string) {
 	return ": ", " (", ")"
 }
 
-func writeStep(w *textWriter, l model.Lang, n int, s model.PlayStep) {
+// writeStep writes one step and the line under it: who, the check that
+// confirms it, and its state with the reason.
+func writeStep(w *textWriter, l model.Lang, num string, s model.PlayStep) {
 	text := s.Text.In(l)
 	if s.Fraud {
-		text = label("fraudmarker", l) + " " + text
+		text = label("fraud", l) + " " + text
 	}
-	w.hang(fmt.Sprintf("%3d. ", n), text)
+	w.hang(num, text)
 	colon, open, closing := punctuation(l)
-	meta := label("who", l) + colon + model.Label(model.KindActor, string(s.Actor), l)
+	meta := label("stepwho", l) + colon + model.Label(model.KindActor, string(s.Actor), l)
 	if s.Verify != "" {
 		meta += " · " + label("check", l) + colon + model.Label(model.KindCheck, string(s.Verify), l)
 	}
@@ -340,7 +504,7 @@ func writeStep(w *textWriter, l model.Lang, n int, s model.PlayStep) {
 	if s.Why.En != "" {
 		meta += open + s.Why.In(l) + closing
 	}
-	w.hang("       ", meta)
+	w.hang(strings.Repeat(" ", ansi.StringWidth(num)+2), meta)
 }
 
 // textWriter writes wrapped paragraphs, measuring display width so CJK

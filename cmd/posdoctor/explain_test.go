@@ -94,7 +94,7 @@ func TestResolveLang(t *testing.T) {
 	if err := explainRun(&ExplainOptions{IO: io, Getenv: env("LANG", "zh_CN.UTF-8"), Query: "41"}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "代码 41（银联）：挂失卡") {
+	if !strings.HasPrefix(out.String(), "代码 41（银联）：终端显示「挂失卡」") {
 		t.Errorf("zh locale: %q", strings.SplitN(out.String(), "\n", 2)[0])
 	}
 }
@@ -103,16 +103,22 @@ func TestResolveLang(t *testing.T) {
 // a comms message.
 var explainCases = []struct {
 	name, query, scheme string
+	detail              bool
 }{
-	{"41", "41", ""},
-	{"55", "55", ""},
-	{"05", "05", ""},
-	{"62", "62", ""},
-	{"A0", "A0", ""},
-	{"lost-card-message", "挂失卡", ""},
-	{"symptom-wrong_pin", "wrong_pin", ""},
-	{"zvt-78", "0x78", "zvt"},
-	{"message-comms", "通讯失败", ""},
+	{"41", "41", "", false},
+	{"55", "55", "", false},
+	{"05", "05", "", false},
+	{"62", "62", "", false},
+	{"A0", "A0", "", false},
+	{"lost-card-message", "挂失卡", "", false},
+	{"symptom-wrong_pin", "wrong_pin", "", false},
+	{"zvt-78", "0x78", "zvt", false},
+	{"message-comms", "通讯失败", "", false},
+	{"near-expired", "卡片过期了", "", false},
+	{"near-pin-error", "PIN error", "", false},
+	{"zvt-status-text", "需要初始化", "", false},
+	{"symptom-terminal_silent", "terminal_silent", "", false},
+	{"55-detail", "55", "", true},
 }
 
 func TestExplainGolden(t *testing.T) {
@@ -122,7 +128,7 @@ func TestExplainGolden(t *testing.T) {
 			t.Run(tc.name+"."+lang, func(t *testing.T) {
 				t.Parallel()
 				io, out, errOut := testIO()
-				err := explainRun(&ExplainOptions{IO: io, Query: tc.query, Scheme: tc.scheme, Lang: lang})
+				err := explainRun(&ExplainOptions{IO: io, Query: tc.query, Scheme: tc.scheme, Lang: lang, Detail: tc.detail})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -134,6 +140,9 @@ func TestExplainGolden(t *testing.T) {
 					if w := ansi.StringWidth(line); w > explainWidth {
 						t.Errorf("line %d is %d columns wide: %q", n+1, w, line)
 					}
+				}
+				if lang == "zh" {
+					golden.CheckChinese(t, "explain "+tc.query, string(got))
 				}
 				golden.Check(t, "testdata/explain/"+tc.name+"."+lang+".txt", got)
 			})
@@ -150,9 +159,9 @@ func TestExplainFraudStandsOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := out.String()
-		pb := s[strings.Index(s, map[string]string{"zh": "处理步骤", "en": "Playbook"}[lang]):]
-		first := strings.SplitN(pb, "\n", 3)[1]
-		if !strings.Contains(first, "!! FRAUD") {
+		pb := s[strings.Index(s, explainLabels["top"].In(model.Lang(lang))):]
+		first := strings.SplitN(pb, "\n", 4)[2]
+		if !strings.Contains(first, explainLabels["fraud"].In(model.Lang(lang))) {
 			t.Errorf("%s: first step has no fraud marker: %q", lang, first)
 		}
 		if strings.Contains(s, "\x1b[") {
@@ -210,7 +219,7 @@ func TestExplainUnknown(t *testing.T) {
 		{[]string{"explain", "lost_crad", "--lang", "en"}, `no code, message or symptom matches "lost_crad"; closest: lost_card (Card reported lost)`},
 		{[]string{"explain", "lost_crad", "--lang", "zh"}, `无法识别 "lost_crad"：不是已知的代码、提示信息或症状；最接近的：lost_card（提示挂失卡）`},
 		{[]string{"explain", "98", "--scheme", "iso", "--lang", "en"}, "98 is not an ISO 8583:1987 response code (UnionPay 98: Issuer timed out; try --scheme unionpay); closest: 96"},
-		{[]string{"explain", "0x69", "--scheme", "zvt", "--lang", "en"}, "0x69 is not in the ZVT result-code table; closest: 6"},
+		{[]string{"explain", "0x69", "--scheme", "zvt", "--lang", "en"}, "0x69 is not in the ZVT result-code table; closest: 0x6"},
 		{[]string{"explain", "41", "--scheme", "visa"}, `invalid --scheme "visa"`},
 	}
 	for _, tt := range tests {

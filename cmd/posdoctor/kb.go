@@ -94,7 +94,9 @@ var handbookLabels = map[string]model.Text{
 	"prevention": {Zh: "预防", En: "Prevention"},
 	"sources":    {Zh: "来源", En: "Sources"},
 	"check":      {Zh: "检查", En: "check"},
-	"fraud":      {Zh: "**!! FRAUD 欺诈**", En: "**!! FRAUD**"},
+	"fraud":      {Zh: "**!! 欺诈**", En: "**!! FRAUD**"},
+	"glossary":   {Zh: "术语表", En: "Glossary"},
+	"glossintro": {Zh: "一个概念只用一个词。", En: "One word per concept; the Chinese word is the one the zh texts use."},
 	"colCode":    {Zh: "代码", En: "Code"},
 	"colShows":   {Zh: "终端显示", En: "Terminal shows"},
 	"colMeaning": {Zh: "含义", En: "Meaning"},
@@ -185,7 +187,10 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 			if l == model.LangEn && c.Display.En != c.Display.Zh {
 				shows += " — " + c.Display.En
 			}
-			sym := string(c.Symptom)
+			sym := ""
+			if c.Symptom != "" {
+				sym = model.Label(model.KindSymptom, string(c.Symptom), l) + " `" + string(c.Symptom) + "`"
+			}
 			switch c.Outcome {
 			case model.OutcomeApproved:
 				sym = lb("approved")
@@ -196,10 +201,12 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 			if c.Private {
 				note = strings.TrimSpace(lb("private") + ". " + note)
 			}
-			w.printf("| `%s` | %s | %s | %s | %s | %s | %s |\n", c.Value, cell(shows), cell(c.Meaning.In(l)), sym, c.Fix, strings.Join(c.Causes, ", "), cell(note))
+			w.printf("| `%s` | %s | %s | %s | %s | %s | %s |\n", c.Value, cell(shows), cell(c.Meaning.In(l)), sym,
+				model.Label(model.KindFix, string(c.Fix), l), idList(c.Causes), cell(note))
 		}
 		w.printf("\n%s: %s\n\n", lb("source"), sourceList([]model.Source{src}))
 	}
+	writeGlossary(w, kb, l)
 }
 
 // cell makes s safe inside a Markdown table cell.
@@ -208,10 +215,35 @@ func cell(s string) string {
 	return strings.ReplaceAll(s, "\n", " ")
 }
 
+// sourceList cites sources as code spans: a file name and the section's own
+// heading, as the source writes it.
 func sourceList(srcs []model.Source) string {
 	parts := make([]string, 0, len(srcs))
 	for _, s := range srcs {
-		parts = append(parts, fmt.Sprintf("`%s` (%s)", s.File, s.Section))
+		parts = append(parts, fmt.Sprintf("`%s` `%s`", s.File, s.Section))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// idList is ids as code spans.
+func idList(ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = "`" + id + "`"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// writeGlossary lists the glossary's terms: the word, what it means, and
+// the words not to use.
+func writeGlossary(w *errWriter, kb *model.KB, l model.Lang) {
+	w.printf("## %s\n\n%s\n\n", handbookLabels["glossary"].In(l), handbookLabels["glossintro"].In(l))
+	for _, t := range kb.Glossary {
+		word := t.Zh
+		if l == model.LangEn {
+			word = t.En + " (" + t.Zh + ")"
+		}
+		w.printf("- **%s**: %s\n", word, t.Means.In(l))
+	}
+	w.printf("\n")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posdoctor/posdoctor/fixtures/golden"
 	"github.com/posdoctor/posdoctor/model"
 )
 
@@ -96,12 +97,21 @@ func TestKBMarkdown(t *testing.T) {
 				t.Errorf("%s: code row %s missing", lang, c)
 			}
 		}
-		if !strings.Contains(md, "!! FRAUD") {
+		if !strings.Contains(md, handbookLabels["fraud"].In(l)) {
 			t.Errorf("%s: fraud not marked", lang)
 		}
-		if strings.Count(md, "\n## ") != 4 || !strings.HasPrefix(md, "# ") {
+		if strings.Count(md, "\n## ") != 5 || !strings.HasPrefix(md, "# ") {
 			t.Errorf("%s: handbook sections wrong", lang)
 		}
+		for _, term := range kb.Glossary {
+			if !strings.Contains(md, "**"+term.Zh) && !strings.Contains(md, "("+term.Zh+")**") {
+				t.Errorf("%s: glossary term %s missing", lang, term.ID)
+			}
+		}
+		if lang == "zh" {
+			golden.CheckChinese(t, "kb --lang zh", md, "MCC", "CVN", "GICC", "ARQC")
+		}
+		golden.Check(t, "testdata/kb/handbook."+lang+".md", out.Bytes())
 	}
 }
 
