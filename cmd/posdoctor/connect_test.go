@@ -8,11 +8,79 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/terminal"
 )
+
+// callLog records, per target, the commands sent to the terminal, so the
+// test can show that every front end starts a session with the same
+// sequence (checks.Connect's).
+type callLog struct {
+	mu    sync.Mutex
+	calls map[string][]string
+}
+
+func (l *callLog) add(target, call string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.calls == nil {
+		l.calls = map[string][]string{}
+	}
+	l.calls[target] = append(l.calls[target], call)
+}
+
+func (l *callLog) get(target string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.calls[target], ",")
+}
+
+// opener is openDriver with every command recorded.
+func (l *callLog) opener(ctx context.Context, target string, cfg checks.Config) (terminal.Driver, error) {
+	d, err := openDriver(ctx, target, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &recDriver{Driver: d, log: l, target: target}, nil
+}
+
+type recDriver struct {
+	terminal.Driver
+	log    *callLog
+	target string
+}
+
+func (d *recDriver) Register(ctx context.Context) (terminal.Registration, error) {
+	d.log.add(d.target, "register")
+	return d.Driver.Register(ctx)
+}
+
+func (d *recDriver) Status(ctx context.Context) (terminal.Status, error) {
+	d.log.add(d.target, "status")
+	return d.Driver.Status(ctx)
+}
+
+func (d *recDriver) RepeatReceipt(ctx context.Context) (terminal.Payment, error) {
+	d.log.add(d.target, "repeat_receipt")
+	return d.Driver.RepeatReceipt(ctx)
+}
+
+func (d *recDriver) Reverse(ctx context.Context, receipt int, amount int64) (terminal.Payment, error) {
+	d.log.add(d.target, "reverse")
+	return d.Driver.Reverse(ctx, receipt, amount)
+}
+
+// startCalls is what checks.Connect sends on sim://healthy with an open
+// payment of an earlier session (an intent with no outcome): Registration,
+// Status, then the recovery (Registration, then Registration and Repeat
+// Receipt to look the payment up: the simulator has no such payment, so it
+// was not booked). A check of link and status right after it sends nothing
+// more: it reuses Connect's answers.
+const startCalls = "register,status,register,register,repeat_receipt"
 
 // Open payments an earlier session left in the journal dir: a journaled
 // intent with no outcome on the simulator the test connects to, and one on
@@ -64,7 +132,9 @@ func TestOneSessionStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.JournalDir = dir
+		var log callLog
 		b := newConsoleBackend(cfg, time.Now)
+		b.open = log.opener
 		defer b.close()
 		var steps []string
 		s, err := b.ConnectProgress(context.Background(), "sim://healthy", func(st string) { steps = append(steps, st) })
@@ -78,6 +148,9 @@ func TestOneSessionStart(t *testing.T) {
 		cs := s.(*consoleSession)
 		assertOnce(t, "recovered", cs.c.Recovered, mineRef)
 		assertOnce(t, "still open", cs.c.StillOpen, otherRef)
+		if got := log.get("sim://healthy"); got != startCalls {
+			t.Errorf("console start sent %s, want %s", got, startCalls)
+		}
 		var notices []string
 		for _, n := range cs.NoticeTexts() {
 			notices = append(notices, n.En)
@@ -94,7 +167,8 @@ func TestOneSessionStart(t *testing.T) {
 	t.Run("check", func(t *testing.T) {
 		dir := t.TempDir()
 		leaveOpenPayments(t, dir)
-		code, out, errOut := runCLI(t, "check", "--target", "sim://healthy", "--checks", "link,status",
+		var log callLog
+		code, out, errOut := runCLIWith(t, log.opener, "check", "--target", "sim://healthy", "--checks", "link,status",
 			"--journal-dir", dir, "--config", cfgPath, "--format", "json")
 		if code != exitOK {
 			t.Fatalf("exit %d\n%s%s", code, out, errOut)
@@ -108,6 +182,9 @@ func TestOneSessionStart(t *testing.T) {
 		if strings.Count(errOut, mineRef) != 1 || strings.Count(errOut, otherRef) != 1 {
 			t.Errorf("stderr names each open payment other than once:\n%s", errOut)
 		}
+		if got := log.get("sim://healthy"); got != startCalls {
+			t.Errorf("check sent %s, want %s", got, startCalls)
+		}
 	})
 
 	t.Run("fleet", func(t *testing.T) {
@@ -117,7 +194,8 @@ func TestOneSessionStart(t *testing.T) {
 		if err := os.WriteFile(inv, []byte("target,name,checks\nsim://healthy,Shop 1,link;status\nsim://lost-card,Shop 2,link;status\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		code, out, errOut := runCLI(t, "check", "--inventory", inv, "--journal-dir", dir, "--config", cfgPath, "--format", "json", "--concurrency", "2")
+		var log callLog
+		code, out, errOut := runCLIWith(t, log.opener, "check", "--inventory", inv, "--journal-dir", dir, "--config", cfgPath, "--format", "json", "--concurrency", "2")
 		if code != exitOK {
 			t.Fatalf("exit %d\n%s%s", code, out, errOut)
 		}
@@ -143,6 +221,12 @@ func TestOneSessionStart(t *testing.T) {
 		if strings.Count(errOut, otherRef) != 1 {
 			t.Errorf("stderr names the other terminal's open payment other than once:\n%s", errOut)
 		}
+		if got := log.get("sim://healthy"); got != startCalls {
+			t.Errorf("the sweep sent %s to sim://healthy, want %s", got, startCalls)
+		}
+		if got, want := log.get("sim://lost-card"), "register,status"; got != want {
+			t.Errorf("the sweep sent %s to sim://lost-card, want %s (nothing of its own to recover)", got, want)
+		}
 	})
 }
 
@@ -162,8 +246,23 @@ func assertOnce(t *testing.T, what string, list []checks.Recovered, ref string) 
 // code, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIWith(t, openDriver, args...)
+}
+
+// runCLIWith is runCLI with check connecting through open.
+func runCLIWith(t *testing.T, open checks.Opener, args ...string) (int, string, string) {
+	t.Helper()
 	f, out, errOut := testFactory()
 	root := newRootCmd(f)
+	for _, c := range root.Commands() {
+		if c.Name() == "check" {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(newCheckCmd(f, func(o *CheckOptions) error {
+		o.Open = open
+		return checkRun(context.Background(), o)
+	}))
 	root.SetArgs(args)
 	err := root.Execute()
 	if err != nil {
