@@ -27,7 +27,7 @@ func (a *answerScreen) SetSize(w, h int) { a.w, a.h = w, h }
 func (a *answerScreen) Title() string    { return a.m.T("answer.title") }
 func (a *answerScreen) Capturing() bool  { return false }
 
-type answerKeys struct{ Steps, More, Details, Diag, Proposed, Lookup, Export, Back key.Binding }
+type answerKeys struct{ Steps, More, Details, Diag, Checks, Proposed, Lookup, Export, Back key.Binding }
 
 func (a *answerScreen) keys() answerKeys {
 	m := a.m
@@ -36,6 +36,7 @@ func (a *answerScreen) keys() answerKeys {
 		More:     m.bind("+", "key.more", "+", "="),
 		Details:  m.bind("i", "key.details", "i"),
 		Diag:     m.bind("d", "key.diag", "d"),
+		Checks:   m.bind("c", "key.checks", "c"),
 		Proposed: m.bind("p", "key.proposed", "p"),
 		Lookup:   m.bind("/", "key.lookup2", "/"),
 		Export:   m.bind("e", "key.export", "e"),
@@ -56,7 +57,7 @@ func (a *answerScreen) ShortHelp() []key.Binding {
 
 func (a *answerScreen) FullHelp() [][]key.Binding {
 	k := a.keys()
-	return [][]key.Binding{{k.Steps, k.More, k.Details}, {k.Diag, k.Proposed, k.Lookup}, {k.Export, k.Back}}
+	return [][]key.Binding{{k.Steps, k.More, k.Details}, {k.Diag, k.Checks, k.Proposed, k.Lookup}, {k.Export, k.Back}}
 }
 
 func (a *answerScreen) Update(msg tea.Msg) tea.Cmd {
@@ -79,6 +80,8 @@ func (a *answerScreen) Update(msg tea.Msg) tea.Cmd {
 		a.details = !a.details
 	case key.Matches(km, k.Diag):
 		m.show(scrDiagnosis)
+	case key.Matches(km, k.Checks):
+		m.showChecks()
 	case key.Matches(km, k.Proposed):
 		m.show(scrDashboard)
 		return m.startRun(m.dash.proposed, runPurpose{kind: "proposed"})
@@ -216,27 +219,45 @@ func (a *answerScreen) View() string {
 	}
 	out = append(out, "")
 	top := m.topScore()
-	steps := m.wiz.steps()
-	budget := a.h - len(out) - 3
-	var foot []string
-	if rest := a.others(); len(rest) > 0 {
-		foot = append(foot, th.Muted.Render(cut(m.F("answer.more", len(rest)), w)))
+	rest := a.others()
+	room := a.h - len(out) - 2 // the blank line and the "more causes" line
+	if len(rest) == 0 {
+		room++
+	}
+	// The likely causes and their steps come first; unfolded, the other
+	// causes take what is left, but never all of it.
+	likely := a.likelyLines(w, top)
+	if a.more {
+		likely = likely[:min(len(likely), max(3, room-len(rest)))]
+	}
+	likely = likely[:min(len(likely), room)]
+	out = append(out, likely...)
+	out = append(out, "")
+	if len(rest) > 0 {
+		out = append(out, th.Muted.Render(cut(m.F("answer.more", len(rest)), w)))
 		if a.more {
-			for _, c := range rest {
-				foot = append(foot, cut("  "+a.causeLine(c, top), w))
+			left := a.h - len(out)
+			for i, c := range rest {
+				if i == left-1 && i < len(rest)-1 {
+					out = append(out, th.Muted.Render(cut("  "+m.F("answer.andmore", len(rest)-i), w)))
+					break
+				}
+				out = append(out, cut("  "+a.causeLine(c, top), w))
 			}
 		}
 	}
-	budget -= len(foot)
+	return indent(strings.Join(out, "\n"), 1)
+}
+
+// likelyLines are the likely causes, each followed by its steps.
+func (a *answerScreen) likelyLines(w, top int) []string {
+	m := a.m
+	var out []string
 	n := 0
 	for _, c := range a.likely() {
-		if budget <= 1 {
-			break
-		}
 		out = append(out, cut(a.causeLine(c, top), w))
-		budget--
-		for _, s := range steps {
-			if s.Cause != c.ID || s.State == model.StepRuledOut || budget <= 0 {
+		for _, s := range m.wiz.steps() {
+			if s.Cause != c.ID || s.State == model.StepRuledOut {
 				continue
 			}
 			n++
@@ -245,15 +266,12 @@ func (a *answerScreen) View() string {
 				fr = m.T("tag.fraud") + " "
 			}
 			out = append(out, cut(fmt.Sprintf("  %2d. %s%s", n, fr, oneLine(s.Text.In(m.lang))), w))
-			budget--
 		}
 	}
-	if len(a.likely()) == 0 {
-		out = append(out, th.Muted.Render(cut(m.T("diag.none"), w)))
+	if len(out) == 0 {
+		out = append(out, m.th.Muted.Render(cut(m.T("diag.none"), w)))
 	}
-	out = append(out, "")
-	out = append(out, foot...)
-	return indent(strings.Join(out, "\n"), 1)
+	return out
 }
 
 // causeLine is "Likely: title (who acts)", with the score when the details

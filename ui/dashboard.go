@@ -327,13 +327,9 @@ func (d *dashboard) View() string {
 	if len(d.proposed) > 0 {
 		ids := make([]string, len(d.proposed))
 		for i, p := range d.proposed {
-			ids[i] = string(p)
+			ids[i] = m.checkName(p)
 		}
-		sym := string(m.input.Symptom)
-		if sym == "" {
-			sym = m.input.Message
-		}
-		b.WriteString("\n  " + th.Muted.Render(cut(m.F("dash.proposed", sym, strings.Join(ids, ", ")), d.w-4)) + "\n")
+		b.WriteString("\n  " + th.Muted.Render(cut(m.F("dash.proposed", m.subject(), strings.Join(ids, m.T("sep.list"))), d.w-4)) + "\n")
 	}
 	if len(d.moneyLog) > 0 {
 		b.WriteString("\n  " + th.Title.Render(m.T("dash.money")) + "\n")

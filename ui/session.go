@@ -502,6 +502,10 @@ func (m *Model) exportCmd(format string) tea.Cmd {
 	}
 	r := Report{Lang: m.lang, Target: m.target, Identity: m.identity, Input: m.input,
 		Results: m.Results(), Diagnosis: m.diagnosis, Steps: m.wiz.records(), Time: m.now()}
+	if m.solved != nil && len(m.diagnosis.Causes) == 0 {
+		// Solved: the fix left no cause; the report says what was wrong.
+		r.Diagnosis = m.solved.diag
+	}
 	if m.sess == nil {
 		r.Target = ""
 	}

@@ -19,6 +19,7 @@ type solvedCase struct {
 	before  checks.Result
 	hasPrev bool
 	after   checks.Result
+	diag    model.Diagnosis // the diagnosis before the fix (the report's)
 }
 
 // solve closes the case: the step is done, the case solved, and the
@@ -32,7 +33,7 @@ func (z *wizard) solve(st model.PlayStep, after checks.Result) tea.Cmd {
 		cmds = append(cmds, m.record("step_mark", map[string]string{"step": st.ID, "cause": st.Cause, "mark": "done",
 			"note": mk.note, "fraud": "false"}))
 	}
-	sc := &solvedCase{step: st, causeT: z.causes[st.Cause], fixed: z.fixed[st.ID], after: after}
+	sc := &solvedCase{step: st, causeT: z.causes[st.Cause], fixed: z.fixed[st.ID], after: after, diag: z.diagBefore}
 	sc.before, sc.hasPrev = z.before[st.ID]
 	m.solved = sc
 	fields := map[string]string{"step": st.ID, "cause": st.Cause, "check": string(st.Verify), "after": string(after.Status)}
@@ -116,7 +117,7 @@ func (s *solvedScreen) View() string {
 		cause = sc.step.Cause
 	}
 	b.WriteString(th.Title.Render(m.T("solved.wrong")) + "\n")
-	b.WriteString(wrap(cause+"  ("+m.subject()+")", w) + "\n\n")
+	b.WriteString(wrap(cause+m.F("diag.ref", m.subject()), w) + "\n\n")
 	b.WriteString(th.Title.Render(m.T("solved.fixedby")) + "\n")
 	b.WriteString(wrap(oneLine(sc.step.Text.In(m.lang)), w) + "\n")
 	if sc.fixed {

@@ -224,6 +224,9 @@ type wizState struct {
 	// verification ran; fixed marks the steps whose fix the console ran.
 	before map[string]checks.Result
 	fixed  map[string]bool
+	// diagBefore is the diagnosis when the last verification started: what
+	// was wrong, once a passing check leaves no cause.
+	diagBefore model.Diagnosis
 	// draft is the note the driver is typing, for the viewers' screens.
 	draft string
 }
@@ -539,6 +542,7 @@ func (z *wizard) verify() tea.Cmd {
 	if r, ok := z.m.results[s.Verify]; ok {
 		z.before[s.ID] = r
 	}
+	z.diagBefore = z.m.diagnosis
 	return z.m.startRun([]model.CheckID{s.Verify}, runPurpose{kind: "verify", step: s.ID})
 }
 

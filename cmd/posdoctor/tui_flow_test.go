@@ -134,7 +134,7 @@ func TestFlowLostCardReachesFraudStep(t *testing.T) {
 		t.Errorf("lost-card run shows no failed check:\n%s", run)
 	}
 	f.key("d")
-	scr := f.wait("diagnosis", 5*time.Second, "Likely causes")
+	scr := f.wait("diagnosis", 5*time.Second, "Causes: ")
 	if !strings.Contains(scr, "[FRAUD]") {
 		t.Fatalf("diagnosis of lost-card ranks no fraud cause:\n%s", scr)
 	}
@@ -183,7 +183,7 @@ func TestFlowKeysOutOfSyncFixWorks(t *testing.T) {
 		t.Fatalf("status did not flag the keys:\n%s", scr)
 	}
 	f.key("d")
-	f.wait("diagnosis", 5*time.Second, "Likely causes")
+	f.wait("diagnosis", 5*time.Second, "Causes: ")
 	f.key("enter")
 	f.wait("wizard", 5*time.Second, "Step ")
 	// Walk to the step that offers the fix (Initialisation).
@@ -369,7 +369,7 @@ func TestFlowKeepSymptomOnPurpose(t *testing.T) {
 	f.key("K")
 	f.wait("kept", 5*time.Second, "for the next terminal: yes")
 	f.connectTo("sim://healthy")
-	f.wait("healthy with the symptom", 15*time.Second, "Connected to sim://healthy", "proposed for wrong_pin")
+	f.wait("healthy with the symptom", 15*time.Second, "Connected to sim://healthy", "proposed for Incorrect PIN")
 }
 
 // connectTo types target into the connect screen's address field.

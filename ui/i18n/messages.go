@@ -7,6 +7,7 @@ type msg struct{ en, zh string }
 // middle dot, box drawing): Chinese full-width punctuation is fine.
 var messages = map[string]msg{
 	// header, status line, global
+	"sep.list":         {", ", "、"},
 	"sep.colon":        {": ", "："},
 	"hdr.offline":      {"not connected", "未连接"},
 	"hdr.connecting":   {"connecting to %s", "正在连接 %s"},
@@ -202,7 +203,7 @@ var messages = map[string]msg{
 
 	// diagnosis
 	"diag.title":      {"Diagnosis", "诊断"},
-	"diag.heading":    {"Likely causes: %s", "可能原因：%s"},
+	"diag.heading":    {"Causes: %s", "原因分析：%s"},
 	"diag.evidence":   {"Ranked with the evidence of %d check(s); + for, - against.", "依据 %d 项检查的结果排序；+ 支持，- 反对。"},
 	"diag.none":       {"No cause found yet. Pick a symptom (s) or run the checks.", "尚未找到原因。请选择症状 (s) 或运行检查。"},
 	"diag.ref":        {" (%s)", "（%s）"},
@@ -245,20 +246,21 @@ var messages = map[string]msg{
 	"fix.refused":     {"The terminal refused the fix: code %02X %s", "终端拒绝执行修复：代码 %02X %s"},
 
 	// answer
-	"answer.title": {"Answer", "查询结果"},
-	"answer.code":  {"%s (%s)", "%s（%s）"},
-	"answer.shows": {"Shows", "终端显示"},
-	"answer.means": {"Means", "含义"},
-	"answer.cause": {"Top cause", "最可能原因"},
-	"answer.who":   {"Who acts", "由谁处理"},
-	"answer.retry": {"Retry", "能否重试"},
-	"answer.more":  {"More causes (%d): + shows them, d the diagnosis.", "更多原因（%d 项）：按 + 展开，按 d 查看诊断。"},
-	"answer.score": {"score %d", "得分 %d"},
-	"lk.line":      {"%s: %s  (%s)", "%s：%s（%s）"},
-	"who.wait":     {"host or network: wait", "主机或网络：请等待"},
-	"key.more":     {"more causes", "更多原因"},
-	"key.less":     {"fewer causes", "收起原因"},
-	"key.details":  {"scores", "得分"},
+	"answer.title":   {"Answer", "查询结果"},
+	"answer.code":    {"%s (%s)", "%s（%s）"},
+	"answer.shows":   {"Shows", "终端显示"},
+	"answer.means":   {"Means", "含义"},
+	"answer.cause":   {"Top cause", "最可能原因"},
+	"answer.who":     {"Who acts", "由谁处理"},
+	"answer.retry":   {"Retry", "能否重试"},
+	"answer.more":    {"More causes (%d): + shows them, d the diagnosis.", "更多原因（%d 项）：按 + 展开，按 d 查看诊断。"},
+	"answer.andmore": {"... and %d more: d shows them all", "... 还有 %d 项：按 d 查看全部"},
+	"answer.score":   {"score %d", "得分 %d"},
+	"lk.line":        {"%s: %s  (%s)", "%s：%s  处理方：%s"},
+	"who.wait":       {"host or network: wait", "主机或网络：请等待"},
+	"key.more":       {"more causes", "更多原因"},
+	"key.less":       {"fewer causes", "收起原因"},
+	"key.details":    {"scores", "得分"},
 
 	// solved
 	"solved.title":      {"Solved", "已解决"},
