@@ -31,8 +31,8 @@ func answerOf(t ReportTerminal, l model.Lang) reportAnswer {
 	switch {
 	case t.Solved != nil:
 		a.Case = wordIn(wSolved, l)
-	case len(causesOf(t)) > 0 || len(t.Fixes) > 0:
-		a.Case = wordIn(wStillOpen, l)
+	case len(t.Fixes) > 0 || worked(t):
+		a.Case = wordIn(wStillOpen, l) // a console case the operator worked on
 	}
 	if cs := causesOf(t); len(cs) > 0 {
 		c := cs[0]
@@ -62,6 +62,16 @@ func answerOf(t ReportTerminal, l model.Lang) reportAnswer {
 		a.Before = append(a.Before, rerunText(t.Reruns[len(t.Reruns)-1], l))
 	}
 	return a
+}
+
+// worked reports whether the operator marked any step.
+func worked(t ReportTerminal) bool {
+	for _, s := range t.Steps {
+		if s.State == StepDone || s.State == StepSkipped || s.State == StepFailed || s.Note != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // causesOf is the ranked causes of t's diagnosis, none without one.

@@ -55,3 +55,38 @@ func TestCheckTextGoldenZh(t *testing.T) {
 		})
 	}
 }
+
+// TestReportOfCheckSessionZh: a session of `check` (not the console)
+// renders in zh, md and html, with every word Chinese: the answer, the
+// checks with their evidence, the diagnosis and the test payment.
+func TestReportOfCheckSessionZh(t *testing.T) {
+	t.Setenv("POSDOCTOR_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	cfg := writeConfig(t, "locale: zh_CN.UTF-8\n")
+	dir := t.TempDir()
+	f, _, _ := testFactory()
+	cmd := newCheckCmd(f, nil)
+	cmd.SetArgs([]string{"--target", "sim://wrong-pin", "--with-card", "--symptom", "wrong_pin", "--config", cfg, "--journal-dir", dir})
+	_ = cmd.Execute()
+	session := journalSession(t, dir)
+	for _, format := range []string{"md", "html"} {
+		fa, out, _ := testFactory()
+		rc := newReportCmd(fa, nil)
+		rc.SetArgs([]string{session, "--journal-dir", dir, "--format", format, "--lang", "zh"})
+		if err := rc.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		for _, want := range []string{"结论", "检查结论", "失败", "终端显示", "刷卡密码错误", "最可能的原因", "测试交易被拒绝，主机返回码 55", "证据", "被拒绝"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s lacks %q:\n%s", format, want, got)
+			}
+		}
+		if strings.Contains(got, dir) {
+			t.Errorf("%s report names the journal dir", format)
+		}
+		if format == "html" {
+			got = golden.VisibleText(stripPre(got))
+		}
+		golden.CheckChinese(t, "report --lang zh of a check session ("+format+")", got, kbCheckIDs...)
+	}
+}

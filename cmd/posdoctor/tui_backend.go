@@ -60,7 +60,7 @@ func (b *consoleBackend) Ports() ([]ui.Port, error) {
 func (b *consoleBackend) Scenarios() []ui.Scenario {
 	var out []ui.Scenario
 	for _, s := range sim.Scenarios() {
-		out = append(out, ui.Scenario{Name: s.Name, Description: s.Description})
+		out = append(out, ui.Scenario{Name: s.Name, Description: s.Description, DescriptionZh: s.DescriptionZh})
 	}
 	return out
 }

@@ -170,7 +170,7 @@ func (p *parser) str(n *yaml.Node, field string) string {
 		return ""
 	}
 	limit := maxText
-	if field == "description" || field == "source" {
+	if field == "description" || field == "description_zh" || field == "source" {
 		limit = 2000
 	}
 	if len(n.Value) > limit {
@@ -264,12 +264,13 @@ var (
 )
 
 func (p *parser) scenario(n *yaml.Node) *Scenario {
-	f := p.fields(n, "", []string{"name", "description", "source", "identity", "password", "password_error",
+	f := p.fields(n, "", []string{"name", "description", "description_zh", "source", "identity", "password", "password_error",
 		"currency", "cards", "host", "diagnosis", "initialisation", "latency", "faults"},
 		[]string{"name", "description", "source", "identity", "cards"})
 	sc := &Scenario{
 		Name:          p.str(f["name"], "name"),
 		Description:   p.str(f["description"], "description"),
+		DescriptionZh: p.str(f["description_zh"], "description_zh"),
 		Source:        p.str(f["source"], "source"),
 		Password:      "000000",
 		PasswordError: 0x83,

@@ -19,6 +19,9 @@ import (
 type Scenario struct {
 	Name        string
 	Description string
+	// DescriptionZh is the description in Chinese (shown when the console
+	// speaks zh).
+	DescriptionZh string
 	// Source cites the article (seeds file and section) or research note
 	// the scenario reproduces.
 	Source string
@@ -123,9 +126,10 @@ type Fault struct {
 
 // Info describes a built-in scenario for listings.
 type Info struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Source      string `json:"source"`
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	DescriptionZh string `json:"description_zh,omitempty"`
+	Source        string `json:"source"`
 }
 
 // Required lists the scenario names every build must ship (BRIEF, issue 3).
@@ -152,7 +156,7 @@ func Scenarios() []Info {
 		if err != nil {
 			continue
 		}
-		out = append(out, Info{Name: sc.Name, Description: sc.Description, Source: sc.Source})
+		out = append(out, Info{Name: sc.Name, Description: sc.Description, DescriptionZh: sc.DescriptionZh, Source: sc.Source})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
