@@ -252,11 +252,7 @@ func buildKB(files []namedFile) (*KB, error) {
 	bad := func(file, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("kb %s: %s", file, fmt.Sprintf(format, a...)))
 	}
-	type pending struct {
-		file string
-		c    rawCode
-	}
-	var codes []pending
+	var codes []pendingCode
 	itemFile := map[string]string{} // "kind id" → file, for messages
 	for _, nf := range files {
 		f := nf.f
@@ -283,7 +279,7 @@ func buildKB(files []namedFile) (*KB, error) {
 			if c.Source == (Source{}) {
 				c.Source = f.Defaults.Source
 			}
-			codes = append(codes, pending{nf.name, c})
+			codes = append(codes, pendingCode{nf.name, c})
 		}
 	}
 	fileOf := func(kind, id string) string {
@@ -293,8 +289,39 @@ func buildKB(files []namedFile) (*KB, error) {
 		return "?"
 	}
 
+	kb.expandCodes(codes, itemFile, bad)
+	kb.index(fileOf, bad)
+	kb.validate(fileOf, bad)
+	buildLabels(kb, files, bad)
+	buildGlossary(kb, files, bad)
+	buildRules(kb, files, bad)
+	buildSynonyms(kb, files, bad)
+	kb.indexKeys()
+	if len(errs) > 0 {
+		const max = 20
+		if len(errs) > max {
+			errs = append(errs[:max], fmt.Errorf("kb: and %d more problems", len(errs)-max))
+		}
+		return nil, errors.Join(errs...)
+	}
+	return kb, nil
+}
+
+// pendingCode is a code entry as written and its file.
+type pendingCode struct {
+	file string
+	c    rawCode
+}
+
+// badFunc reports one problem at a file (or file:line).
+type badFunc func(file, format string, a ...any)
+
+// expandCodes turns the entries as written into kb.Codes: values expanded,
+// same: true filled from UnionPay, defaults applied, intermediate statuses
+// mirrored; itemFile learns each code's file.
+func (kb *KB) expandCodes(codes []pendingCode, itemFile map[string]string, bad badFunc) {
 	// Expand values and normalise code values.
-	var expanded []pending
+	var expanded []pendingCode
 	for _, p := range codes {
 		vals := p.c.Values
 		if p.c.Value != "" {
@@ -308,7 +335,7 @@ func buildKB(files []namedFile) (*KB, error) {
 			c := p.c
 			c.Values = nil
 			c.Value = normCodeValue(c.Scheme, v)
-			expanded = append(expanded, pending{p.file, c})
+			expanded = append(expanded, pendingCode{p.file, c})
 		}
 	}
 	// same: true copies the UnionPay entry.
@@ -342,6 +369,10 @@ func buildKB(files []namedFile) (*KB, error) {
 	}
 	kb.Codes = append(kb.Codes, mirrorIntermediate(kb.Codes)...)
 
+}
+
+// index builds the id and code indexes and reports duplicates.
+func (kb *KB) index(fileOf func(kind, id string) string, bad badFunc) {
 	// Indexes, with duplicate checks.
 	dupID := func(kind, id string) { bad(fileOf(kind, id), "%s %q defined twice", kind, id) }
 	kb.symptoms = indexIDs(kb.Symptoms, "symptom", func(s Symptom) SymptomID { return s.ID }, dupID)
@@ -361,6 +392,10 @@ func buildKB(files []namedFile) (*KB, error) {
 		m[c.Value] = i
 	}
 
+}
+
+// validate checks every item's fields and references.
+func (kb *KB) validate(fileOf func(kind, id string) string, bad badFunc) {
 	// Field checks and references.
 	for _, s := range kb.Symptoms {
 		file := fileOf("symptom", string(s.ID))
@@ -399,6 +434,12 @@ func buildKB(files []namedFile) (*KB, error) {
 		checkRefs(bad, file, where, "step", c.Steps, kb.steps)
 		checkRefs(bad, file, where, "prevention tip", c.Prevention, kb.tips)
 	}
+	kb.validateStepsTips(fileOf, bad)
+	kb.validateCodes(fileOf, bad)
+}
+
+// validateStepsTips checks steps and prevention tips.
+func (kb *KB) validateStepsTips(fileOf func(kind, id string) string, bad badFunc) {
 	for _, s := range kb.Steps {
 		file := fileOf("step", s.ID)
 		where := fmt.Sprintf("step %q", s.ID)
@@ -421,6 +462,11 @@ func buildKB(files []namedFile) (*KB, error) {
 		checkSources(bad, file, where, t.Sources)
 		checkActor(bad, file, where, t.Actor)
 	}
+}
+
+// validateCodes checks the code tables: scheme, value, texts, fix class,
+// outcome and symptom, and the causes they point at.
+func (kb *KB) validateCodes(fileOf func(kind, id string) string, bad badFunc) {
 	for _, c := range kb.Codes {
 		file := fileOf("code", string(c.Scheme)+" "+c.Value)
 		where := fmt.Sprintf("code %s %q", c.Scheme, c.Value)
@@ -455,19 +501,6 @@ func buildKB(files []namedFile) (*KB, error) {
 		}
 		checkRefs(bad, file, where, "cause", c.Causes, kb.causes)
 	}
-	buildLabels(kb, files, bad)
-	buildGlossary(kb, files, bad)
-	buildRules(kb, files, bad)
-	buildSynonyms(kb, files, bad)
-	kb.indexKeys()
-	if len(errs) > 0 {
-		const max = 20
-		if len(errs) > max {
-			errs = append(errs[:max], fmt.Errorf("kb: and %d more problems", len(errs)-max))
-		}
-		return nil, errors.Join(errs...)
-	}
-	return kb, nil
 }
 
 // indexIDs maps the id of each item to its position in items; an id seen

@@ -112,10 +112,20 @@ var handbookLabels = map[string]model.Text{
 	"mirror":     {Zh: "0x41–0x5D、0x66、0x67 与 0x01–0x1D、0x26、0x27 相同，另加“请取卡”。", En: "0x41–0x5D, 0x66 and 0x67 are 0x01–0x1D, 0x26 and 0x27 plus \"please remove card\"."},
 }
 
+// writeHandbook writes the whole knowledge base as Markdown in l.
 func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 	lb := func(k string) string { return handbookLabels[k].In(l) }
 	w.printf("# %s\n\n%s\n\n", lb("title"), lb("intro"))
+	writeHandbookSymptoms(w, kb, l)
+	writeHandbookCauses(w, kb, l)
+	writeHandbookTips(w, kb, l)
+	writeHandbookCodes(w, kb, l)
+	writeGlossary(w, kb, l)
+}
 
+// writeHandbookSymptoms lists the symptoms and their causes.
+func writeHandbookSymptoms(w *errWriter, kb *model.KB, l model.Lang) {
+	lb := func(k string) string { return handbookLabels[k].In(l) }
 	w.printf("## %s\n\n", lb("symptoms"))
 	for _, s := range kb.Symptoms {
 		w.printf("### %s `%s`\n\n%s\n\n", s.Title.In(l), s.ID, s.Summary.In(l))
@@ -127,6 +137,11 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 		w.printf("\n%s: %s\n\n", lb("sources"), sourceList(s.Sources))
 	}
 
+}
+
+// writeHandbookCauses lists the causes with their steps and prevention.
+func writeHandbookCauses(w *errWriter, kb *model.KB, l model.Lang) {
+	lb := func(k string) string { return handbookLabels[k].In(l) }
 	w.printf("## %s\n\n", lb("causes"))
 	for _, c := range kb.Causes {
 		title := c.Title.In(l)
@@ -158,12 +173,22 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 		w.printf("\n%s: %s\n\n", lb("sources"), sourceList(c.Sources))
 	}
 
+}
+
+// writeHandbookTips lists the prevention tips.
+func writeHandbookTips(w *errWriter, kb *model.KB, l model.Lang) {
+	lb := func(k string) string { return handbookLabels[k].In(l) }
 	w.printf("## %s\n\n", lb("tips"))
 	for _, t := range kb.Tips {
 		w.printf("- %s (%s) `%s`. %s: %s\n", t.Text.In(l), model.Label(model.KindActor, string(t.Actor), l), t.ID, lb("sources"), sourceList(t.Sources))
 	}
 	w.printf("\n")
 
+}
+
+// writeHandbookCodes writes one table per code scheme.
+func writeHandbookCodes(w *errWriter, kb *model.KB, l model.Lang) {
+	lb := func(k string) string { return handbookLabels[k].In(l) }
 	w.printf("## %s\n\n", lb("codes"))
 	for _, sc := range []model.Scheme{model.SchemeUnionPay, model.SchemeISO, model.SchemeZVT, model.SchemeZVTStatus, model.SchemeZVTIntermediate, model.SchemeMessage} {
 		w.printf("### %s\n\n", model.Label(model.KindSchemeTitle, string(sc), l))
@@ -206,7 +231,7 @@ func writeHandbook(w *errWriter, kb *model.KB, l model.Lang) {
 		}
 		w.printf("\n%s: %s\n\n", lb("source"), sourceList([]model.Source{src}))
 	}
-	writeGlossary(w, kb, l)
+
 }
 
 // cell makes s safe inside a Markdown table cell.
