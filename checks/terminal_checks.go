@@ -427,7 +427,7 @@ func (r *run) network(ctx context.Context) Result {
 			setFact(ev, model.FactHostReachable, "true")
 			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
 			setFact(ev, model.FactZVTResult, "00")
-			notes = append(notes, txf("terminal reached its host in %d ms", "终端连通主机，用时 %d ms", lat.Milliseconds()))
+			notes = append(notes, txf("terminal reached its host in %s", "终端连通主机，用时 %s", fmtDuration(lat, 0)))
 			if lat > r.e.cfg.Timeouts.SlowHost {
 				st = model.StatusWarn
 				notes[len(notes)-1] = cat(notes[len(notes)-1], txf(" (slow: above %s)", "（偏慢：超过 %s）", r.e.cfg.Timeouts.SlowHost))

@@ -853,16 +853,16 @@ func wrap(s string, w int) string {
 	return lipgloss.NewStyle().Width(w).Render(narrow(s))
 }
 
-// fmtDur is a duration in the console's one style: "180 ms" below a
-// second, "4.2 s" from one; "" for none (below zero).
+// fmtDur is a duration in posdoctor's one style (check's text output
+// too): "180ms" below a second, "4.2s" from one; "" for none (below zero).
 func fmtDur(d time.Duration) string {
 	if d < 0 {
 		return ""
 	}
 	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
+		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
-	return fmt.Sprintf("%.1f s", d.Seconds())
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 // showChecks goes to the checks of the session, or to the connect screen
