@@ -205,14 +205,30 @@ func FleetVerdict(a, b model.Status) model.Status {
 }
 
 // Line is the summary as one line of text.
-func (f FleetSummary) Line() string {
+func (f FleetSummary) Line() string { return f.LineIn(model.LangEn) }
+
+// LineIn is Line in l: in Chinese the verdict and the statuses by their
+// labels.
+func (f FleetSummary) LineIn(l model.Lang) string {
 	s := f.Summary
-	line := fmt.Sprintf("%s fleet: %d terminals: %d ok, %d warn, %d fail, %d error", strings.ToUpper(string(s.Verdict)), s.Terminals, s.OK, s.Warn, s.Fail, s.Error)
+	if l != model.LangZh {
+		line := fmt.Sprintf("%s fleet: %d terminals: %d ok, %d warn, %d fail, %d error", strings.ToUpper(string(s.Verdict)), s.Terminals, s.OK, s.Warn, s.Fail, s.Error)
+		if s.Skip > 0 {
+			line += fmt.Sprintf(", %d skip", s.Skip)
+		}
+		if s.Shard != "" {
+			line += " (shard " + s.Shard + ")"
+		}
+		return line
+	}
+	lb := func(st model.Status) string { return Label(model.KindStatus, string(st), l) }
+	line := fmt.Sprintf("%s 全部终端：共 %d 台：%s %d 台，%s %d 台，%s %d 台，%s %d 台", lb(s.Verdict), s.Terminals,
+		lb(model.StatusOK), s.OK, lb(model.StatusWarn), s.Warn, lb(model.StatusFail), s.Fail, lb(model.StatusError), s.Error)
 	if s.Skip > 0 {
-		line += fmt.Sprintf(", %d skip", s.Skip)
+		line += fmt.Sprintf("，%s %d 台", lb(model.StatusSkip), s.Skip)
 	}
 	if s.Shard != "" {
-		line += " (shard " + s.Shard + ")"
+		line += "（分片 " + s.Shard + "）"
 	}
 	return line
 }

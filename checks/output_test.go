@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posdoctor/posdoctor/fixtures/golden"
 	"github.com/posdoctor/posdoctor/model"
 	"github.com/posdoctor/posdoctor/terminal"
 )
@@ -153,5 +154,22 @@ func TestWriteTextRecoveredInLang(t *testing.T) {
 		if !strings.Contains(b.String(), prefix+want) {
 			t.Errorf("%s: output lacks %q:\n%s", lang, want, b.String())
 		}
+	}
+}
+
+// The fleet's last line in Chinese has no English word.
+func TestFleetLineZh(t *testing.T) {
+	t.Parallel()
+	var f FleetSummary
+	f.Add(sampleReport())
+	f.Add(TerminalReport{Verdict: model.StatusOK})
+	f.Summary.Shard = "2/4"
+	zh := f.LineIn(model.LangZh)
+	if zh != "失败 全部终端：共 2 台：正常 1 台，警告 0 台，失败 1 台，无法运行 0 台（分片 2/4）" {
+		t.Errorf("zh line %q", zh)
+	}
+	golden.CheckChinese(t, "fleet line", zh)
+	if en := f.Line(); en != "FAIL fleet: 2 terminals: 1 ok, 0 warn, 1 fail, 0 error (shard 2/4)" {
+		t.Errorf("en line %q", en)
 	}
 }

@@ -331,7 +331,7 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 				outErr = err
 			}
 		case "text":
-			fmt.Fprintln(opts.IO.Out, checks.SummaryLine(r))
+			fmt.Fprintln(opts.IO.Out, checks.SummaryLineIn(r, lang))
 		case "junit":
 			r.Results = nil
 			all = append(all, r)
@@ -354,7 +354,7 @@ func checkFleet(ctx context.Context, opts *CheckOptions, co checks.CheckOptions,
 		if err := table.Write(opts.IO.Out, sum, lang); err != nil && outErr == nil {
 			outErr = err
 		}
-		fmt.Fprintln(opts.IO.Out, sum.Line())
+		fmt.Fprintln(opts.IO.Out, sum.LineIn(lang))
 	case "junit":
 		outErr = checks.WriteJUnit(opts.IO.Out, all, lang)
 	}

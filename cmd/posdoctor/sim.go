@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/posdoctor/posdoctor/checks"
+	"github.com/posdoctor/posdoctor/model"
 	"github.com/posdoctor/posdoctor/terminal/sim"
 	"github.com/spf13/cobra"
 )
@@ -105,8 +107,13 @@ func simRun(opts *SimOptions) error {
 	out, errOut := opts.IO.Out, opts.IO.ErrOut
 	if opts.List {
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		zh := checks.Lang("") == model.LangZh
 		for _, in := range sim.Scenarios() {
-			fmt.Fprintf(tw, "%s\t%s\n", in.Name, in.Description)
+			desc := in.Description
+			if zh && in.DescriptionZh != "" {
+				desc = in.DescriptionZh // LANG=zh_CN.UTF-8
+			}
+			fmt.Fprintf(tw, "%s\t%s\n", in.Name, desc)
 		}
 		return tw.Flush()
 	}
