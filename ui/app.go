@@ -244,9 +244,10 @@ func (m *Model) Connected() bool { return m.sess != nil }
 func (m *Model) Busy() bool { return m.connecting || m.running || m.fixing || m.stopping }
 
 // Screen is the name of the screen in front (for tests).
-func (m *Model) Screen() string {
-	return [...]string{"connect", "symptom", "dashboard", "diagnosis", "wizard", "trace", "solved", "answer"}[m.active]
-}
+func (m *Model) Screen() string { return screenNames[m.active] }
+
+// screenNames are the screens' names, by screenID.
+var screenNames = [...]string{"connect", "symptom", "dashboard", "diagnosis", "wizard", "trace", "solved", "answer"}
 
 // Results returns the latest result of every check run so far.
 func (m *Model) Results() []checks.Result {

@@ -280,3 +280,17 @@ func (m *Model) renderNote(n note) string {
 	}
 	return m.F(n.key, args...)
 }
+
+// Symptom is the case's symptom ("" when none was chosen).
+func (c *Case) Symptom() model.SymptomID {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.input.Symptom
+}
+
+// Front is the name of the screen in front of the technician.
+func (c *Case) Front() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return screenNames[c.front]
+}
