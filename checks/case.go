@@ -165,6 +165,9 @@ func (c *CaseLog) Record(kind string, fields map[string]string) error {
 			return fmt.Errorf("journal: case event %s has no field %q: valid fields are %s", kind, f, strings.Join(allowed, ", "))
 		}
 	}
+	if se, ok := shareEntry(k, fields, c.target); ok {
+		return c.j.Record(se)
+	}
 	e := Entry{Target: c.target}
 	switch k {
 	case CaseSymptom:

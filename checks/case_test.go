@@ -40,7 +40,7 @@ func TestCaseLogRecords(t *testing.T) {
 	if err := c.Ran([]Result{{ID: model.CheckStatus, Status: model.StatusOK}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Record("fix_actoin", nil); err == nil || !strings.Contains(err.Error(), "valid kinds are case_solved, fix_action") {
+	if err := c.Record("fix_actoin", nil); err == nil || !strings.Contains(err.Error(), "valid kinds are case_solved, ") || !strings.Contains(err.Error(), "fix_action") {
 		t.Errorf("unknown kind: %v", err)
 	}
 	if err := c.Record(string(CaseStepMark), map[string]string{"stpe": "x"}); err == nil || !strings.Contains(err.Error(), `no field "stpe"`) {

@@ -215,7 +215,7 @@ func (f *folder) entry(e Entry) {
 				t.Verified = append(t.Verified, v)
 			}
 		}
-	case EntryNote:
+	case EntryNote, EntryShare:
 		t.Notes = append(t.Notes, e.Text)
 	case EntryError:
 		t.Errors = append(t.Errors, e.Text)

@@ -340,12 +340,10 @@ type sharedMsg struct {
 	err  error
 }
 
-// shareCmd starts sharing through Options.Share (listening is I/O: a Cmd).
+// shareCmd starts sharing through Options.Share (listening is I/O: a Cmd),
+// or, when the case is shared already, shows a new join code.
 func (m *Model) shareCmd() tea.Cmd {
-	if m.share.sharing {
-		m.setToast(m.F("share.already", m.share.info.Addr), false)
-		return nil
-	}
+	// Already shared: S issues a new join code.
 	c, f := m.Case, m.opts.Share
 	m.setToast(m.T("share.starting"), false)
 	return func() tea.Msg {

@@ -37,6 +37,8 @@ type TUIOptions struct {
 	Scenario   string
 	ConfigPath string
 	NoColor    bool
+
+	ShareFlags
 }
 
 func newTUICmd(f *factory, runF func(*TUIOptions) error) *cobra.Command {
@@ -80,6 +82,7 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 	fl.StringVar(&opts.Scenario, "scenario", "healthy", "simulator scenario highlighted on the connect screen")
 	fl.StringVar(&opts.ConfigPath, "config", "", "config file (default: the user config dir's posdoctor/config.yaml)")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
+	addShareFlags(fl, &opts.ShareFlags)
 	return cmd
 }
 
@@ -88,6 +91,7 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 type consoleSetup struct {
 	model   *ui.Model
 	backend *consoleBackend
+	share   *sharer
 }
 
 func newConsole(opts *TUIOptions) (*consoleSetup, error) {
@@ -111,7 +115,9 @@ func newConsole(opts *TUIOptions) (*consoleSetup, error) {
 		now = time.Now
 	}
 	b := newConsoleBackend(cfg, now)
+	sh := &sharer{o: opts.ShareFlags}
 	m := ui.New(ui.Options{
+		Share:    sh.start,
 		Backend:  b,
 		Target:   opts.Target,
 		Scenario: opts.Scenario,
@@ -123,7 +129,7 @@ func newConsole(opts *TUIOptions) (*consoleSetup, error) {
 		Currency: cfg.Currency,
 		Hint:     terminalHint(runtime.GOOS, getenv),
 	})
-	return &consoleSetup{model: m, backend: b}, nil
+	return &consoleSetup{model: m, backend: b, share: sh}, nil
 }
 
 func tuiRun(ctx context.Context, opts *TUIOptions) error {
@@ -145,6 +151,12 @@ func tuiRun(ctx context.Context, opts *TUIOptions) error {
 	// A signal does not end the program by itself: the console turns it
 	// into its own quit, which finishes a test payment in flight first
 	// (ui.Model.Filter). So the program's context is not the signal's.
+	defer cs.share.close()
+	if opts.sharing() {
+		if _, err := cs.share.start(cs.model.Case); err != nil {
+			return shareError(err)
+		}
+	}
 	p := tea.NewProgram(cs.model,
 		tea.WithContext(context.WithoutCancel(ctx)),
 		tea.WithInput(opts.IO.In),
