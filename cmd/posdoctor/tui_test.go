@@ -6,7 +6,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/posdoctor/posdoctor/remote"
 )
+
+// defShare are the share flags' defaults.
+var defShare = ShareFlags{MaxViewers: remote.DefaultMaxSessions, IdleTimeout: remote.DefaultIdleTimeout}
 
 func TestNewTUICmd(t *testing.T) {
 	t.Parallel()
@@ -16,9 +22,12 @@ func TestNewTUICmd(t *testing.T) {
 		want    TUIOptions
 		wantErr string
 	}{
-		{name: "defaults", cli: "", want: TUIOptions{Theme: "auto", Scenario: "healthy"}},
+		{name: "defaults", cli: "", want: TUIOptions{Theme: "auto", Scenario: "healthy", ShareFlags: defShare}},
 		{name: "all flags", cli: "--target sim://lost-card --lang zh --theme high-contrast --scenario wrong-pin --config /tmp/c.yaml --no-color",
-			want: TUIOptions{Target: "sim://lost-card", Lang: "zh", Theme: "high-contrast", Scenario: "wrong-pin", ConfigPath: "/tmp/c.yaml", NoColor: true}},
+			want: TUIOptions{Target: "sim://lost-card", Lang: "zh", Theme: "high-contrast", Scenario: "wrong-pin", ConfigPath: "/tmp/c.yaml", NoColor: true, ShareFlags: defShare}},
+		{name: "share flags", cli: "--share :2222 --share-via ssh://pd@relay.example:2200 --authorized-keys /tmp/ak --relay-known-hosts /tmp/kh --relay-fingerprint SHA256:x --relay-key /tmp/rk --host-key /tmp/hk --max-viewers 2 --idle-timeout 5m",
+			want: TUIOptions{Theme: "auto", Scenario: "healthy", ShareFlags: ShareFlags{Share: ":2222", ShareVia: "ssh://pd@relay.example:2200",
+				AuthorizedKeys: "/tmp/ak", KnownHosts: "/tmp/kh", RelayFingerprint: "SHA256:x", RelayKey: "/tmp/rk", HostKey: "/tmp/hk", MaxViewers: 2, IdleTimeout: 5 * time.Minute}}},
 		{name: "bad theme", cli: "--theme neon", wantErr: "valid values are auto, dark, light, high-contrast"},
 		{name: "bad lang", cli: "--lang fr", wantErr: "valid values are zh, en"},
 		{name: "no args", cli: "extra", wantErr: "unknown command"},
