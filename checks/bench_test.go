@@ -170,11 +170,34 @@ func BenchmarkFleetSweep(b *testing.B) {
 	b.ReportMetric(float64(fleetCPU.Milliseconds())/n, "fleet-cpu-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-above-idle-MB")
+	if la := loadAvg(); la >= 0 {
+		// The machine's 1-minute load average after the runs: the ratio
+		// is a wall-time figure, and on a shared machine it measures the
+		// others' load as much as the sweep (fleet-cpu-ms does not).
+		b.ReportMetric(la, "loadavg")
+	}
 	if hwm := peakRSS(); hwm > 0 {
 		// The whole process's resident peak since it started (Linux), a
 		// bound that also counts what heap+stacks leave out.
 		b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MB")
 	}
+}
+
+// loadAvg is the 1-minute load average of /proc/loadavg, or -1.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 // peakRSS is VmHWM of /proc/self/status in bytes, or 0 where there is none.
