@@ -281,6 +281,35 @@ func (d *dashboard) View() string {
 	b.WriteString(strings.Repeat(" ", 2) + cut(fmt.Sprintf("%s %s   %s %s   %s %s", m.T("id.status"), state,
 		m.T("id.device"), m.deviceState(), m.T("id.link"), dash(m.target)), d.w-4) + "\n\n")
 
+	b.WriteString(d.table())
+	if r := d.rows[model.CheckOrder[d.cursor]]; r.hasRes && r.phase == phaseDone {
+		b.WriteString(d.detail(r.result))
+	}
+	if len(d.proposed) > 0 {
+		ids := make([]string, len(d.proposed))
+		for i, p := range d.proposed {
+			ids[i] = m.checkName(p)
+		}
+		b.WriteString("\n  " + th.Muted.Render(cut(m.F("dash.proposed", m.subject(), strings.Join(ids, m.T("sep.list"))), d.w-4)) + "\n")
+	}
+	if len(d.moneyLog) > 0 {
+		b.WriteString("\n  " + th.Title.Render(m.T("dash.money")) + "\n")
+		start := max(0, len(d.moneyLog)-3)
+		for _, ml := range d.moneyLog[start:] {
+			b.WriteString("    " + cut(ml.at.Format("15:04:05")+"  "+d.moneyText(ml.text), d.w-6) + "\n")
+		}
+	}
+	if !m.Connected() {
+		b.WriteString("\n  " + th.Error.Render(m.T("err.notconnected")) + "\n")
+	}
+	return b.String()
+}
+
+// table is the checks, one row each: name, state, time and result; a
+// result wider than the row goes on to a second line.
+func (d *dashboard) table() string {
+	m, th := d.m, d.m.th
+	var b strings.Builder
 	cw := []int{14, 22, 8}
 	head := padRight(m.T("dash.col.check"), cw[0]) + padRight(m.T("dash.col.state"), cw[1]) + padRight(m.T("dash.col.time"), cw[2]) + m.T("dash.col.result")
 	b.WriteString("  " + th.Muted.Render(cut(head, d.w-4)) + "\n")
@@ -320,26 +349,6 @@ func (d *dashboard) View() string {
 		if len(more) > 0 {
 			b.WriteString("  " + strings.Repeat(" ", ansi.StringWidth(lead)) + cut(strings.Join(more, " "), d.w-4-ansi.StringWidth(lead)) + "\n")
 		}
-	}
-	if r := d.rows[model.CheckOrder[d.cursor]]; r.hasRes && r.phase == phaseDone {
-		b.WriteString(d.detail(r.result))
-	}
-	if len(d.proposed) > 0 {
-		ids := make([]string, len(d.proposed))
-		for i, p := range d.proposed {
-			ids[i] = m.checkName(p)
-		}
-		b.WriteString("\n  " + th.Muted.Render(cut(m.F("dash.proposed", m.subject(), strings.Join(ids, m.T("sep.list"))), d.w-4)) + "\n")
-	}
-	if len(d.moneyLog) > 0 {
-		b.WriteString("\n  " + th.Title.Render(m.T("dash.money")) + "\n")
-		start := max(0, len(d.moneyLog)-3)
-		for _, ml := range d.moneyLog[start:] {
-			b.WriteString("    " + cut(ml.at.Format("15:04:05")+"  "+d.moneyText(ml.text), d.w-6) + "\n")
-		}
-	}
-	if !m.Connected() {
-		b.WriteString("\n  " + th.Error.Render(m.T("err.notconnected")) + "\n")
 	}
 	return b.String()
 }

@@ -7,7 +7,8 @@
 // services and events). The technician's view is the only one that changes
 // the case: a co-pilot's keys, once the technician granted control, reach
 // it as the same inputs as the technician's own keys. One component per
-// screen (connect, symptom, dashboard, diagnosis, wizard, trace). Components
+// screen (connect, symptom, answer, dashboard, diagnosis, wizard, solved,
+// trace). Components
 // follow soft-serve's contract: Update, View, help.KeyMap and SetSize, so the
 // footer always shows the keys of the screen in front.
 //
@@ -23,7 +24,10 @@
 // layout, keys, overlays), session.go (commands
 // and async results: connect, events, runs, fixes, export), connect.go,
 // symptom.go, dashboard.go, wizard.go (diagnosis and guided steps),
-// trace.go, overlays.go, input.go (the text fields); backend.go is the
-// interface cmd/posdoctor wires.
+// answer.go (the answer a lookup opens with), solved.go (the closing screen
+// of a case), stop.go (quitting with a test payment in flight), plain.go
+// (errors in words, never Go's text), layout.go (wrapping that never splits
+// a value), trace.go, overlays.go, input.go (the text fields); backend.go is
+// the interface cmd/posdoctor wires.
 // Chrome texts are in ui/i18n, styles in ui/theme.
 package ui

@@ -637,32 +637,38 @@ func (z *wizard) View() string {
 		b.WriteString(m.T("wiz.note") + m.T("sep.colon") + cut(mk.note, z.w-12) + "\n")
 	}
 	// the step list, as much as fits
-	used := strings.Count(b.String(), "\n")
-	room := z.h - used - 2
-	if room >= 3 {
+	if room := z.h - strings.Count(b.String(), "\n") - 2; room >= 3 {
 		b.WriteString("\n" + th.Muted.Render(m.T("wiz.steps")) + "\n")
-		room--
-		start := 0
-		if z.idx >= room {
-			start = z.idx - room + 1
-		}
-		for i := start; i < len(steps) && i < start+room; i++ {
-			st := steps[i]
-			tag := "[    ]"
-			if mm := z.marks[st.ID]; mm != nil && mm.mark != "" {
-				tag = "[" + m.T("short."+mm.mark) + "]"
-			} else if st.State == model.StepRuledOut {
-				tag = "[ -- ]"
-			}
-			fr := ""
-			if st.Fraud {
-				fr = m.T("tag.fraud") + " "
-			}
-			line := cut(fmt.Sprintf("%2d %s %s%s", i+1, tag, fr, oneLine(st.Text.In(m.lang))), z.w-4)
-			b.WriteString(m.row(line, i == z.idx) + "\n")
-		}
+		b.WriteString(z.list(room - 1))
 	}
 	return indent(b.String(), 1)
+}
+
+// list is the playbook, one line a step with its mark, in room lines
+// around the current step.
+func (z *wizard) list(room int) string {
+	m, steps := z.m, z.steps()
+	var b strings.Builder
+	start := 0
+	if z.idx >= room {
+		start = z.idx - room + 1
+	}
+	for i := start; i < len(steps) && i < start+room; i++ {
+		st := steps[i]
+		tag := "[    ]"
+		if mm := z.marks[st.ID]; mm != nil && mm.mark != "" {
+			tag = "[" + m.T("short."+mm.mark) + "]"
+		} else if st.State == model.StepRuledOut {
+			tag = "[ -- ]"
+		}
+		fr := ""
+		if st.Fraud {
+			fr = m.T("tag.fraud") + " "
+		}
+		line := cut(fmt.Sprintf("%2d %s %s%s", i+1, tag, fr, oneLine(st.Text.In(m.lang))), z.w-4)
+		b.WriteString(m.row(line, i == z.idx) + "\n")
+	}
+	return b.String()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

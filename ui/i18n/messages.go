@@ -128,7 +128,7 @@ var messages = map[string]msg{
 	"connstep.journal":   {"opening the session journal", "正在打开会话日志"},
 	"connstep.recover":   {"looking for open test payments of earlier sessions", "正在检查以前会话中未了结的测试交易"},
 	"connect.esc":        {"esc cancels.", "按 esc 取消。"},
-	"connect.unknownerr": {"the connect failed", "连接失败（详情见会话日志）"},
+	"connect.unknownerr": {"the connect failed", "连接失败（按 L 切换到英文可看到链路给出的原因）"},
 	"connect.failed":     {"Could not connect to %s", "无法连接 %s"},
 	"connect.try":        {"What to try:", "可以尝试："},
 	"tip.serial.cable":   {"Check the cable and the USB adapter; unplug and plug in again.", "检查串口线和 USB 转换器，重新插拔。"},
