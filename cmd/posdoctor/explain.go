@@ -50,12 +50,17 @@ to take, in order. Works without a terminal, for the helpdesk on the phone.
 
 Accepts a host response code (41, 55, 05, A0; UnionPay unless --scheme iso),
 a ZVT code in hex with --scheme zvt (78, 0x78; zvt_status and
-zvt_intermediate for the status bytes), a message as the terminal shows it
-(挂失卡, 密码错误, or part of one), or a symptom id:
-auth_failed, card_error, lost_card, wrong_pin, account_frozen,
-comms_failure, sign_in_failure.
+zvt_intermediate for the status bytes), any text a terminal shows, in
+Chinese or English, or part of one (挂失卡, 卡片已过期, 需要初始化, card expired,
+Activation required; near forms too: 卡片过期了, "PIN error"), or a symptom
+id: auth_failed, card_error, lost_card, wrong_pin, account_frozen,
+comms_failure, sign_in_failure, terminal_silent.
 
-Unknown input names the closest matches and exits 3.`,
+The answer comes first (the code, what the terminal shows, what it means,
+who acts, whether to retry), then the steps of the likely causes; the rest
+are listed as possible or ruled out. --detail adds the scores and reasons.
+
+Unknown input names the closest matches with their codes and exits 3.`,
 		Example: `  posdoctor explain 55
   posdoctor explain 挂失卡 --lang en
   posdoctor explain 0x78 --scheme zvt

@@ -267,3 +267,45 @@ func TestWrapText(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainFindsEveryDisplayText (issue 10): every text the knowledge base
+// says a terminal shows, zh and en, given to `explain --json`, comes back as
+// a code that shows that text.
+func TestExplainFindsEveryDisplayText(t *testing.T) {
+	t.Parallel()
+	kb := model.Knowledge()
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	n := 0
+	for _, c := range kb.Codes {
+		for _, text := range []string{c.Display.Zh, c.Display.En} {
+			n++
+			io, out, _ := testIO()
+			if err := explainRun(&ExplainOptions{IO: io, Query: text, Lang: "en", JSON: true}); err != nil {
+				t.Errorf("%s %s: explain %q: %v", c.Scheme, c.Value, text, err)
+				continue
+			}
+			var doc struct {
+				Code *model.CodeInfo `json:"code"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.Code == nil {
+				t.Errorf("%s %s: explain %q: no code in %s", c.Scheme, c.Value, text, out)
+				continue
+			}
+			got := doc.Code
+			shows := []string{got.Display.Zh, got.Display.En}
+			if got.Scheme == model.SchemeMessage {
+				shows = append(append(shows, got.Value), got.Match...)
+			}
+			ok := false
+			for _, s := range shows {
+				ok = ok || norm(s) == norm(text)
+			}
+			if !ok {
+				t.Errorf("explain %q (%s %s) gives %s %s, which shows %q / %q", text, c.Scheme, c.Value, got.Scheme, got.Value, got.Display.Zh, got.Display.En)
+			}
+		}
+	}
+	if n < 600 {
+		t.Errorf("only %d texts", n)
+	}
+}
