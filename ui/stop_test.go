@@ -111,3 +111,19 @@ func TestOperatorAbortIsNotAFailure(t *testing.T) {
 		t.Fatalf("Go error text on screen:\n%s", scr)
 	}
 }
+
+// TestQuitKeyDuringPaymentAlsoFinishesIt: q asks (work runs), y confirms;
+// with a payment in flight that is the same stop as ctrl+c.
+func TestQuitKeyDuringPaymentAlsoFinishesIt(t *testing.T) {
+	m := payInFlight(t, model.LangEn)
+	press(m, "q")
+	if m.overlay != ovQuit {
+		t.Fatalf("q during a run did not ask: overlay %v", m.overlay)
+	}
+	if isQuit(press(m, "y")) {
+		t.Fatal("q, y left with the payment in flight")
+	}
+	if !m.stopping {
+		t.Fatal("q, y did not start finishing the payment")
+	}
+}

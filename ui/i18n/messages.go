@@ -47,7 +47,7 @@ var messages = map[string]msg{
 	// help overlay
 	"help.title":   {"Help", "帮助"},
 	"help.for":     {"Keys: %s", "按键：%s"},
-	"help.general": {"ctrl+c quits at once. In a text field, esc leaves the field and F1 opens this help.", "ctrl+c 立即退出。在输入框中按 esc 离开输入框，按 F1 打开帮助。"},
+	"help.general": {"ctrl+c quits (a test payment in flight is finished first). In a text field, esc leaves the field and F1 opens this help.", "ctrl+c 退出（先了结进行中的测试交易）。在输入框中按 esc 离开输入框，按 F1 打开帮助。"},
 	"help.close":   {"Press ? or esc to close this help.", "按 ? 或 esc 关闭帮助。"},
 
 	// keys
