@@ -30,9 +30,9 @@ func (b *fakeBackend) Ports() ([]Port, error) {
 
 func (b *fakeBackend) Scenarios() []Scenario {
 	return []Scenario{
-		{Name: "healthy", Description: "A terminal that works: every check passes."},
-		{Name: "lost-card", Description: "The test card is reported lost: host code 41."},
-		{Name: "keys-out-of-sync", Description: "Keys out of sync until the terminal is initialised."},
+		{Name: "healthy", Description: "A terminal that works: every check passes.", DescriptionZh: "正常的终端：每项检查都通过。"},
+		{Name: "lost-card", Description: "The test card is reported lost: host code 41.", DescriptionZh: "测试卡已挂失：主机返回码 41。"},
+		{Name: "keys-out-of-sync", Description: "Keys out of sync until the terminal is initialised.", DescriptionZh: "密钥不同步，初始化终端后恢复。"},
 	}
 }
 

@@ -49,6 +49,9 @@ var screens = []struct {
 		typeText(m, "41")
 		press(m, "enter")
 	}},
+	{"answer-symptom", func(m *Model, fb *fakeBackend) {
+		press(m, "s", "down", "down", "enter") // lost card, from the list
+	}},
 	{"answer-more", func(m *Model, fb *fakeBackend) {
 		press(m, "s", "/")
 		typeText(m, "41")
