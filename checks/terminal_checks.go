@@ -12,6 +12,11 @@ import (
 	"github.com/posdoctor/posdoctor/terminal"
 )
 
+// EvidenceHostLatencyMS is the network check's evidence key for how long
+// the terminal's own host check took, in milliseconds (the exporter's
+// posdoctor_host_latency_seconds reads it).
+const EvidenceHostLatencyMS = "host_latency_ms"
+
 // setFact records fact f in a check's evidence: the keys the diagnosis
 // reads are model's ([model.Facts]), never spelled here.
 func setFact(ev map[string]string, f model.Fact, v string) { ev[string(f)] = v }
@@ -425,7 +430,7 @@ func (r *run) network(ctx context.Context) Result {
 			notes = append(notes, describeErr(opDiagnosis, err, t))
 		case hc.Result.OK():
 			setFact(ev, model.FactHostReachable, "true")
-			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
+			ev[EvidenceHostLatencyMS] = strconv.FormatInt(lat.Milliseconds(), 10)
 			setFact(ev, model.FactZVTResult, "00")
 			notes = append(notes, txf("terminal reached its host in %s", "终端连通主机，用时 %s", fmtDuration(lat, 0)))
 			if lat > r.e.cfg.Timeouts.SlowHost {
@@ -436,7 +441,7 @@ func (r *run) network(ctx context.Context) Result {
 			resultEvidence(ev, hc.Result)
 			codes = r.resultCodes(hc.Result)
 			st = model.StatusFail
-			ev["host_latency_ms"] = strconv.FormatInt(lat.Milliseconds(), 10)
+			ev[EvidenceHostLatencyMS] = strconv.FormatInt(lat.Milliseconds(), 10)
 			if hc.Result.HostCode != "" && hc.Result.HostCode != "00" {
 				setFact(ev, model.FactHostReachable, "true")
 				notes = append(notes, cat(tx("the host answered the terminal's diagnosis with ", "主机回应了终端的诊断："), resultTexts(hc.Result)))

@@ -80,7 +80,7 @@ func (r *result) Collect(ch chan<- prometheus.Metric) {
 		gauge(descCheckStatus, statusValue[c.status], string(c.id))
 		gauge(descCheckDuration, c.d.Seconds(), string(c.id))
 		failed = failed || c.status == model.StatusFail
-		if v, ok := evidenceFloat(c.ev, "host_latency_ms"); ok && c.id == model.CheckNetwork {
+		if v, ok := evidenceFloat(c.ev, checks.EvidenceHostLatencyMS); ok && c.id == model.CheckNetwork {
 			gauge(descHostLatency, v/1000)
 		}
 		if v, ok := c.ev[string(model.FactVersionBelowBaseline)]; ok && c.id == model.CheckVersion {

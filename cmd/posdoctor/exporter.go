@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +13,15 @@ import (
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/exporter"
 	"github.com/posdoctor/posdoctor/internal/buildinfo"
+	"github.com/posdoctor/posdoctor/model"
 )
+
+// exporterListening is the start line on stderr (tests read the address
+// from it).
+var exporterListening = model.Text{
+	En: "posdoctor exporter listening on %s (modules: %s); press Ctrl-C to stop\n",
+	Zh: "posdoctor exporter 正在监听 %s（模块：%s）；按 Ctrl-C 停止\n",
+}
 
 // defaultExporterListen is the exporter's default address.
 const defaultExporterListen = ":9555"
@@ -110,7 +119,7 @@ func exporterRun(opts *ExporterOptions) error {
 	if err != nil {
 		return cantRun(fmt.Errorf("could not listen on %s: %v (is another exporter running? try --listen 127.0.0.1:0)", opts.Listen, err))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "posdoctor exporter listening on %s (modules %v); press Ctrl-C to stop\n", ln.Addr(), cfg.ModuleNames())
+	fmt.Fprintf(opts.IO.ErrOut, exporterListening.In(checks.Lang(base.Locale)), ln.Addr(), strings.Join(cfg.ModuleNames(), ", "))
 	if err := exporter.Serve(opts.Ctx, ln, x.Handler(), opts.WebConfig, log); err != nil {
 		return cantRun(err)
 	}

@@ -164,7 +164,7 @@ func TestExporterWithRealPrometheus(t *testing.T) {
 	}
 	writeTestFile(t, filepath.Join(dir, "exporter.yaml"), "allow: {inventory: shops.csv}\nmodules: {default: {timeout: 20s}}\n")
 	exLines, _ := startProcess(t, bin, "exporter", "--listen", "127.0.0.1:0", "--config", filepath.Join(dir, "exporter.yaml"))
-	exAddr := waitLine(t, exLines, regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`), 20*time.Second, "posdoctor exporter")[1]
+	exAddr := waitLine(t, exLines, regexp.MustCompile(`posdoctor exporter .*?(127\.0\.0\.1:\d+)`), 20*time.Second, "posdoctor exporter")[1]
 
 	promAddr := freePort(t)
 	writeTestFile(t, filepath.Join(dir, "prometheus.yml"), fmt.Sprintf(`global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}

@@ -92,7 +92,7 @@ func TestInventoryPrometheusSD(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil || len(got) != 1 || got[0].Targets[0] != "tcp://10.0.0.6:20007" {
 		t.Errorf("shard 2/2: %s (%v)", b, err)
 	}
-	if !strings.Contains(errOut.String(), "wrote 1 targets") {
+	if !strings.Contains(errOut.String(), " 1 ") || !strings.Contains(errOut.String(), dst) {
 		t.Errorf("stderr %q", errOut)
 	}
 

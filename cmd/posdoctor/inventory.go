@@ -10,7 +10,11 @@ import (
 
 	"github.com/posdoctor/posdoctor/checks"
 	"github.com/posdoctor/posdoctor/exporter"
+	"github.com/posdoctor/posdoctor/model"
 )
+
+// inventoryWrote is the line on stderr after -o.
+var inventoryWrote = model.Text{En: "wrote %d targets to %s\n", Zh: "已写入 %d 个目标到 %s\n"}
 
 // Inventory output formats.
 var inventoryFormats = []string{"prometheus-sd", "text"}
@@ -109,6 +113,6 @@ func inventoryRun(opts *InventoryOptions) error {
 		os.Remove(tmp)
 		return cantRun(fmt.Errorf("could not write %s: %v", opts.Output, err))
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "wrote %d targets to %s\n", len(es), opts.Output)
+	fmt.Fprintf(opts.IO.ErrOut, inventoryWrote.In(checks.Lang("")), len(es), opts.Output)
 	return nil
 }
