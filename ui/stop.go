@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func (m *Model) stoppingView() string {
 	b.WriteString(m.th.Title.Render(m.spinner()+" "+m.T("stop.title")) + "\n\n")
 	b.WriteString(wrap(m.F("stop.body", m.amount()), w-4) + "\n\n")
 	el := m.now().Sub(m.stopSince).Round(time.Second)
-	b.WriteString(m.th.Muted.Render(m.F("stop.elapsed", fmtDur(el))) + "\n\n")
+	b.WriteString(m.th.Muted.Render(m.F("stop.elapsed", fmt.Sprintf("%ds", int(el.Seconds())))) + "\n\n")
 	b.WriteString(wrap(m.T("stop.force"), w-4))
 	return m.th.Box.Width(w).Render(b.String())
 }
