@@ -11,7 +11,9 @@
 // session journal ([Journal], a JSON Lines write-ahead log that makes test
 // payments safe across crashes, see [Recover]), the output formats of
 // `posdoctor check` (text, JSON, JUnit), fleet sweeps over an inventory
-// ([Sweep]) and ticket-ready reports ([WriteReport]).
+// ([Sweep]), the case the console works, written to the journal as it goes
+// ([CaseLog]), and ticket-ready reports of any session ([WriteReport]), in
+// zh or en with every value by its label ([Label]).
 //
 // Card data is masked everywhere: the driver hands over masked PANs and
 // traces, and every writer in this package runs a last scrub over what it

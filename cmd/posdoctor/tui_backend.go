@@ -162,6 +162,11 @@ func (b *consoleBackend) Export(r ui.Report, format string) (string, error) {
 			_ = j.Record(checks.Entry{Kind: checks.EntryIdentity, Target: target, Identity: &id})
 		}
 	}
+	if r.Target == "" && (r.Input.Symptom != "" || len(r.Input.Codes) > 0) {
+		// Without a connection nothing was journalled as it went: what the
+		// operator entered goes in now, for the report.
+		_ = checks.NewCaseLog(j, target).Record(string(checks.CaseSymptom), checks.SymptomFields(r.Input.Message, r.Input))
+	}
 	if len(diag.Causes) > 0 || len(diag.Playbook) > 0 || r.Input.Symptom != "" {
 		_ = j.Record(checks.Entry{Kind: checks.EntryDiagnosis, Target: target, Symptom: r.Input.Symptom, Diagnosis: &diag})
 	}
