@@ -27,6 +27,10 @@ type Direction string
 const (
 	ToTerminal   Direction = "ecr->pt"
 	FromTerminal Direction = "pt->ecr"
+	// ToHost and FromHost are the directions of host messages (ISO 8583)
+	// between a terminal and its acquirer's host.
+	ToHost   Direction = "pos->host"
+	FromHost Direction = "host->pos"
 )
 
 // Event is something the terminal said or did while a command ran.

@@ -48,6 +48,9 @@ type Options struct {
 	// Share starts sharing the case over SSH (the S key); nil when this
 	// build or front end cannot share.
 	Share func(c *Case) (ShareInfo, error)
+	// TraceLog is a host-message log to open in the trace view at start
+	// (needs a TraceLogReader backend).
+	TraceLog string
 }
 
 type screenID int
@@ -227,6 +230,10 @@ func (m *Model) Init() tea.Cmd {
 	}
 	if m.opts.Hint != "" && m.toast.empty() {
 		m.setToast(m.opts.Hint, false)
+	}
+	if r, ok := m.logReader(); ok && m.opts.TraceLog != "" {
+		m.show(scrTrace)
+		cmds = append(cmds, m.trace.openLog(r, m.opts.TraceLog))
 	}
 	return tea.Batch(cmds...)
 }

@@ -27,6 +27,8 @@ type traceView struct {
 	w, h    int
 	vp      viewport.Model
 	search  textinput.Model // focused while the operator types a search
+	path    textinput.Model // focused while the operator types a log file's path
+	log     *TraceLog       // a host-message log opened with o, shown instead of the live frames
 	query   string
 	matches []int
 	match   int
@@ -38,12 +40,14 @@ func newTrace(m *Model) *traceView {
 	t.vp = viewport.New()
 	t.vp.MouseWheelEnabled = false
 	t.search = newField("/", 80)
+	t.path = newField("", 1024)
 	t.restyle()
 	return t
 }
 
 func (t *traceView) restyle() {
 	t.m.restyleField(&t.search)
+	t.m.restyleField(&t.path)
 	t.refresh()
 }
 
@@ -52,14 +56,18 @@ func (t *traceView) SetSize(w, h int) {
 	t.vp.SetWidth(w)
 	t.vp.SetHeight(max(1, h-3))
 	t.search.SetWidth(max(10, w-20))
+	t.path.SetWidth(max(10, w-20))
 	t.refresh()
 }
 
 func (t *traceView) Title() string   { return t.m.T("trace.title") }
-func (t *traceView) Capturing() bool { return t.search.Focused() }
+func (t *traceView) Capturing() bool { return t.search.Focused() || t.path.Focused() }
 
 // text is the whole trace as plain text (what copy puts on the clipboard).
 func (t *traceView) text() []string {
+	if t.log != nil {
+		return t.logText()
+	}
 	var out []string
 	for _, fr := range t.m.frames {
 		ts := ""
@@ -124,7 +132,8 @@ func (t *traceView) findMatches() {
 }
 
 // directions are the frame directions in the console's words.
-var directions = map[terminal.Direction]string{terminal.ToTerminal: "dir.to", terminal.FromTerminal: "dir.from"}
+var directions = map[terminal.Direction]string{terminal.ToTerminal: "dir.to", terminal.FromTerminal: "dir.from",
+	terminal.ToHost: "dir.tohost", terminal.FromHost: "dir.fromhost"}
 
 func (m *Model) direction(d terminal.Direction) string {
 	if k, ok := directions[d]; ok {
@@ -133,11 +142,11 @@ func (m *Model) direction(d terminal.Direction) string {
 	return string(d)
 }
 
-type traceKeys struct{ Up, Down, PgUp, PgDn, Search, Next, Prev, Copy, Back key.Binding }
+type traceKeys struct{ Up, Down, PgUp, PgDn, Search, Next, Prev, Copy, Open, Back key.Binding }
 
 func (t *traceView) keys() traceKeys {
 	m := t.m
-	if t.search.Focused() {
+	if t.search.Focused() || t.path.Focused() {
 		return traceKeys{Search: m.bind("enter", "key.find", "enter"), Back: m.bind("esc", "key.cancel", "esc")}
 	}
 	k := traceKeys{
@@ -149,8 +158,11 @@ func (t *traceView) keys() traceKeys {
 		Next:   m.bind("n", "key.nextmatch", "n"),
 		Prev:   m.bind("N", "key.prevmatch", "N"),
 		Copy:   m.bind("y", "key.copy", "y"),
+		Open:   m.bind("o", "key.openlog", "o"),
 		Back:   m.bind("esc", "key.back", "esc"),
 	}
+	_, canOpen := m.logReader()
+	k.Open.SetEnabled(canOpen)
 	k.Next.SetEnabled(len(t.matches) > 0)
 	k.Prev.SetEnabled(len(t.matches) > 0)
 	return k
@@ -158,32 +170,40 @@ func (t *traceView) keys() traceKeys {
 
 func (t *traceView) ShortHelp() []key.Binding {
 	k := t.keys()
-	if t.search.Focused() {
+	if t.search.Focused() || t.path.Focused() {
 		return []key.Binding{k.Search, k.Back}
 	}
-	return []key.Binding{k.Down, k.Up, k.PgDn, k.Search, k.Next, k.Copy, k.Back}
+	return []key.Binding{k.Down, k.Up, k.PgDn, k.Search, k.Next, k.Copy, k.Open, k.Back}
 }
 
 func (t *traceView) FullHelp() [][]key.Binding {
 	k := t.keys()
-	if t.search.Focused() {
+	if t.search.Focused() || t.path.Focused() {
 		return [][]key.Binding{{k.Search, k.Back}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PgUp, k.PgDn}, {k.Search, k.Next, k.Prev}, {k.Copy, k.Back}}
+	return [][]key.Binding{{k.Up, k.Down, k.PgUp, k.PgDn}, {k.Search, k.Next, k.Prev}, {k.Copy, k.Open, k.Back}}
 }
 
 func (t *traceView) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
+		if t.path.Focused() {
+			return updateField(&t.path, msg)
+		}
 		return updateField(&t.search, msg)
 	case tea.KeyPressMsg:
 		return t.key(msg)
+	case traceLogMsg:
+		t.loaded(msg)
 	}
 	return nil
 }
 
 func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := t.keys()
+	if t.path.Focused() {
+		return t.pathKey(msg, k)
+	}
 	if t.search.Focused() {
 		switch {
 		case key.Matches(msg, k.Search):
@@ -229,7 +249,15 @@ func (t *traceView) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		t.m.setToast(t.m.F("trace.copied", len(t.lines)), false)
 		return tea.SetClipboard(strings.Join(t.lines, "\n") + "\n")
+	case key.Matches(msg, k.Open):
+		t.path.Placeholder = t.m.T("trace.logprompt")
+		return t.path.Focus()
 	case key.Matches(msg, k.Back):
+		if t.log != nil { // back to the live frames first
+			t.log = nil
+			t.refresh()
+			return nil
+		}
 		t.m.back()
 	}
 	return nil
@@ -253,9 +281,20 @@ func (t *traceView) View() string {
 		info += "   " + m.F("trace.matches", t.query, len(t.matches))
 	}
 	b.WriteString(" " + th.Title.Render(m.T("trace.heading")) + "   " + th.Muted.Render(cut(info, t.w-30)) + "\n")
-	if t.search.Focused() {
+	if t.log != nil {
+		info = m.F("trace.loginfo", t.log.Messages, t.log.Exchanges, t.log.Unanswered)
+		if t.query != "" {
+			info += "   " + m.F("trace.matches", t.query, len(t.matches))
+		}
+		b.Reset()
+		b.WriteString(" " + th.Title.Render(m.T("trace.logheading")) + "   " + th.Muted.Render(cut(info, t.w-30)) + "\n")
+	}
+	switch {
+	case t.path.Focused():
+		b.WriteString(" " + m.T("trace.logpath") + " " + t.path.View() + "\n")
+	case t.search.Focused():
 		b.WriteString(" " + t.search.View() + "\n")
-	} else {
+	default:
 		b.WriteString(" " + th.Muted.Render(cut(m.T("trace.masked"), t.w-2)) + "\n")
 	}
 	b.WriteString(t.vp.View())

@@ -129,8 +129,6 @@ var isoLabels = map[string]model.Text{
 	"unknown":    {Zh: "知识库中没有这个代码", En: "not in the knowledge base"},
 	"exchanges":  {Zh: "请求与应答配对（按终端号 41 和流水号 11）", En: "Requests and answers (paired by TID 41 and STAN 11)"},
 	"unanswered": {Zh: "无应答的请求", En: "unanswered requests"},
-	"message":    {Zh: "报文", En: "message"},
-	"line":       {Zh: "行", En: "line"},
 }
 
 func isoLabel(k string, l model.Lang) string { return isoLabels[k].In(l) }
@@ -280,12 +278,16 @@ func isoDocument(kb *model.KB, lg *iso8583.Log, vo iso8583.ViewOptions) isoDecod
 func writeISOText(out io.Writer, l model.Lang, lg *iso8583.Log, doc isoDecodeJSON) error {
 	w := &textWriter{w: out, width: explainWidth}
 	for i, dm := range doc.Messages {
-		head := fmt.Sprintf("# %s %d, %s %d", isoLabel("message", l), dm.Index, isoLabel("line", l), dm.Line)
+		sep := ", "
+		head := fmt.Sprintf("# message %d, line %d", dm.Index, dm.Line)
+		if l == model.LangZh {
+			sep, head = "，", fmt.Sprintf("# 报文 %d，第 %d 行", dm.Index, dm.Line)
+		}
 		if dm.Time != "" {
-			head += ", " + dm.Time
+			head += sep + dm.Time
 		}
 		if dm.Label != "" {
-			head += ", " + dm.Label
+			head += sep + dm.Label
 		}
 		w.line(head)
 		if dm.Error != "" {

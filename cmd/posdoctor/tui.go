@@ -39,6 +39,7 @@ type TUIOptions struct {
 	NoColor    bool
 
 	ShareFlags
+	TraceLog string // a host-message log to open in the trace view
 }
 
 func newTUICmd(f *factory, runF func(*TUIOptions) error) *cobra.Command {
@@ -83,6 +84,7 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 	fl.StringVar(&opts.ConfigPath, "config", "", "config file (default: the user config dir's posdoctor/config.yaml)")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	addShareFlags(fl, &opts.ShareFlags)
+	fl.StringVar(&opts.TraceLog, "trace-log", "", "open a host log of CUP ISO 8583 hex lines in the trace view (o opens one there)")
 	return cmd
 }
 
@@ -128,6 +130,7 @@ func newConsole(opts *TUIOptions) (*consoleSetup, error) {
 		Amount:   cfg.Amount,
 		Currency: cfg.Currency,
 		Hint:     terminalHint(runtime.GOOS, getenv),
+		TraceLog: opts.TraceLog,
 	})
 	return &consoleSetup{model: m, backend: b, share: sh}, nil
 }

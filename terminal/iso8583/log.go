@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/posdoctor/posdoctor/terminal"
 )
 
 // Log reading: a host (POSP) log or a terminal debug log holds one message
@@ -22,10 +24,10 @@ import (
 // digits; separators and a timestamp fit in the rest.
 const MaxLogLine = 512 << 10
 
-// Directions of host messages.
+// Directions of host messages (the terminal package's, as strings).
 const (
-	ToHost   = "pos->host"
-	FromHost = "host->pos"
+	ToHost   = string(terminal.ToHost)
+	FromHost = string(terminal.FromHost)
 )
 
 // Entry is one message of a log.

@@ -104,6 +104,7 @@ var messages = map[string]msg{
 	"key.stay":         {"stay", "不退出"},
 	"export.md":        {"Markdown", "Markdown"},
 	"export.html":      {"HTML", "HTML"},
+	"key.openlog":      {"open a host log", "打开主机日志"},
 	"key.copy":         {"copy (OSC 52)", "复制 (OSC 52)"},
 
 	// connect
@@ -275,16 +276,25 @@ var messages = map[string]msg{
 	"key.newcase":       {"find a code: new case", "查找代码，开始新案例"},
 
 	// trace
-	"dir.to":        {"ecr->pt", "收银机->终端"},
-	"dir.from":      {"pt->ecr", "终端->收银机"},
-	"trace.title":   {"Trace", "报文"},
-	"trace.heading": {"Protocol trace", "协议报文"},
-	"trace.count":   {"%d frame(s)", "共 %d 帧"},
-	"trace.matches": {"/%s: %d match(es)", "/%s：%d 处匹配"},
-	"trace.found":   {"%d match(es) for %q", "找到 %d 处 %q"},
-	"trace.masked":  {"Card numbers are masked (first 6, last 4). y copies the trace (OSC 52).", "卡号已屏蔽（保留前 6 位和后 4 位）。按 y 复制报文 (OSC 52)。"},
-	"trace.empty":   {"No frames yet: run a check.", "暂无报文：请先运行检查。"},
-	"trace.copied":  {"Copied %d line(s) to the clipboard (OSC 52).", "已复制 %d 行到剪贴板 (OSC 52)。"},
+	"dir.to":           {"ecr->pt", "收银机->终端"},
+	"dir.tohost":       {"pos->host", "终端->主机"},
+	"dir.fromhost":     {"host->pos", "主机->终端"},
+	"dir.from":         {"pt->ecr", "终端->收银机"},
+	"trace.title":      {"Trace", "报文"},
+	"trace.heading":    {"Protocol trace", "协议报文"},
+	"trace.count":      {"%d frame(s)", "共 %d 帧"},
+	"trace.matches":    {"/%s: %d match(es)", "/%s：%d 处匹配"},
+	"trace.found":      {"%d match(es) for %q", "找到 %d 处 %q"},
+	"trace.masked":     {"Card numbers are masked (first 6, last 4). y copies the trace (OSC 52).", "卡号已屏蔽（保留前 6 位和后 4 位）。按 y 复制报文 (OSC 52)。"},
+	"trace.empty":      {"No frames yet: run a check.", "暂无报文：请先运行检查。"},
+	"trace.logheading": {"Host message log", "主机报文日志"},
+	"trace.loginfo":    {"%d message(s), %d answered, %d unanswered (paired by TID and STAN)", "共 %d 条报文，%d 条已应答，%d 条无应答（按终端号和流水号配对）"},
+	"trace.logprompt":  {"path of a log of ISO 8583 hex lines", "ISO 8583 十六进制报文日志的路径"},
+	"trace.logpath":    {"Log file:", "日志文件："},
+	"trace.logreading": {"Reading %s ...", "正在读取 %s ..."},
+	"trace.logopened":  {"Opened %s: %d message(s). Esc returns to the live trace.", "已打开 %s：共 %d 条报文。按 Esc 返回实时报文。"},
+	"trace.logfailed":  {"Could not open the log: %s", "无法打开日志：%s"},
+	"trace.copied":     {"Copied %d line(s) to the clipboard (OSC 52).", "已复制 %d 行到剪贴板 (OSC 52)。"},
 
 	// report
 	"export.title":   {"Export the session report", "导出会话报告"},
