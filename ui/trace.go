@@ -158,7 +158,7 @@ func (t *traceView) keys() traceKeys {
 		Next:   m.bind("n", "key.nextmatch", "n"),
 		Prev:   m.bind("N", "key.prevmatch", "N"),
 		Copy:   m.bind("y", "key.copy", "y"),
-		Open:   m.bind("o", "key.openlog", "o"),
+		Open:   m.bind("l", "key.openlog", "l"),
 		Back:   m.bind("esc", "key.back", "esc"),
 	}
 	_, canOpen := m.logReader()

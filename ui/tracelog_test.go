@@ -56,13 +56,13 @@ func TestTraceOpensLog(t *testing.T) {
 	m := New(Options{Backend: fb, Lang: model.LangEn, NoColor: true, Now: fixedNow, Scenario: "lost-card", Amount: 1, Currency: 156})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	m.show(scrTrace)
-	press(m, "o")
+	press(m, "l")
 	typeText(m, "missing.log")
 	runCmd(m, press(m, "enter"))
 	if scr := screenText(m); !strings.Contains(scr, "Could not open the log: there is no file missing.log") {
 		t.Fatalf("missing file:\n%s", scr)
 	}
-	press(m, "o")
+	press(m, "l")
 	for range len("missing.log") {
 		press(m, "backspace")
 	}

@@ -84,7 +84,7 @@ Keys: ? help, L switches 中文/English, T cycles themes, q quits.`,
 	fl.StringVar(&opts.ConfigPath, "config", "", "config file (default: the user config dir's posdoctor/config.yaml)")
 	fl.BoolVar(&opts.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	addShareFlags(fl, &opts.ShareFlags)
-	fl.StringVar(&opts.TraceLog, "trace-log", "", "open a host log of CUP ISO 8583 hex lines in the trace view (o opens one there)")
+	fl.StringVar(&opts.TraceLog, "trace-log", "", "open a host log of CUP ISO 8583 hex lines in the trace view (l opens one there)")
 	return cmd
 }
 

@@ -292,7 +292,7 @@ var messages = map[string]msg{
 	"trace.logprompt":  {"path of a log of ISO 8583 hex lines", "ISO 8583 十六进制报文日志的路径"},
 	"trace.logpath":    {"Log file:", "日志文件："},
 	"trace.logreading": {"Reading %s ...", "正在读取 %s ..."},
-	"trace.logopened":  {"Opened %s: %d message(s). Esc returns to the live trace.", "已打开 %s：共 %d 条报文。按 Esc 返回实时报文。"},
+	"trace.logopened":  {"Opened %s: %d message(s). esc returns to the live trace.", "已打开 %s：共 %d 条报文。按 esc 返回实时报文。"},
 	"trace.logfailed":  {"Could not open the log: %s", "无法打开日志：%s"},
 	"trace.copied":     {"Copied %d line(s) to the clipboard (OSC 52).", "已复制 %d 行到剪贴板 (OSC 52)。"},
 
