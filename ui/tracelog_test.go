@@ -33,11 +33,20 @@ func (b *logBackend) ReadTraceLog(path string, lang model.Lang) (TraceLog, error
 	}}, nil
 }
 
+// runCmd runs c and feeds its message to m; a batch runs each part. A Cmd
+// that waits for events (a subscription) is left after a bounded wait.
 func runCmd(m *Model, c tea.Cmd) {
 	if c == nil {
 		return
 	}
-	msg := c()
+	done := make(chan tea.Msg, 1)
+	go func() { done <- c() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(2 * time.Second):
+		return
+	}
 	if b, ok := msg.(tea.BatchMsg); ok {
 		for _, c := range b {
 			runCmd(m, c)
