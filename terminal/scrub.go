@@ -8,8 +8,9 @@ package terminal
 // 3782 822463 10005). Hex byte dumps ("62 28 48") do not match, and
 // neither do numbers that cannot be a PAN: amounts, receipt and serial
 // numbers, dates, a digit run that fails the Luhn check, or one inside a
-// hex digest of 32 or more hex digits (issue 12: a firmware manifest's
-// SHA-256 and a long reference stay readable). The ZVT decoder runs it over texts and traces
+// hex digest of 32 or more hex digits that does not begin with an issuer
+// digit (issue 12: a firmware manifest's SHA-256 and a git revision stay
+// readable; see [MaySkipInDigest]). The ZVT decoder runs it over texts and traces
 // as a last line of defence (checks.ScrubPAN is the same rule for the
 // journal and reports); PANs are masked long before. b may be modified and
 // is returned.
@@ -26,7 +27,7 @@ func ScrubPAN(b []byte) []byte {
 		}
 		n := j - i
 		switch {
-		case IsPANLength(n) && Luhn(b[i:j]) && !inHexDigest(b, i, j):
+		case IsPANLength(n) && Luhn(b[i:j]) && !MaySkipInDigest(b, i, j):
 			maskDigits(b[i:j])
 		case n == 4:
 			// Grouped form: more groups of 3-6 digits after single separators.
