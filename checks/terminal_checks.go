@@ -44,14 +44,20 @@ func describeErr(op model.Text, err error, timeout time.Duration) model.Text {
 	case errors.Is(err, terminal.ErrNotProtocol):
 		return cat(op, tx(": this is not a ZVT terminal on this port (check the port and the terminal's ECR interface setting)",
 			"：这个端口上不是 ZVT 终端（请检查端口，以及终端的收银机接口设置）"))
+	case terminal.SilenceOf(err) != terminal.SilenceNone:
+		t, _ := silenceText(op, err)
+		return t
 	case errors.Is(err, terminal.ErrNoAnswer):
-		e := ScrubString(err.Error())
-		return model.Text{En: fmt.Sprintf("%s: the terminal did not answer (%s)", op.En, e), Zh: fmt.Sprintf("%s：终端没有应答（%s）", op.Zh, e)}
+		return model.Text{En: fmt.Sprintf("%s: the terminal did not answer within %s", op.En, timeout), Zh: fmt.Sprintf("%s：终端在 %s 内没有应答", op.Zh, timeout)}
 	case errors.Is(err, terminal.ErrRejected) && errors.As(err, &te):
 		return model.Text{En: fmt.Sprintf("%s: the terminal refused the command with code %02X", op.En, te.Code),
 			Zh: fmt.Sprintf("%s：终端拒绝了该命令，代码 %02X", op.Zh, te.Code)}
 	case errors.Is(err, terminal.ErrCanceled):
 		return cat(op, tx(": canceled", "：已取消"))
+	case errors.Is(err, terminal.ErrLink) && errors.As(err, &te):
+		// The link's own words (EOF, connection reset) go to the journal
+		// and --debug; the user reads what it means.
+		return cat(op, tx(": the connection to the terminal broke", "：与终端的连接断开了"))
 	}
 	return cat(op, tx(": ", "："), same(ScrubString(err.Error())))
 }
@@ -124,6 +130,11 @@ func (r *run) link(ctx context.Context) Result {
 		if canceled(ctx) {
 			r.abort(ctx)
 		}
+		silenceEvidence(ev, err)
+		if refusedNotPossible(err) && r.refusesAll(cctx) {
+			setFact(ev, model.FactRefusedAll, "true")
+			return Result{Status: model.StatusError, Text: cat(opRegistration, tx(": ", "："), refusedAllText), Evidence: ev}
+		}
 		return Result{Status: model.StatusError, Text: cat(describeErr(opRegistration, err, t), linkHint(err)), Evidence: ev}
 	}
 	ev["latency_ms"] = strconv.FormatInt(took.Milliseconds(), 10)
@@ -164,10 +175,18 @@ func linkHint(err error) model.Text {
 		return tx(": check the terminal password (password in the config file or POSDOCTOR_PASSWORD) and that the ECR interface (ZVT) is switched on at the terminal",
 			"：请检查终端密码（配置文件中的 password 或 POSDOCTOR_PASSWORD），并确认终端已打开收银机接口（ZVT）")
 	case errors.Is(err, terminal.ErrNoAnswer), errors.Is(err, context.DeadlineExceeded):
-		return tx(": check the cable or address and that the terminal's ECR interface is on",
-			"：请检查连接线或地址，并确认终端已打开收银机接口")
+		return tx("; check the cable or address, the port, and that the terminal's ECR interface is on",
+			"；请检查连接线或地址、端口，并确认终端已打开收银机接口")
 	}
 	return model.Text{}
+}
+
+// refusesAll reports whether the terminal, which refused Registration with
+// 84 83, refuses a Status Enquiry the same way: then it refuses every
+// command (ZVT switched off, or a wrong password), not just this one.
+func (r *run) refusesAll(ctx context.Context) bool {
+	_, err := r.e.d.Status(ctx)
+	return refusedNotPossible(err)
 }
 
 // statusSeverity is how a terminal status byte (research/zvt.md §4.3) rates.

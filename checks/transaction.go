@@ -78,21 +78,29 @@ func (r *run) transaction(ctx context.Context) Result {
 	p, err := e.d.Authorize(actx, amount)
 	cancel()
 	if err != nil {
+		silenceEvidence(ev, err)
 		if errors.Is(err, terminal.ErrNoAnswer) || errors.Is(err, terminal.ErrRejected) || errors.Is(err, terminal.ErrNotProtocol) {
 			// Nothing was committed at the terminal.
 			_ = rec(EntryTxnClosed, func(en *Entry) { en.Text = TxnNotSent })
 			r.money(MoneyNotBooked)
-			return Result{Status: errStatus(err), Evidence: ev, Text: cat(describeErr(opAuthorization, err, t), tx("; no payment was made", "；没有产生交易"))}
+			text := describeErr(opAuthorization, err, t)
+			if terminal.SilenceOf(err) != terminal.SilenceNotAccepted {
+				text = cat(text, tx("; no payment was made", "；没有产生交易")) // the silence words say so already
+			}
+			return Result{Status: errStatus(err), Evidence: ev, Text: text}
 		}
 		// The outcome is unknown: resolve it with Repeat Receipt and Reversal.
+		// The journal keeps the driver's own words; the user reads ours.
 		_ = rec(EntryTxnUnknown, func(en *Entry) { en.Text = ScrubString(err.Error()) })
 		r.money(MoneyUnknown)
 		e.progress(model.CheckTransaction, tx("the payment's outcome was not heard: asking the terminal for its last receipt", "没有收到交易结果：正在向终端查询最后一笔凭条"))
 		state, text := r.resolve(ctx, base)
 		ev["resolution"] = state
-		es := ScrubString(err.Error())
-		sum := model.Text{En: fmt.Sprintf("the outcome of the test payment was not heard (%s); %s", es, text.En),
-			Zh: fmt.Sprintf("没有收到测试交易的结果（%s）；%s", es, text.Zh)}
+		heard, ok := silenceText(opAuthorization, err)
+		if !ok {
+			heard = cat(opAuthorization, tx(": the terminal accepted the command, but its result never came", "：终端接受了命令，但结果一直没有传回来"))
+		}
+		sum := cat(heard, tx("; the outcome of the test payment was unknown: ", "；测试交易的结果未知："), text)
 		return Result{Status: model.StatusFail, Evidence: ev, Text: sum}
 	}
 	p.Currency = cur
@@ -220,8 +228,8 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 		time.Sleep(200 * time.Millisecond)
 	}
 	if err != nil {
-		es := ScrubString(err.Error())
-		instr := unresolvedText(base, known, model.Text{En: "Repeat Receipt failed (" + es + ")", Zh: "重打凭条失败（" + es + "）"})
+		why := describeErr(tx("Repeat Receipt", "重打凭条"), err, min(t, resolveTimeout))
+		instr := unresolvedText(base, known, cat(tx("it could not be checked: ", "无法核实："), why))
 		rec(EntryTxnUnresolved, func(en *Entry) { en.Text = instr.En })
 		money(MoneyUnresolved)
 		return TxnUnresolved, instr
@@ -252,7 +260,7 @@ func resolveWith(ctx context.Context, d terminal.Driver, j *Journal, base Entry,
 	}
 	var detail model.Text
 	if err != nil {
-		detail = same(ScrubString(err.Error()))
+		detail = describeErr(tx("reversal", "冲正"), err, min(t, resolveTimeout))
 	} else {
 		detail = resultTexts(rv.Result)
 	}

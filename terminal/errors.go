@@ -3,6 +3,7 @@ package terminal
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies a Driver error so callers can decide what to do without
@@ -47,6 +48,16 @@ type Error struct {
 	Kind Kind
 	Code byte
 	Err  error
+	// Accepted is true when the terminal acknowledged the command (ZVT
+	// 80 00) before the error: it may have acted on it.
+	Accepted bool
+	// Wait is how long the terminal was given to answer when it stayed
+	// silent (ZVT T3 for the acknowledgement, T4 for the result); 0 when
+	// not known.
+	Wait time.Duration
+	// Dropped is true when the link broke after the terminal had accepted
+	// the command (the silence was a lost connection, not a timeout).
+	Dropped bool
 }
 
 // Error says the operation, the kind or code, and the cause.
@@ -77,4 +88,39 @@ func (e *Error) Is(target error) bool {
 		return false
 	}
 	return t.Op == "" && t.Err == nil && t.Code == 0 && t.Kind == e.Kind
+}
+
+// Silence says how a terminal stayed silent (issue 12): the words a user
+// reads and the diagnosis facts follow from it, not from error text.
+type Silence int
+
+// Ways a terminal stays silent.
+const (
+	// SilenceNone: the error is not a silence (or there was no error).
+	SilenceNone Silence = iota
+	// SilenceNotAccepted: no acknowledgement within the protocol's
+	// timeout (ZVT T3, 80 00 never came): nothing reached the payment
+	// application, nothing was charged.
+	SilenceNotAccepted
+	// SilenceNoResult: the terminal accepted the command, then its result
+	// never came (T4 ran out, the connection dropped, the Completion was
+	// lost): for a payment the outcome is unknown.
+	SilenceNoResult
+)
+
+// SilenceOf classifies err, a Driver error.
+func SilenceOf(err error) Silence {
+	var e *Error
+	if !errors.As(err, &e) {
+		return SilenceNone
+	}
+	switch {
+	case e.Kind == KindOutcomeUnknown:
+		return SilenceNoResult
+	case e.Kind == KindNoAnswer && !e.Accepted:
+		return SilenceNotAccepted
+	case e.Accepted && (e.Kind == KindNoAnswer || e.Kind == KindLink || e.Kind == KindCanceled):
+		return SilenceNoResult
+	}
+	return SilenceNone
 }

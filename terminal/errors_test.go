@@ -38,3 +38,23 @@ func TestDeviceStateText(t *testing.T) {
 		}
 	}
 }
+
+func TestSilenceOf(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want Silence
+	}{
+		{&Error{Kind: KindNoAnswer}, SilenceNotAccepted},
+		{fmt.Errorf("authorize: %w", &Error{Kind: KindNoAnswer, Accepted: true}), SilenceNoResult},
+		{&Error{Kind: KindOutcomeUnknown}, SilenceNoResult},
+		{&Error{Kind: KindLink, Accepted: true}, SilenceNoResult},
+		{&Error{Kind: KindLink}, SilenceNone},
+		{&Error{Kind: KindRejected, Code: 0x83}, SilenceNone},
+		{errors.New("x"), SilenceNone},
+		{nil, SilenceNone},
+	} {
+		if got := SilenceOf(tt.err); got != tt.want {
+			t.Errorf("SilenceOf(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}

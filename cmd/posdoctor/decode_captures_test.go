@@ -35,7 +35,7 @@ var captureFacts = map[string][]string{
 	"cap-feig-system-info-completion": {`device_id: "17FD1E3C"`, `software_version: "GER-APP-v2.0.9"`, `temperature: "24.4"`},
 	"cap-feig-system-info-request":    {`0F A1  cVEND Functions`, `function: 00 01 (enhanced system information)`},
 	"cap-feig-write-data-ack":         {`"uboot_sha256\":\"a3bb6ec8d72064c98de7013c7a2bcb047e15a757c890ea65037632c0aa2cec04\"`, `86b7b8362ba720a54abf87975294068522f1ab06`},
-	"cap-feig-status-completion":      {`software_version: "GER-APP-v2.0.9;cS02.01.01-10.10-2-2;CC26"`, `1F44 tid: "RR55"`},
+	"cap-feig-status-completion":      {`software_version: "GER-APP-v2.0.9;cS02.01.01-10.10-2-2;CC26"`, `1F44 tid: "52523535"`},
 	"cap-feig-system-config":          {`"Terminal Serien-Nr.:            17F59B1F"`, `"IP:                       213.183.19.105"`, `"Port:                              30101"`},
 }
 

@@ -23,6 +23,7 @@ const (
 	FaultTLVInPrint         = "tlv-in-print"        // print lines carry a trailing TLV inside the text (card complete)
 	FaultVendorIntermediate = "vendor-intermediate" // Ingenico intermediate codes A0–A5
 	FaultFullPAN            = "full-pan"            // the PAN in full in BMP 22 and on the receipt (a misconfigured terminal)
+	FaultSilentAfterAck     = "silent-after-ack"    // payments: answer 80 00 00, then nothing (no status, no Completion)
 )
 
 type faultSpec struct {
@@ -44,6 +45,7 @@ var faultSpecs = map[string]faultSpec{
 	FaultISO88591:           {help: "send texts in ISO-8859-1 instead of CP437"},
 	FaultTLVInPrint:         {help: "append a TLV (receipt type) inside each print line's text"},
 	FaultVendorIntermediate: {help: "send Ingenico intermediate status codes (A0 payment processed, A1/A2 cancellation (not) successful)"},
+	FaultSilentAfterAck:     {help: "accept a payment (Authorization, Refund, Pre-Authorisation) with 80 00 00, then say nothing: the ECR's T4 runs out and the outcome is unknown"},
 	FaultFullPAN:            {help: "send the card's PAN unmasked in BMP 22 and print it in full on the receipt (a misconfigured terminal; the console must mask it)"},
 }
 
@@ -136,6 +138,7 @@ type faultSet struct {
 	tlvInPrint     bool
 	vendorInterm   bool
 	fullPAN        bool
+	silentAfterAck bool
 }
 
 func (fs *faultSet) add(f Fault) {
@@ -164,5 +167,7 @@ func (fs *faultSet) add(f Fault) {
 		fs.vendorInterm = true
 	case FaultFullPAN:
 		fs.fullPAN = true
+	case FaultSilentAfterAck:
+		fs.silentAfterAck = true
 	}
 }

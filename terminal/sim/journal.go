@@ -6,6 +6,7 @@ const (
 	StateReversed     = "reversed"      // reversed by a Reversal 06 30
 	StateAutoReversed = "auto_reversed" // the ECR never acknowledged the status information; the PT undid it
 	StateDeclined     = "declined"      // the host or the PT declined it
+	StateRefunded     = "refunded"      // a Refund 06 31 paid money back
 	statePending      = "pending"       // approved by the host, waiting for the ECR's acknowledgement
 )
 

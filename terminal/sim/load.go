@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/posdoctor/posdoctor/terminal"
+	"github.com/posdoctor/posdoctor/terminal/zvt"
 	"gopkg.in/yaml.v3"
 )
 
@@ -381,7 +382,7 @@ func (p *parser) identity(n *yaml.Node) Identity {
 
 func (p *parser) card(n *yaml.Node, path string) Card {
 	f := p.fields(n, path, []string{"name", "pan", "expiry", "technology", "readable", "read_error",
-		"pin_tries", "card_type", "card_name", "amount_min", "amount_max"}, []string{"pan", "expiry"})
+		"pin_tries", "card_type", "card_name", "amount_min", "amount_max", "track2_only", "present_after", "aid"}, []string{"pan", "expiry"})
 	c := Card{
 		Name:       p.str(f["name"], path+".name"),
 		PAN:        p.str(f["pan"], path+".pan"),
@@ -420,6 +421,16 @@ func (p *parser) card(n *yaml.Node, path string) Card {
 	}
 	if v := f["card_type"]; v != nil {
 		c.CardType = p.byteVal(v, path+".card_type")
+	}
+	c.Track2Only = p.boolean(f["track2_only"], path+".track2_only", false)
+	if v := f["present_after"]; v != nil {
+		c.PresentAfter = p.duration(v, path+".present_after")
+	}
+	if v := f["aid"]; v != nil {
+		c.AID = p.str(v, path+".aid")
+		if b, err := zvt.ParseHex(c.AID); err != nil || len(b) < 5 || len(b) > 16 {
+			p.fail(v, path+".aid", "want 5 to 16 bytes of hex", `e.g. aid: "A0000003591010028001" (girocard)`)
+		}
 	}
 	if v := f["card_name"]; v != nil {
 		c.CardName = p.str(v, path+".card_name")

@@ -182,6 +182,8 @@ func (t *Terminal) handle(b []byte) (steps []Step, pending *Txn) {
 		return t.authorization(r)
 	case zvt.CmdReversal:
 		return t.reversal(r), nil
+	case zvt.CmdRefund:
+		return t.refund(r)
 	case zvt.CmdReadCard:
 		return t.readCard(r), nil
 	case zvt.CmdDiagnosis:
@@ -438,6 +440,10 @@ func (t *Terminal) authorization(r request) ([]Step, *Txn) {
 		// Nobody types an amount at a simulated PT: it times out.
 		return append(steps, Send(apdu(zvt.CmdAbortPT, []byte{rcAbort})), Expect(zvt.CmdAck)), nil
 	}
+	if t.faults.silentAfterAck {
+		// Accepted, then nothing: nothing is booked, the ECR's T4 runs out.
+		return append(steps, Quirk(FaultSilentAfterAck)), nil
+	}
 	steps = append(steps, t.intermediate(isInsertCard)...)
 	card := t.sc.cardFor(amount)
 	t.trace++
@@ -469,8 +475,7 @@ func (t *Terminal) authorization(r request) ([]Step, *Txn) {
 	f.Set(zvt.BMPTime, mustBCD(now.Format("150405")))
 	f.Set(zvt.BMPDate, mustBCD(now.Format("0102")))
 	if card.Readable {
-		f.Set(zvt.BMPExpiry, mustBCD(card.Expiry))
-		f.SetDigits(zvt.BMPPAN, t.panOnWire(card.PAN))
+		t.setCard(&f, card, t.panOnWire(card.PAN))
 	}
 	f.SetDigits(zvt.BMPTID, t.sc.Identity.TID)
 	txn := &Txn{Trace: trace, Amount: amount, HostCode: ans.hostCode, Result: ans.rc}
@@ -626,11 +631,32 @@ func (t *Terminal) reversal(r request) []Step {
 	return append(steps, Send(apdu(zvt.CmdCompletion, nil)), Expect(zvt.CmdAck))
 }
 
+// readCard answers Read Card 06 C0: the card is presented after the
+// card's PresentAfter (bounded by the timeout the ECR sent: past it the PT
+// gives up with 06 1E 6C); an Abort 06 B0 from the ECR ends the wait the
+// same way. The answer is a 04 0F with no Completion.
 func (t *Terminal) readCard(r request) []Step {
 	useTLV := t.tlvFor(r)
 	steps := []Step{Delay(t.latency("read_card")), Send(ackAPDU())}
 	steps = append(steps, t.intermediate(isInsertCard)...)
 	card := &t.sc.Cards[0]
+	abort := []Step{Send(apdu(zvt.CmdAbortPT, []byte{rcAbort})), Expect(zvt.CmdAck)}
+	if wait := card.PresentAfter; wait > 0 {
+		var ecr time.Duration // the ECR's timeout, 0 = none
+		if len(r.data) > 0 {
+			ecr = time.Duration(r.data[0]) * time.Second
+		}
+		timedOut := ecr > 0 && wait > ecr
+		if timedOut {
+			wait = ecr
+		}
+		steps = append(steps, WaitCard(wait, func([]byte, error) []Step {
+			return append([]Step{Send(ackAPDU())}, abort...) // 80 00 to the Abort, then 06 1E 6C
+		}))
+		if timedOut {
+			return append(steps, abort...)
+		}
+	}
 	if !card.Readable {
 		var ab zvt.Fields
 		t.addResult(&ab, useTLV, "", zvt.ResultCodeText(card.ReadError))
@@ -640,19 +666,107 @@ func (t *Terminal) readCard(r request) []Step {
 	f.SetByte(zvt.BMPResultCode, rcOK)
 	// The full PAN goes on the wire, as terminals that do not mask send it
 	// (research/zvt.md §3 Read Card reality); the console must mask it.
-	f.SetDigits(zvt.BMPPAN, card.PAN)
-	f.Set(zvt.BMPExpiry, mustBCD(card.Expiry))
+	t.setCard(&f, card, card.PAN)
 	if card.CardType != 0xFF {
 		f.SetByte(zvt.BMPCardType, card.CardType)
 	}
-	if card.CardName != "" {
+	if card.CardName != "" && !card.Track2Only {
 		f.Set(zvt.BMPCardName, append(t.text(card.CardName), 0))
 	}
 	if useTLV {
-		f.SetTLV(zvt.TLVList{zvt.NewTLV(zvt.TagTechnology, []byte{techByte(card.Technology)})})
+		l := zvt.TLVList{zvt.NewTLV(zvt.TagTechnology, []byte{techByte(card.Technology)})}
+		if aid, err := zvt.ParseHex(card.AID); err == nil && len(aid) > 0 {
+			l = append(l, zvt.NewConstructed(0x62, zvt.NewConstructed(0x60, zvt.NewTLV(zvt.TagAID, aid))))
+		}
+		f.SetTLV(l)
 	}
 	// Read Card has no Completion: its 04 0F hands master rights back.
 	return append(steps, Send(bmpAPDU(zvt.CmdStatusInfo, nil, f)), Expect(zvt.CmdAck))
+}
+
+// setCard puts the card on the wire: BMP 22 PAN (pan as given: full or
+// masked) and 0E expiry, or, for a track-2-only terminal (Feig, V11), BMP
+// 23 track 2 alone: PAN D YYMM service code 201, discretionary data, F pad.
+func (t *Terminal) setCard(f *zvt.Fields, card *Card, pan string) {
+	if !card.Track2Only {
+		f.Set(zvt.BMPExpiry, mustBCD(card.Expiry))
+		f.SetDigits(zvt.BMPPAN, pan)
+		return
+	}
+	f.Set(zvt.BMPTrack2, track2BCD(card.PAN, card.Expiry))
+}
+
+// track2BCD packs PAN D YYMM 201 0000000000 as BCD nibbles (D = 0xD),
+// F-padded to whole bytes.
+func track2BCD(pan, yymm string) []byte {
+	nib := make([]byte, 0, len(pan)+18)
+	for _, c := range pan + "D" + yymm + "2010000000000" {
+		if c == 'D' {
+			nib = append(nib, 0xD)
+		} else {
+			nib = append(nib, byte(c-'0'))
+		}
+	}
+	if len(nib)%2 == 1 {
+		nib = append(nib, 0xF)
+	}
+	out := make([]byte, len(nib)/2)
+	for i := range out {
+		out[i] = nib[2*i]<<4 | nib[2*i+1]
+	}
+	return out
+}
+
+// refund answers Refund 06 31: money back to the card the cardholder
+// presents, booked at once (no host decline is simulated for refunds).
+func (t *Terminal) refund(r request) ([]Step, *Txn) {
+	useTLV := t.tlvFor(r)
+	steps := []Step{Delay(t.latency("refund")), Send(ackAPDU())}
+	amount, ok := r.fields.Amount()
+	if !ok {
+		return append(steps, Send(apdu(zvt.CmdAbortPT, []byte{rcAbort})), Expect(zvt.CmdAck)), nil
+	}
+	if t.faults.silentAfterAck {
+		return append(steps, Quirk(FaultSilentAfterAck)), nil
+	}
+	steps = append(steps, t.intermediate(isInsertCard)...)
+	card := t.sc.cardFor(amount)
+	now := t.now()
+	fail := func(rc byte, text string) ([]Step, *Txn) {
+		var ab zvt.Fields
+		t.addResult(&ab, useTLV, "", text)
+		return append(steps, Send(bmpAPDU(zvt.CmdAbortPT, []byte{rc}, ab)), Expect(zvt.CmdAck)), nil
+	}
+	switch {
+	case !card.Readable:
+		return fail(card.ReadError, zvt.ResultCodeText(card.ReadError))
+	case expired(card.Expiry, now):
+		return fail(rcExpired, "card expired")
+	}
+	steps = append(steps, t.intermediate(isWaitingHost)...)
+	steps = append(steps, Delay(t.latency("host")))
+	t.trace++
+	t.receipt++
+	txn := &Txn{Trace: t.trace, Receipt: t.receipt, Amount: amount, HostCode: "00", State: StateRefunded}
+	t.journal = append(t.journal, txn)
+	var f zvt.Fields
+	f.SetByte(zvt.BMPResultCode, rcOK)
+	f.SetAmount(amount)
+	f.SetCurrency(t.sc.Currency)
+	f.SetUint(zvt.BMPTrace, uint64(txn.Trace))
+	f.SetUint(zvt.BMPReceipt, uint64(txn.Receipt))
+	f.Set(zvt.BMPTime, mustBCD(now.Format("150405")))
+	f.Set(zvt.BMPDate, mustBCD(now.Format("0102")))
+	t.setCard(&f, card, t.panOnWire(card.PAN))
+	f.SetDigits(zvt.BMPTID, t.sc.Identity.TID)
+	t.addResult(&f, useTLV, "00", "")
+	txn.statusInfo = bmpAPDU(zvt.CmdStatusInfo, nil, f)
+	t.last = txn
+	steps = append(steps, Send(txn.statusInfo), Expect(zvt.CmdAck))
+	if t.cfg&cfgECRPrintsPayment != 0 {
+		steps = append(steps, t.print(0x01, []string{t.sc.Identity.Model, "REFUND", fmt.Sprintf("RECEIPT %04d", txn.Receipt), "APPROVED"})...)
+	}
+	return append(steps, Send(apdu(zvt.CmdCompletion, nil)), Expect(zvt.CmdAck)), nil
 }
 
 func (t *Terminal) diagnosis(r request) []Step {

@@ -81,6 +81,17 @@ type Card struct {
 	CardType byte
 	// CardName is BMP 8B, e.g. "UnionPay".
 	CardName string
+	// Track2Only makes Read Card and payments send the card as track 2
+	// (BMP 23) without BMP 22 and 0E, as a Feig cVEND does (research/zvt.md
+	// §5 V11).
+	Track2Only bool
+	// PresentAfter is how long the cardholder takes to present the card at
+	// Read Card; the ECR's own timeout bounds the wait, and its Abort 06 B0
+	// ends it.
+	PresentAfter time.Duration
+	// AID is the card's EMV application id (hex); when set, Read Card's
+	// TLV lists it (62 {60 {43}}), as a Feig does.
+	AID string
 	// AmountMin/AmountMax select this card for payments in that range
 	// (minor units); zero means no bound. The first card that matches is
 	// presented; Read Card always presents Cards[0].

@@ -13,12 +13,13 @@ import (
 type stepOp int
 
 const (
-	opSend   stepOp = iota + 1 // send APDU to the ECR
-	opExpect                   // wait for the ECR's answer (80 00 / 84 00)
-	opDelay                    // wait D
-	opDrop                     // close the connection
-	opQuirk                    // note a quirk (no I/O)
-	opFunc                     // run Fn (state change, e.g. the payment becomes final)
+	opSend     stepOp = iota + 1 // send APDU to the ECR
+	opExpect                     // wait for the ECR's answer (80 00 / 84 00)
+	opDelay                      // wait D
+	opDrop                       // close the connection
+	opQuirk                      // note a quirk (no I/O)
+	opFunc                       // run Fn (state change, e.g. the payment becomes final)
+	opWaitCard                   // wait up to D for the card; the ECR's Abort 06 B0 ends the wait (OnFail)
 )
 
 // Step is one move of the PT in a command's script, in pgmock's shape
@@ -52,6 +53,13 @@ func Drop() Step { return Step{Op: opDrop} }
 
 // Quirk returns a step that marks a real-terminal quirk in the script.
 func Quirk(name string) Step { return Step{Op: opQuirk, Name: name} }
+
+// WaitCard returns a step that waits d for the cardholder while listening
+// to the ECR: an Abort 06 B0 replaces the rest of the script with
+// onAbort's steps (spec: Read Card may be aborted by the ECR).
+func WaitCard(d time.Duration, onAbort func(got []byte, err error) []Step) Step {
+	return Step{Op: opWaitCard, D: d, OnFail: onAbort}
+}
 
 func do(name string, fn func()) Step { return Step{Op: opFunc, Name: name, Fn: fn} }
 
@@ -156,6 +164,17 @@ func (t *Terminal) run(ctx context.Context, c ptConn, steps []Step) error {
 				return ctx.Err()
 			case <-tm.C:
 			}
+		case opWaitCard:
+			got, err := receiveWithin(ctx, c, s.D)
+			switch {
+			case err == nil && cmdOf(got) == zvt.CmdAbortECR:
+				steps = append(steps[:i+1:i+1], s.OnFail(got, nil)...)
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case err != nil && isClosed(err):
+				return err
+			}
+			// The wait ran out (or the ECR sent something else): the card is there.
 		case opDrop:
 			_ = c.Close()
 			return errDropped

@@ -87,12 +87,25 @@ func (c *Completion) TID() (string, bool) {
 	return c.Fields.TID()
 }
 
-// tidText shows a TID that may be ASCII ("RR55") or BCD digits.
+// tidText shows a TID that may be BCD digits or ASCII.
+//
+// TLV 1F44 is 4 BCD bytes (spec; Feig V6 sends 52 52 35 35 for TID
+// 52523535, which is also printable as "RR55"), so BCD digits win; ASCII
+// only when the bytes are not BCD.
 func tidText(v []byte) string {
-	if printableASCII(v) {
-		return string(v)
+	if len(v) == 4 && allBCD(v) || !printableASCII(v) {
+		return digitString(v)
 	}
-	return digitString(v)
+	return string(v)
+}
+
+func allBCD(v []byte) bool {
+	for _, c := range v {
+		if c>>4 > 9 || c&15 > 9 {
+			return false
+		}
+	}
+	return true
 }
 
 // printableASCII reports whether v is not empty and all printable ASCII.

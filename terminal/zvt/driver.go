@@ -316,7 +316,7 @@ func (d *Driver) money(ctx context.Context, op string, m ECRMessage, amount int6
 	case out.Abort != nil && out.Canceled:
 		// We aborted and the PT confirmed: nothing was paid.
 	case out.MaybeDelivered && out.Completion == nil && out.Abort == nil:
-		return p, &terminal.Error{Op: op, Kind: terminal.KindOutcomeUnknown,
+		return p, &terminal.Error{Op: op, Kind: terminal.KindOutcomeUnknown, Accepted: te.Accepted, Wait: te.Wait, Dropped: te.Dropped,
 			Err: fmt.Errorf("the terminal accepted the command but its outcome was not heard (%v): run a Repeat Receipt or check the terminal's journal before trying again", te.Err)}
 	}
 	return p, te

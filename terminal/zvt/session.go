@@ -199,9 +199,16 @@ func (s *Session) Run(ctx context.Context, m ECRMessage) (*Outcome, error) {
 }
 
 // run is Run with T4 given (Read Card waits as long as its own timeout).
-func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Outcome, error) {
+func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (_ *Outcome, rerr error) {
 	cmd := m.Command()
 	out := &Outcome{Command: cmd}
+	accepted, acceptedAt, gaveUp := false, time.Time{}, time.Time{}
+	defer func() {
+		if gaveUp.IsZero() {
+			gaveUp = time.Now()
+		}
+		s.markSilence(rerr, accepted, gaveUp.Sub(acceptedAt))
+	}()
 	op := cmd.Name()
 	apdu, err := m.Encode(nil)
 	if err != nil {
@@ -229,6 +236,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 	if err != nil {
 		return out, &terminal.Error{Op: op, Kind: errKind(err), Code: nackCode(out), Err: err}
 	}
+	accepted, acceptedAt = true, time.Now() // real time: opts.Now may be a test clock
 	if endsAtAck(cmd) {
 		return out, nil
 	}
@@ -246,6 +254,7 @@ func (s *Session) run(ctx context.Context, m ECRMessage, t4 time.Duration) (*Out
 		} else {
 			b, err = s.t.Receive(rcv.until(deadline))
 			if err != nil {
+				gaveUp = time.Now() // the silence ends here, before any Abort is followed
 				if ctx.Err() != nil {
 					return out, s.cancel(op, cmd, out, ctx.Err())
 				}
@@ -383,6 +392,26 @@ func (r *receiveCtx) until(dl time.Time) context.Context {
 func (r *receiveCtx) stop() {
 	if r.cancel != nil {
 		r.cancel()
+	}
+}
+
+// markSilence notes on a *terminal.Error whether the PT had accepted the
+// command and how long it was given: T3 before 80 00, after it the time
+// waited since (T4, or less when the caller's deadline came first), so that
+// callers can tell "never accepted" from "accepted, then silent"
+// ([terminal.SilenceOf]) without reading error text.
+func (s *Session) markSilence(err error, accepted bool, since time.Duration) {
+	var te *terminal.Error
+	if !errors.As(err, &te) {
+		return
+	}
+	te.Accepted = accepted
+	te.Dropped = accepted && te.Kind == terminal.KindLink
+	if te.Wait == 0 {
+		te.Wait = s.opts.T3
+		if accepted {
+			te.Wait = since.Round(time.Second)
+		}
 	}
 }
 

@@ -140,8 +140,10 @@ func TestVectorV6StatusCompletion(t *testing.T) {
 	if c.TerminalStatus != 0x00 {
 		t.Errorf("terminal status %02X, want 00", c.TerminalStatus)
 	}
-	if tid, _ := c.TID(); tid != "RR55" {
-		t.Errorf("TID %q, want RR55", tid)
+	// 1F44 is BCD: 52 52 35 35 is TID 52523535, as the same terminal's
+	// BMP 29 and receipts show (issue 12), not the ASCII "RR55".
+	if tid, _ := c.TID(); tid != "52523535" {
+		t.Errorf("TID %q, want 52523535", tid)
 	}
 	l, _ := c.Fields.TLV()
 	for _, tt := range []struct {
