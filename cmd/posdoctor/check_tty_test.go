@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package main
 
 import (
@@ -86,10 +88,6 @@ func TestCheckOnTTYOneLinePerCheck(t *testing.T) {
 		t.Errorf("no progress was shown while the checks ran:\n%q", raw)
 	}
 }
-
-// kbCheckIDs are check ids the knowledge base's zh step texts quote as ids
-// ("status 检查"); posdoctor's own zh output names checks by their labels.
-var kbCheckIDs = []string{"status", "network"}
 
 // TestCheckOnTTYZh: the same in Chinese, and the screen has no English word.
 func TestCheckOnTTYZh(t *testing.T) {

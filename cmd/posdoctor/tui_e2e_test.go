@@ -181,16 +181,6 @@ func (s *tmuxSession) waitFor(stage string, d time.Duration, wants ...string) st
 	return ""
 }
 
-// tuiShowsAll reports whether the screen holds every one of wants.
-func tuiShowsAll(scr string, wants []string) bool {
-	for _, w := range wants {
-		if !strings.Contains(scr, w) {
-			return false
-		}
-	}
-	return true
-}
-
 // tuiEnv is the environment of a console under test: everything it writes
 // (config, journal) stays in home, English, a 256-colour terminal; extra
 // entries are added at the end.

@@ -390,3 +390,13 @@ func assertNoWrongPIN(t *testing.T, stage, scr string) {
 		}
 	}
 }
+
+// tuiShowsAll reports whether the screen holds every one of wants.
+func tuiShowsAll(scr string, wants []string) bool {
+	for _, w := range wants {
+		if !strings.Contains(scr, w) {
+			return false
+		}
+	}
+	return true
+}
