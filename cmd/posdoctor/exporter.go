@@ -105,8 +105,9 @@ func exporterRun(opts *ExporterOptions) error {
 	var j *checks.Journal
 	if hasPayment(cfg) {
 		// Only a module with a test payment writes a journal: the intent
-		// of every payment is on disk before it is sent.
-		if j, err = checks.OpenJournal(base.JournalDir, checks.NewSessionID(time.Now())); err != nil {
+		// of every payment is on disk before it is sent; old journals are
+		// pruned as every front end prunes them.
+		if j, err = checks.OpenSessionJournal(base, checks.NewSessionID(time.Now())); err != nil {
 			return cantRun(fmt.Errorf("%v: a module with a test payment needs a journal (set journal_dir)", err))
 		}
 		defer j.Close()
