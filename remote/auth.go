@@ -103,6 +103,14 @@ func parseAuthorizedKeys(path string) []gossh.PublicKey {
 	if err != nil {
 		return nil
 	}
+	return parseKeys(b)
+}
+
+// CountAuthorizedKeys is how many public keys an authorized_keys file's
+// contents b hold (bad lines skipped, as the server skips them).
+func CountAuthorizedKeys(b []byte) int { return len(parseKeys(b)) }
+
+func parseKeys(b []byte) []gossh.PublicKey {
 	var out []gossh.PublicKey
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {

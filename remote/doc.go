@@ -5,7 +5,9 @@
 //     control; on a local address (--share) and/or through a stock OpenSSH
 //     relay that the laptop dials out to (--share-via, tcpip-forward).
 //   - Consoles: `serve --ssh`, one console per SSH login on the store PC,
-//     with one login at a time on the terminal.
+//     with one login at a time on the terminal (a Lease): a second login is
+//     told who has it and waits, and its console opens when the first
+//     leaves; their commands never interleave on the terminal's line.
 //
 // Security (issue 11): public-key authentication from an authorized_keys
 // file, or a one-time join code (keyboard-interactive, single use, 10
@@ -17,5 +19,6 @@
 //
 // Files: server.go (the wish server, caps, idle timeout), auth.go
 // (authorized keys, join codes), hostkey.go, locale.go, share.go (viewers of
-// one case), relay.go (the relay client), consoles.go (serve --ssh).
+// one case), relay.go (the relay client), consoles.go (serve --ssh: the waiting
+// screen, each login's turn), lease.go (one login at a time on the terminal).
 package remote

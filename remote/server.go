@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	"charm.land/wish/v2/activeterm"
@@ -42,6 +43,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// Lang is the language of a session that sends no LANG.
 	Lang model.Lang
+	// Full is what a session past MaxSessions is told (both languages in
+	// one line: it comes before the session's language is known); the
+	// viewers' text when empty.
+	Full string
 }
 
 // Session is one SSH login, as a program handler sees it.
@@ -79,6 +84,10 @@ func NewServer(cfg Config, app App) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("host key: %w", err)
 	}
+	// wish logs a session's end ("program was killed: context canceled")
+	// to charm's default logger on stderr: the technician's screen. What a
+	// user needs to know, posdoctor says itself.
+	log.SetOutput(io.Discard)
 	s := &Server{cfg: cfg, fingerprint: Fingerprint(signer.PublicKey())}
 	ak := &authorizedKeys{path: cfg.AuthorizedKeys}
 	opts := []ssh.Option{
@@ -139,7 +148,11 @@ func (s *Server) limit(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		if int(s.active.Add(1)) > s.cfg.MaxSessions {
 			s.active.Add(-1)
-			wish.Fatalln(sess, "posdoctor: too many viewers at once, try again later / 观看人数已满，请稍后再试")
+			full := s.cfg.Full
+			if full == "" {
+				full = "posdoctor: too many viewers at once, try again later / 观看人数已满，请稍后再试"
+			}
+			wish.Fatalln(sess, full)
 			return
 		}
 		defer s.active.Add(-1)

@@ -146,6 +146,7 @@ Targets:
 		newReportCmd(f, nil),
 		newExporterCmd(f, nil),
 		newInventoryCmd(f, nil),
+		newServeCmd(f, nil),
 	)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
 	return root

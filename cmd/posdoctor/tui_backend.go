@@ -22,9 +22,11 @@ import (
 // from sim, connections through dial, checks through checks.Engine, the
 // knowledge base through model.
 type consoleBackend struct {
-	cfg  checks.Config
-	now  func() time.Time
-	open func(ctx context.Context, target string, cfg checks.Config) (terminal.Driver, error)
+	cfg checks.Config
+	now func() time.Time
+	// purpose is the session journal's session_start text ("console").
+	purpose string
+	open    func(ctx context.Context, target string, cfg checks.Config) (terminal.Driver, error)
 
 	mu       sync.Mutex
 	offline  *checks.Journal // a journal for reports made without a connection
@@ -32,7 +34,7 @@ type consoleBackend struct {
 }
 
 func newConsoleBackend(cfg checks.Config, now func() time.Time) *consoleBackend {
-	return &consoleBackend{cfg: cfg, now: now, open: openDriver}
+	return &consoleBackend{cfg: cfg, now: now, open: openDriver, purpose: "console"}
 }
 
 func (b *consoleBackend) close() {
@@ -126,7 +128,7 @@ func (b *consoleBackend) Connect(ctx context.Context, target string) (ui.Session
 // (DESIGN.md §Safety).
 func (b *consoleBackend) ConnectProgress(ctx context.Context, target string, step func(string)) (ui.Session, error) {
 	c, err := checks.Connect(ctx, checks.ConnectOptions{Target: target, Config: b.cfg, Open: b.open,
-		Purpose: "console", RequireRegistration: true, Recover: true, ListOthers: true,
+		Purpose: b.purpose, RequireRegistration: true, Recover: true, ListOthers: true,
 		Progress: step, Now: b.now})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,84 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLeaseOneHolderAtATime: a second taker waits, is told who holds the
+// terminal, and gets it only once the first gives it back.
+func TestLeaseOneHolderAtATime(t *testing.T) {
+	l := NewLease(func() time.Time { return time.Date(2026, 12, 2, 9, 41, 0, 0, time.UTC) })
+	release, ok := l.TryAcquire("alice")
+	if !ok {
+		t.Fatal("a free lease was refused")
+	}
+	if _, ok := l.TryAcquire("bob"); ok {
+		t.Fatal("a held lease was given to a second taker")
+	}
+	told := make(chan Holder, 1)
+	got := make(chan func(), 1)
+	go func() {
+		r, err := l.Acquire(context.Background(), "bob", func(h Holder) { told <- h })
+		if err != nil {
+			t.Error(err)
+		}
+		got <- r
+	}()
+	if h := <-told; h.Name != "alice" {
+		t.Fatalf("bob was told %q holds the terminal, want alice", h.Name)
+	}
+	select {
+	case <-got:
+		t.Fatal("bob got the terminal while alice held it")
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	release() // harmless twice
+	r := <-got
+	if h, ok := l.Holder(); !ok || h.Name != "bob" {
+		t.Fatalf("holder %+v %v, want bob", h, ok)
+	}
+	r()
+	if _, ok := l.Holder(); ok {
+		t.Fatal("the lease is still held after bob gave it back")
+	}
+}
+
+// TestLeaseGiveUpSaysWho: a taker that stops waiting gets a BusyError
+// naming the holder, in both languages.
+func TestLeaseGiveUpSaysWho(t *testing.T) {
+	l := NewLease(func() time.Time { return time.Date(2026, 12, 2, 9, 41, 0, 0, time.UTC) })
+	if _, ok := l.TryAcquire("alice (SHA256:abc)"); !ok {
+		t.Fatal("refused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := l.Acquire(ctx, "bob", nil)
+	var be *BusyError
+	if !errors.As(err, &be) {
+		t.Fatalf("err %v, want a BusyError", err)
+	}
+	txt := be.Text()
+	if !strings.Contains(txt.En, "in use by alice (SHA256:abc) since 09:41") || !strings.Contains(txt.Zh, "终端正由 alice (SHA256:abc) 使用（自 09:41 起）") {
+		t.Fatalf("texts %+v", txt)
+	}
+}
+
+// TestTurnEndedBeforeTheLeaseCame: a lease that comes through after the
+// login ended goes straight back.
+func TestTurnEndedBeforeTheLeaseCame(t *testing.T) {
+	l := NewLease(nil)
+	tn := &turn{}
+	tn.end()
+	r, _ := l.TryAcquire("gone")
+	if tn.take(r) {
+		t.Fatal("an ended login kept the terminal")
+	}
+	if _, ok := l.Holder(); ok {
+		t.Fatal("the terminal was not given back")
+	}
+}
