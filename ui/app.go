@@ -769,6 +769,15 @@ func (m *Model) helpView(w, h int) string {
 	var b strings.Builder
 	b.WriteString(m.th.Title.Render(m.F("help.for", m.current().Title())) + "\n\n")
 	b.WriteString(hm.FullHelpView(groups) + "\n\n")
+	if sk := m.shareKeys(); len(sk) > 0 {
+		// lines of their own: a fifth column would not fit the width
+		b.WriteString(m.th.Muted.Render(m.T("help.sharing")) + "\n")
+		for _, k := range sk {
+			h := k.Help()
+			b.WriteString(cut("  "+m.th.Key.Render(padRight(h.Key, 7))+" "+m.th.Desc.Render(h.Desc), w-4) + "\n")
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString(m.th.Muted.Render(m.T("help.general")) + "\n")
 	b.WriteString(m.th.Muted.Render(m.T("help.close")))
 	return indent(b.String(), 2)

@@ -5,8 +5,11 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/ui/theme"
 )
 
 // perScreen are the keys whose meaning is the screen's own by convention:
@@ -51,4 +54,44 @@ func TestOneMeaningPerKey(t *testing.T) {
 	if seen["d"] != "diagnosis" {
 		t.Errorf("d means %q, want diagnosis", seen["d"])
 	}
+}
+
+// TestHelpListsShareKeys: ? at the technician's keyboard lists S (share)
+// and ctrl+t (take control back); in a viewer's view it lists R (ask for
+// control) and not S; in both languages.
+func TestHelpListsShareKeys(t *testing.T) {
+	for _, lang := range []model.Lang{model.LangEn, model.LangZh} {
+		fb := &fakeBackend{}
+		m := New(Options{Backend: fb, Lang: lang, Theme: theme.Dark, NoColor: true, Now: fixedNow,
+			Share: func(*Case) (ShareInfo, error) { return ShareInfo{}, nil }})
+		m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		press(m, "?")
+		desk := plainScreen(m.Render())
+		v := newViewer(t, m, "v1", "alice SHA256:abc", lang)
+		press(v, "?")
+		viewer := plainScreen(v.Render())
+		want := map[model.Lang][3]string{
+			model.LangEn: {"share over SSH", "take control back from the helpdesk", "ask the technician for control"},
+			model.LangZh: {"通过 SSH 共享", "从服务台收回操作权", "向技术员申请操作权"},
+		}[lang]
+		for _, w := range []string{"S " + want[0], "ctrl+t " + want[1]} {
+			if !strings.Contains(desk, w) {
+				t.Errorf("%s: the technician's help lacks %q:\n%s", lang, w, desk)
+			}
+		}
+		if strings.Contains(desk, want[2]) {
+			t.Errorf("%s: the technician's help offers asking for control", lang)
+		}
+		if !strings.Contains(viewer, "R "+want[2]) {
+			t.Errorf("%s: the viewer's help lacks %q:\n%s", lang, "R "+want[2], viewer)
+		}
+		if strings.Contains(viewer, want[0]) || strings.Contains(viewer, want[1]) {
+			t.Errorf("%s: the viewer's help offers sharing or taking control back:\n%s", lang, viewer)
+		}
+	}
+}
+
+// plainScreen is a screen without styles, runs of spaces as one.
+func plainScreen(s string) string {
+	return strings.Join(strings.Fields(ansi.Strip(s)), " ")
 }

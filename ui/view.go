@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"charm.land/bubbles/v2/key"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -134,6 +135,23 @@ func (c *Case) requestControl(id string) (journalEntry, bool) {
 	c.share.requests = append(c.share.requests, id)
 	c.changed(EvControl)
 	return journalEntry{RecControlAsk, map[string]string{"viewer": v.Name, "id": id}}, true
+}
+
+// shareKeys are the sharing keys the help lists: for a viewer, asking for
+// control; at the technician's keyboard, sharing (when this front end can)
+// and taking control back. c.mu is held (View).
+func (m *Model) shareKeys() []key.Binding {
+	if m.who.Remote {
+		return []key.Binding{m.bind("R", "key.askcontrol", "R")}
+	}
+	var out []key.Binding
+	if m.opts.Share != nil {
+		out = append(out, m.bind("S", "key.share", "S"))
+	}
+	if m.opts.Share != nil || m.Case.share.sharing {
+		out = append(out, m.bind("ctrl+t", "key.takeback", "ctrl+t"))
+	}
+	return out
 }
 
 // fromRemote reports whether the key being handled came from a co-pilot.

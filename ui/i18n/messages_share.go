@@ -3,6 +3,9 @@ package i18n
 // shareMessages are the texts of a shared case (SSH viewers, control) and
 // of the case-per-connection rule; they join messages at start.
 var shareMessages = map[string]msg{
+	"help.sharing":     {"Sharing over SSH:", "SSH 共享："},
+	"key.askcontrol":   {"ask the technician for control", "向技术员申请操作权"},
+	"key.takeback":     {"take control back from the helpdesk", "从服务台收回操作权"},
 	"share.incontrol":  {"in control", "操作中"},
 	"share.nobody":     {"nobody yet", "暂无"},
 	"share.watching":   {"Watching (%d): %s", "正在观看（%d）：%s"},
