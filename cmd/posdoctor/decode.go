@@ -218,41 +218,23 @@ func (d *decoder) raw(data []byte) error {
 	return nil
 }
 
-// serial unframes consecutive serial frames; lone ACK/NAK bytes are shown.
+// serial decodes the serial frames terminal/link reads; lone ACK/NAK
+// bytes are shown.
 func (d *decoder) serial(data []byte) error {
-	off := 0
-	for off < len(data) {
-		switch data[off] {
-		case link.ACK, link.NAK:
-			d.control(data[off], off)
-			off++
-			continue
+	return link.ScanSerial(data, func(ev link.Event) error {
+		if ev.Kind != link.EventFrame {
+			d.control(ev.Kind.Control(), ev.Offset)
+			return nil
 		}
-		apdu, n, err := link.Unframe(data[off:])
-		if err != nil {
-			var crc *link.CRCError
-			var fe *link.FrameError
-			switch {
-			case errors.As(err, &crc):
-				return fmt.Errorf("frame %d at input byte %d: bad CRC at byte %d: expected %02X %02X, received %02X %02X (CRC-16/KERMIT, low byte first)",
-					d.n+1, off, off+crc.Offset, byte(crc.Want), byte(crc.Want>>8), byte(crc.Got), byte(crc.Got>>8))
-			case errors.As(err, &fe):
-				return fmt.Errorf("frame %d at input byte %d: byte %d: %s", d.n+1, off, off+fe.Offset, fe.Msg)
-			}
-			return fmt.Errorf("frame %d at input byte %d: %w", d.n+1, off, err)
-		}
-		end := off + n
-		crc := fmt.Sprintf("%02X %02X", data[end-2], data[end-1])
-		if _, an, err := zvt.ReadAPDU(apdu); err != nil || an != len(apdu) {
+		if _, an, err := zvt.ReadAPDU(ev.APDU); err != nil || an != len(ev.APDU) {
 			if err == nil {
-				err = fmt.Errorf("frame holds %d bytes after the APDU", len(apdu)-an)
+				err = fmt.Errorf("frame holds %d bytes after the APDU", len(ev.APDU)-an)
 			}
-			return fmt.Errorf("frame %d at input byte %d: %w", d.n+1, off, err)
+			return err
 		}
-		d.message(apdu, off, "serial", crc)
-		off = end
-	}
-	return nil
+		d.message(ev.APDU, ev.Offset, "serial", fmt.Sprintf("%02X %02X", ev.CRC[0], ev.CRC[1]))
+		return nil
+	})
 }
 
 func (d *decoder) message(apdu []byte, off int, linkName, crc string) {

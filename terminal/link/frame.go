@@ -104,6 +104,9 @@ func AppendFrame(dst, apdu []byte) []byte {
 // wraps io.ErrUnexpectedEOF, a bad CRC is a [*CRCError], anything else a
 // [*FrameError] wrapping [ErrFrame]. On error n is the number of bytes the
 // caller may skip to resynchronise (at least 1 unless the frame is short).
+//
+// Unframe is the [Deframer] the live link runs, asked for its first event
+// after a DLE STX that must open b; it has no length limit.
 func Unframe(b []byte) (apdu []byte, n int, err error) {
 	if len(b) < 2 {
 		return nil, 0, &FrameError{Offset: len(b), Msg: "frame cut short before DLE STX", Err: io.ErrUnexpectedEOF}
@@ -114,36 +117,14 @@ func Unframe(b []byte) (apdu []byte, n int, err error) {
 	if b[1] != STX {
 		return nil, 1, &FrameError{Offset: 1, Msg: fmt.Sprintf("want STX (02) after DLE, got %02X", b[1]), Err: ErrFrame}
 	}
-	out := make([]byte, 0, len(b))
-	var crc uint16
-	for i := 2; i < len(b); i++ {
-		c := b[i]
-		if c != DLE {
-			out = append(out, c)
-			crc = crcUpdate(crc, c)
-			continue
-		}
-		if i+1 >= len(b) {
-			return nil, 0, &FrameError{Offset: len(b), Msg: "frame cut short after DLE", Err: io.ErrUnexpectedEOF}
-		}
-		i++
-		switch b[i] {
-		case DLE:
-			out = append(out, DLE)
-			crc = crcUpdate(crc, DLE)
-		case ETX:
-			crc = crcUpdate(crc, ETX)
-			if i+2 >= len(b) {
-				return nil, 0, &FrameError{Offset: len(b), Msg: "frame cut short in CRC", Err: io.ErrUnexpectedEOF}
-			}
-			got := uint16(b[i+1]) | uint16(b[i+2])<<8
-			if got != crc {
-				return nil, i + 3, &CRCError{Want: crc, Got: got, Offset: i + 1}
-			}
-			return out, i + 3, nil
-		default:
-			return nil, i + 1, &FrameError{Offset: i, Msg: fmt.Sprintf("DLE followed by %02X: want DLE (10) or ETX (03)", b[i]), Err: ErrFrame}
-		}
+	d := Deframer{MaxFrame: -1, data: make([]byte, 0, len(b)), handOver: true}
+	_, ev, ok := d.Next(b)
+	if !ok {
+		ev = d.End(nil)[0] // after DLE STX: always one EventCutShort
+		return nil, 0, ev.Err
 	}
-	return nil, 0, &FrameError{Offset: len(b), Msg: "frame cut short before DLE ETX", Err: io.ErrUnexpectedEOF}
+	if ev.Kind != EventFrame {
+		return nil, ev.End, ev.Err
+	}
+	return ev.APDU, ev.End, nil
 }
