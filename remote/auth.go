@@ -162,8 +162,10 @@ func (a *authorizedKeys) handler() ssh.PublicKeyHandler {
 // codeHandler asks for a join code (keyboard-interactive).
 func codeHandler(j *JoinCodes) ssh.KeyboardInteractiveHandler {
 	return func(ctx ssh.Context, ch gossh.KeyboardInteractiveChallenge) bool {
-		ans, err := ch("posdoctor", "Enter the join code shown on the technician's screen / 请输入技术员屏幕上的加入码",
-			[]string{"code / 加入码: "}, []bool{true})
+		// OpenSSH prints the instruction with every non-ASCII byte as an
+		// octal escape, the prompt as it is: the Chinese goes in the prompt.
+		ans, err := ch("posdoctor", "Enter the join code shown on the technician's screen.",
+			[]string{"join code / 技术员屏幕上的加入码: "}, []bool{true})
 		if err != nil || len(ans) != 1 || !j.Use(string(bytes.TrimSpace([]byte(ans[0])))) {
 			return false
 		}

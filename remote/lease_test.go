@@ -82,3 +82,26 @@ func TestTurnEndedBeforeTheLeaseCame(t *testing.T) {
 		t.Fatal("the terminal was not given back")
 	}
 }
+
+// TestJoinCodeInstructionIsASCII: OpenSSH shows a keyboard-interactive
+// instruction with non-ASCII bytes as octal escapes, so the Chinese text
+// is in the prompt, which it shows as sent.
+func TestJoinCodeInstructionIsASCII(t *testing.T) {
+	var instr string
+	var prompts []string
+	ok := codeHandler(NewJoinCodes(nil))(nil, func(_, in string, qs []string, _ []bool) ([]string, error) {
+		instr, prompts = in, qs
+		return []string{"00000000"}, nil
+	})
+	if ok {
+		t.Fatal("a code never issued got in")
+	}
+	for _, r := range instr {
+		if r > 0x7e {
+			t.Fatalf("instruction %q has non-ASCII %q", instr, r)
+		}
+	}
+	if len(prompts) != 1 || !strings.Contains(prompts[0], "加入码") || !strings.Contains(prompts[0], "join code") {
+		t.Fatalf("prompts %q, want one in both languages", prompts)
+	}
+}

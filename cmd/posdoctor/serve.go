@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"syscall"
 	"time"
 
@@ -97,6 +98,10 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// Ctrl-C ends ctx (the root command's signal); SIGTERM (systemd,
+	// docker stop) stops the server as cleanly.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
+	defer stop()
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
