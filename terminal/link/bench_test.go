@@ -48,3 +48,21 @@ func BenchmarkReassemble4KBIn1KBReads(b *testing.B) {
 		}
 	}
 }
+
+// The live link's path: the Deframer fed a 4 KB frame in 64-byte reads, as
+// a serial port at speed delivers it, with the per-read Flush.
+func BenchmarkDeframer4KBIn64ByteReads(b *testing.B) {
+	frame := link.AppendFrame(nil, bigAPDU())
+	b.SetBytes(int64(len(frame)))
+	var d link.Deframer
+	var evs []link.Event
+	for b.Loop() {
+		evs = evs[:0]
+		for i := 0; i < len(frame); i += 64 {
+			evs = d.Flush(d.Feed(evs, frame[i:min(i+64, len(frame))]))
+		}
+		if len(evs) != 1 || evs[0].Kind != link.EventFrame {
+			b.Fatalf("events %v", evs)
+		}
+	}
+}

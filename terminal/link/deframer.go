@@ -246,6 +246,10 @@ func cutShortMsg(s dfState) string {
 // The live link sends NAK when such a frame stalls for T1.
 func (d *Deframer) InFrame() bool { return d.state >= dfData }
 
+// Idle reports whether the Deframer is between frames with nothing begun:
+// no frame and no DLE that may start one.
+func (d *Deframer) Idle() bool { return d.state == dfIdle }
+
 // Buffered is the number of APDU bytes of the frame in progress.
 func (d *Deframer) Buffered() int { return len(d.data) }
 

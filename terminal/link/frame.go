@@ -31,6 +31,20 @@ func (e *FrameError) Error() string {
 	return fmt.Sprintf("link: serial frame: byte %d: %s", e.Offset, e.Msg)
 }
 
+// reason is what is wrong with a frame, without the offset: the live link's
+// notices say it (a live stream's offsets mean nothing to a reader).
+func reason(err error) string {
+	var ce *CRCError
+	var fe *FrameError
+	switch {
+	case errors.As(err, &ce):
+		return ce.reason()
+	case errors.As(err, &fe):
+		return fe.Msg
+	}
+	return err.Error()
+}
+
 func (e *FrameError) Unwrap() error { return e.Err }
 
 // CRCError is a serial frame whose CRC-16/KERMIT does not match. Want is the
@@ -42,8 +56,11 @@ type CRCError struct {
 }
 
 func (e *CRCError) Error() string {
-	return fmt.Sprintf("link: serial frame: byte %d: bad CRC: computed %02X %02X, received %02X %02X (low byte first)",
-		e.Offset, byte(e.Want), byte(e.Want>>8), byte(e.Got), byte(e.Got>>8))
+	return fmt.Sprintf("link: serial frame: byte %d: %s (low byte first)", e.Offset, e.reason())
+}
+
+func (e *CRCError) reason() string {
+	return fmt.Sprintf("bad CRC: computed %02X %02X, received %02X %02X", byte(e.Want), byte(e.Want>>8), byte(e.Got), byte(e.Got>>8))
 }
 
 // Is makes a CRC error match [ErrFrame].

@@ -118,24 +118,12 @@ func (c *serialConn) readLoop(chunks chan<- []byte) {
 	}
 }
 
-// Receiver states.
-const (
-	stIdle     = iota
-	stDLE      // got DLE outside a frame
-	stData     // inside a frame
-	stDataDLE  // got DLE inside a frame
-	stCRC      // after DLE ETX, reading 2 CRC bytes
-	stOverlong // frame too long: waiting for the line to go quiet
-)
-
+// parseLoop is the receiving side: the [Deframer] parses, this loop keeps
+// the time (T1) and answers. It ACKs a good frame before handing it on, NAKs
+// what the Deframer says deserves it, and passes ACK/NAK to Send.
 func (c *serialConn) parseLoop(chunks <-chan []byte) {
-	state := stIdle
-	var (
-		data    []byte
-		crc     uint16
-		crcB    []byte
-		ignored []byte
-	)
+	d := Deframer{MaxFrame: c.opts.MaxLen + 5}
+	var evs []Event
 	t1 := time.NewTimer(time.Hour)
 	t1.Stop()
 	defer t1.Stop()
@@ -149,122 +137,80 @@ func (c *serialConn) parseLoop(chunks <-chan []byte) {
 			finish(ErrClosed)
 			return
 		case <-t1.C:
-			if state != stIdle && state != stDLE {
-				c.notify("serial: frame stalled for more than T1 (%v) after %d bytes: sent NAK", c.opts.T1, len(data))
+			if d.InFrame() {
+				c.notify("serial: frame stalled for more than T1 (%v) after %d bytes: sent NAK", c.opts.T1, d.Buffered())
 				c.writeCtrl(NAK)
 			}
-			state = stIdle
+			d.Reset()
 		case chunk, ok := <-chunks:
 			if !ok {
-				err := c.readErr
-				select {
-				case <-c.closed:
-					err = ErrClosed
-				default:
-					if err == nil || errors.Is(err, io.EOF) {
-						err = io.EOF
-						if state != stIdle {
-							err = io.ErrUnexpectedEOF
-						}
-					} else {
-						err = fmt.Errorf("link: serial read: %w", err)
-					}
-				}
-				finish(err)
+				finish(c.endErr(&d))
 				return
 			}
-			for _, b := range chunk {
-				switch state {
-				case stIdle:
-					switch b {
-					case ACK, NAK:
-						select {
-						case c.ctrl <- b:
-						default: // nobody waits; a stray ACK/NAK is dropped
-						}
-					case DLE:
-						state = stDLE
-					default:
-						ignored = append(ignored, b)
-					}
-				case stDLE:
-					switch b {
-					case STX:
-						state, data, crc = stData, data[:0], 0
-					case DLE:
-						// stay: the second DLE may start the frame
-					default:
-						ignored = append(ignored, DLE, b)
-						state = stIdle
-					}
-				case stData:
-					if b == DLE {
-						state = stDataDLE
-						continue
-					}
-					data = append(data, b)
-					crc = crcUpdate(crc, b)
-				case stDataDLE:
-					switch b {
-					case DLE:
-						data = append(data, DLE)
-						crc = crcUpdate(crc, DLE)
-						state = stData
-					case ETX:
-						crc = crcUpdate(crc, ETX)
-						crcB = crcB[:0]
-						state = stCRC
-					default:
-						c.notify("serial: DLE followed by %02X inside a frame (want 10 or 03): sent NAK", b)
-						c.writeCtrl(NAK)
-						state = stIdle
-					}
-				case stCRC:
-					crcB = append(crcB, b)
-					if len(crcB) < 2 {
-						continue
-					}
-					state = stIdle
-					got := uint16(crcB[0]) | uint16(crcB[1])<<8
-					if got != crc {
-						c.notify("serial: bad CRC: computed %02X %02X, received %02X %02X: sent NAK", byte(crc), byte(crc>>8), crcB[0], crcB[1])
-						c.writeCtrl(NAK)
-						continue
-					}
-					c.writeCtrl(ACK)
-					apdu := make([]byte, len(data))
-					copy(apdu, data)
-					select {
-					case c.frames <- apdu:
-					case <-c.closed:
-						finish(ErrClosed)
-						return
-					}
-				case stOverlong:
-					// swallow bytes until T1 passes without any
-				}
-				if (state == stData || state == stDataDLE) && len(data) > c.opts.MaxLen+5 {
-					c.notify("serial: frame longer than %d bytes: sent NAK", c.opts.MaxLen+5)
-					c.writeCtrl(NAK)
-					state = stOverlong
-				}
+			// Flush: skipped bytes are noticed once per read, at once.
+			evs = d.Flush(d.Feed(evs[:0], chunk))
+			if !c.act(evs) {
+				finish(ErrClosed)
+				return
 			}
-			if len(ignored) > 0 {
-				// One notice per read, not per byte: line noise must not
-				// flood the trace. The bytes may be the data of a frame
-				// whose DLE STX was lost, so at most 6 are shown: a BCD PAN
-				// (13 digits or more) needs 7.
-				show := ignored[:min(len(ignored), 6)]
-				c.notify("serial: ignored %d bytes outside a frame: % X", len(ignored), show)
-				ignored = ignored[:0]
-			}
-			if state != stIdle {
-				t1.Reset(c.opts.T1)
-			} else {
+			if d.Idle() {
 				t1.Stop()
+			} else {
+				t1.Reset(c.opts.T1)
 			}
 		}
 	}
+}
+
+// act answers and delivers the events of one read. It reports false when
+// the link was closed while a frame waited to be taken.
+func (c *serialConn) act(evs []Event) bool {
+	skipped, show := 0, []byte(nil)
+	for _, ev := range evs {
+		switch {
+		case ev.Kind == EventFrame:
+			c.writeCtrl(ACK)
+			select {
+			case c.frames <- ev.APDU:
+			case <-c.closed:
+				return false
+			}
+		case ev.Kind.Control() != 0:
+			select {
+			case c.ctrl <- ev.Kind.Control():
+			default: // nobody waits; a stray ACK/NAK is dropped
+			}
+		case ev.Kind == EventSkipped:
+			skipped += ev.End - ev.Offset
+			show = append(show, ev.Skipped...)
+		case ev.Kind.NAK():
+			c.notify("serial: %s: sent NAK", reason(ev.Err))
+			c.writeCtrl(NAK)
+		}
+	}
+	if skipped > 0 {
+		// One notice per read, not per byte: line noise must not flood the
+		// trace. At most SkippedHead bytes are shown: they may be the data
+		// of a frame whose DLE STX was lost, and a BCD PAN needs 7.
+		c.notify("serial: ignored %d bytes outside a frame: % X", skipped, show[:min(len(show), SkippedHead)])
+	}
+	return true
+}
+
+// endErr is why the reader stopped once rw gave no more bytes.
+func (c *serialConn) endErr(d *Deframer) error {
+	select {
+	case <-c.closed:
+		return ErrClosed
+	default:
+	}
+	if err := c.readErr; err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("link: serial read: %w", err)
+	}
+	if !d.Idle() {
+		return io.ErrUnexpectedEOF
+	}
+	return io.EOF
 }
 
 // writeCtrl sends a bare ACK or NAK. A failure shows up in the reader.

@@ -207,3 +207,51 @@ func TestOpenSerialErrors(t *testing.T) {
 		t.Errorf("err = %q: want the port and the ports that exist", err)
 	}
 }
+
+// The live link reads through the Deframer whatever the reads look like:
+// noise, a stray DLE and frames written one byte at a time arrive as the
+// frames, each ACKed once, and the noise is noticed.
+func TestSerialPTYFramesSplitIntoSingleBytes(t *testing.T) {
+	master, dev := ptyPair(t)
+	var n notes
+	ecr := openECR(t, dev, link.SerialOptions{Notify: n.add})
+	first, second := unhex(t, "80 00 00"), unhex(t, "04 FF 0A 10 10")
+	line := append(unhex(t, "41 42 10 10"), link.AppendFrame(nil, first)[1:]...) // 10 10 02: the frame starts at the second DLE
+	line = append(append(line, 0x43), link.AppendFrame(nil, second)...)
+	for _, b := range line {
+		if _, err := master.Write([]byte{b}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := ctxT(t, 5*time.Second)
+	for _, want := range [][]byte{first, second} {
+		got, err := ecr.Receive(ctx)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("Receive = % X, %v; want % X", got, err, want)
+		}
+	}
+	raw := readRaw(t, master, 3*time.Second, func(b []byte) bool { return bytes.Count(b, []byte{link.ACK}) >= 2 })
+	if !bytes.Equal(raw, []byte{link.ACK, link.ACK}) {
+		t.Errorf("terminal saw % X, want two ACKs and nothing else", raw)
+	}
+	if !n.has("serial: ignored") {
+		t.Errorf("notes %q: want the noise noticed", n.msg)
+	}
+}
+
+// A stray DLE before the terminal's ACK does not hide the ACK: the frame is
+// sent once.
+func TestSerialPTYStrayDLEBeforeACK(t *testing.T) {
+	master, dev := ptyPair(t)
+	ecr := openECR(t, dev, link.SerialOptions{T2: 2 * time.Second})
+	apdu := unhex(t, "06 00 04 12 34 56 8E")
+	frame := link.AppendFrame(nil, apdu)
+	ctx := ctxT(t, 10*time.Second)
+	errc := make(chan error, 1)
+	go func() { errc <- ecr.Send(ctx, apdu) }()
+	readRaw(t, master, 3*time.Second, func(b []byte) bool { return bytes.Contains(b, frame) })
+	master.Write([]byte{link.DLE, link.ACK})
+	if err := <-errc; err != nil {
+		t.Fatalf("Send: %v; want the ACK after the stray DLE taken", err)
+	}
+}
