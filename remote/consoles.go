@@ -1,19 +1,18 @@
 package remote
 
 import (
-	"fmt"
 	"net"
-	"strings"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/posdoctor/posdoctor/model"
+	"github.com/posdoctor/posdoctor/ui"
 )
 
 // Console makes the console of one SSH login (`serve --ssh`), once that
-// login has the terminal; done runs when the login ends.
-type Console func(s *Session) (m tea.Model, done func())
+// login has the terminal: its model, its case (which a waiting login may
+// watch), and done, run when the login ends.
+type Console func(s *Session) (m tea.Model, c *ui.Case, done func())
 
 // Consoles serves a console per SSH login on the PC wired to the terminal.
 // A login gets its console once it holds the terminal's Lease; a second
@@ -24,6 +23,9 @@ type Consoles struct {
 	srv    *Server
 	lease  *Lease
 	notify func(ConsoleEvent)
+
+	mu  sync.Mutex
+	cur *ui.Case // the case of the login that has the terminal
 }
 
 // ConsolesConfig configures NewConsoles.
@@ -97,15 +99,41 @@ func (cs *Consoles) app(console Console) App {
 		if release, ok := cs.lease.TryAcquire(who); ok {
 			t.take(release)
 			ev(ConsoleLogin)
-			m, end := console(s)
-			t.onEnd(end)
-			return m, nil, done
+			return cs.start(s, t, console), nil, done
 		}
 		ev(ConsoleWait)
-		w := &waiting{s: s, lease: cs.lease, turn: t, console: console, who: who, held: make(chan Holder, 4),
+		w := &waiting{s: s, cs: cs, turn: t, console: console, who: who, held: make(chan Holder, 4),
 			onTurn: func() { ev(ConsoleTurn) }}
+		t.onEnd(w.end)
 		return w, nil, done
 	}
+}
+
+// start makes the console of the login that has the terminal; its case is
+// the one waiting logins watch, until it ends.
+func (cs *Consoles) start(s *Session, t *turn, console Console) tea.Model {
+	m, c, end := console(s)
+	cs.mu.Lock()
+	cs.cur = c
+	cs.mu.Unlock()
+	t.onEnd(func() {
+		cs.mu.Lock()
+		if cs.cur == c {
+			cs.cur = nil
+		}
+		cs.mu.Unlock()
+		if end != nil {
+			end()
+		}
+	})
+	return m
+}
+
+// current is the case of the login that has the terminal (nil: none).
+func (cs *Consoles) current() *ui.Case {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.cur
 }
 
 // turn is one login's hold on the terminal: given back when the login ends,
@@ -153,141 +181,4 @@ func (t *turn) end() {
 	if release != nil {
 		release()
 	}
-}
-
-// waiting is the screen of a login whose turn has not come: who has the
-// terminal and since when; then, once it is free, the console itself.
-type waiting struct {
-	s       *Session
-	lease   *Lease
-	turn    *turn
-	console Console
-	who     string
-	held    chan Holder
-	onTurn  func()
-
-	holder Holder
-	inner  tea.Model
-	// replay are the messages about this login's terminal (size, colours)
-	// the console gets first when it starts.
-	replay []tea.Msg
-}
-
-type (
-	holderMsg Holder
-	turnMsg   struct{}
-)
-
-func (w *waiting) Init() tea.Cmd {
-	if h, ok := w.lease.Holder(); ok {
-		w.holder = h
-	}
-	return tea.Batch(w.acquire(), w.listen())
-}
-
-// acquire waits for the terminal until the login ends.
-func (w *waiting) acquire() tea.Cmd {
-	ctx := w.s.SSH.Context()
-	return func() tea.Msg {
-		release, err := w.lease.Acquire(ctx, w.who, func(h Holder) {
-			select {
-			case w.held <- h:
-			default:
-			}
-		})
-		if err != nil || !w.turn.take(release) {
-			return nil
-		}
-		w.onTurn()
-		return turnMsg{}
-	}
-}
-
-func (w *waiting) listen() tea.Cmd {
-	ctx := w.s.SSH.Context()
-	return func() tea.Msg {
-		select {
-		case h := <-w.held:
-			return holderMsg(h)
-		case <-ctx.Done():
-			return nil
-		}
-	}
-}
-
-func (w *waiting) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if w.inner != nil {
-		var cmd tea.Cmd
-		w.inner, cmd = w.inner.Update(msg)
-		return w, cmd
-	}
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg, tea.ColorProfileMsg, tea.BackgroundColorMsg:
-		w.replay = append(w.replay, msg)
-	case holderMsg:
-		w.holder = Holder(msg)
-		return w, w.listen()
-	case turnMsg:
-		return w, w.start()
-	case tea.KeyPressMsg:
-		if k := msg.String(); k == "q" || k == "ctrl+c" {
-			return w, tea.Quit
-		}
-	}
-	return w, nil
-}
-
-// start turns the waiting screen into the console.
-func (w *waiting) start() tea.Cmd {
-	m, end := w.console(w.s)
-	w.turn.onEnd(end)
-	w.inner = m
-	cmds := []tea.Cmd{m.Init()}
-	for _, msg := range w.replay {
-		var cmd tea.Cmd
-		w.inner, cmd = w.inner.Update(msg)
-		cmds = append(cmds, cmd)
-	}
-	w.replay = nil
-	return tea.Batch(cmds...)
-}
-
-func (w *waiting) View() tea.View {
-	if w.inner != nil {
-		return w.inner.View()
-	}
-	v := tea.NewView(w.text())
-	v.AltScreen = true
-	return v
-}
-
-// waitTexts are the waiting screen's lines.
-var waitTexts = map[string]model.Text{
-	"title": {En: "posdoctor: waiting for the terminal", Zh: "posdoctor：等待终端"},
-	"busy":  {En: "The terminal is in use by %s since %s.", Zh: "终端正由 %s 使用（自 %s 起）。"},
-	"why":   {En: "One login at a time talks to the terminal, so commands never mix on its line.", Zh: "同一时间只有一个登录可以与终端通信，指令不会在线路上混在一起。"},
-	"next":  {En: "Your console opens by itself as soon as they leave.", Zh: "对方退出后，您的控制台会自动打开。"},
-	"quit":  {En: "q quits.", Zh: "按 q 退出。"},
-}
-
-func (w *waiting) t(k string) string { return waitTexts[k].In(w.s.Lang) }
-
-func (w *waiting) text() string {
-	name, since := w.holder.Name, w.holder.Since.Format("15:04")
-	if name == "" {
-		name, since = "?", "--:--"
-	}
-	lines := []string{w.t("title"), "", fmt.Sprintf(w.t("busy"), name, since), "", w.t("why"), w.t("next"), "", w.t("quit")}
-	return "\n" + indentLines(lines, "  ")
-}
-
-func indentLines(lines []string, pre string) string {
-	var b strings.Builder
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString(pre + l)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }

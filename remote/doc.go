@@ -6,8 +6,9 @@
 //     relay that the laptop dials out to (--share-via, tcpip-forward).
 //   - Consoles: `serve --ssh`, one console per SSH login on the store PC,
 //     with one login at a time on the terminal (a Lease): a second login is
-//     told who has it and waits, and its console opens when the first
-//     leaves; their commands never interleave on the terminal's line.
+//     told who has it and waits (watching the first one's console
+//     read-only if it likes), and its console opens when the first leaves;
+//     their commands never interleave on the terminal's line.
 //
 // Security (issue 11): public-key authentication from an authorized_keys
 // file, or a one-time join code (keyboard-interactive, single use, 10
@@ -19,6 +20,6 @@
 //
 // Files: server.go (the wish server, caps, idle timeout), auth.go
 // (authorized keys, join codes), hostkey.go, locale.go, share.go (viewers of
-// one case), relay.go (the relay client), consoles.go (serve --ssh: the waiting
-// screen, each login's turn), lease.go (one login at a time on the terminal).
+// one case), relay.go (the relay client), consoles.go (serve --ssh: each login's
+// turn), waiting.go (the waiting screen, watching), lease.go (one login at a time on the terminal).
 package remote

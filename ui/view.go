@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"charm.land/bubbles/v2/key"
 	"slices"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 

@@ -47,9 +47,10 @@ func newServeCmd(f *factory, runF func(*ServeOptions) error) *cobra.Command {
 		Short: "Serve a console per SSH login on the PC wired to the terminal",
 		Long: `Serve the operator console over SSH on the PC that is wired to the terminal:
 each SSH login gets a console of its own. One login at a time talks to the
-terminal: a second login is told who has it and since when, and waits; its
-console opens by itself when the first login leaves. Commands of two logins
-never interleave on the serial line. A test payment needs the person at the
+terminal: a second login is told who has it and since when, and waits (w
+watches the first login's console, read-only, meanwhile); its console opens
+by itself when the first login leaves. Commands of two logins never
+interleave on the serial line. A test payment needs the person at the
 counter, so these consoles run every check but the test payment.
 
 Only the public keys in --authorized-keys get in. The host key is generated
@@ -144,12 +145,12 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 // serveConsole makes the console of one login: its own backend (the
 // session core checks.Connect, its own journal), no test payment.
 func serveConsole(cfg checks.Config, target string) remote.Console {
-	return func(s *remote.Session) (tea.Model, func()) {
+	return func(s *remote.Session) (tea.Model, *ui.Case, func()) {
 		b := newConsoleBackend(cfg, time.Now)
 		b.purpose = "serve --ssh: " + s.Who.Name()
 		m := ui.New(ui.Options{Backend: b, Target: target, Lang: s.Lang, Theme: theme.Dark,
 			Actor: ui.Actor{ID: s.ID, Name: s.Who.Name()}, NoMoney: true, Amount: cfg.Amount, Currency: cfg.Currency})
-		return m, func() {
+		return m, m.Case, func() {
 			_ = m.Close()
 			b.close()
 		}

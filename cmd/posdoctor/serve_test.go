@@ -258,8 +258,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // TestServeSecondLoginWaitsForTheTerminal: two SSH logins on `serve --ssh`
 // against one simulated terminal. The second is told who has the terminal
-// (in its own language) and waits; nothing of it reaches the terminal until
-// the first login has left; then its console connects by itself.
+// (in its own language) and waits, watching the first one's console
+// read-only; nothing of it reaches the terminal until the first login has
+// left; then its own console connects by itself.
 func TestServeSecondLoginWaitsForTheTerminal(t *testing.T) {
 	target, wire := startLoggedSim(t)
 	f := newServeFixture(t, target)
@@ -273,6 +274,11 @@ func TestServeSecondLoginWaitsForTheTerminal(t *testing.T) {
 	if strings.Contains(scr, "已连接") {
 		t.Fatalf("bob's console opened while alice had the terminal:\n%s", scr)
 	}
+	// Bob watches alice's console meanwhile, read-only; her screen says so.
+	_, _ = io.WriteString(bob.in, "w")
+	bob.wait("bob watches alice's console", "正在观看（只读）", "已连接 "+target)
+	alice.wait("alice sees bob watching", "Watching (1): bob (SHA256:")
+	_, _ = io.WriteString(bob.in, "a") // a watcher's key changes nothing
 	// Alice keeps working; bob's login must not reach the terminal.
 	rxBefore := len(wire.snapshot())
 	_, _ = io.WriteString(alice.in, "a") // run all checks
@@ -284,6 +290,7 @@ func TestServeSecondLoginWaitsForTheTerminal(t *testing.T) {
 
 	_ = alice.cl.Close() // alice leaves
 	bob.wait("bob's console opens by itself once alice left, in Chinese", "已连接 "+target)
+	waitFor(t, "bob's own console, no longer watching", func() bool { return !strings.Contains(bob.emu.String(), "正在观看") })
 	waitFor(t, "bob's console talked to the terminal", func() bool { return len(wire.rxConns()) == 2 })
 	if strings.Contains(bob.emu.String(), "终端正由") {
 		t.Fatalf("bob still sees the waiting screen:\n%s", bob.emu.String())
