@@ -92,10 +92,25 @@ func ScrubString(s string) string {
 			continue
 		}
 		if run++; run == 4 {
-			return string(ScrubPAN([]byte(s)))
+			return scrubCopy(s)
 		}
 	}
 	return s
+}
+
+// scrubCopy is ScrubPAN of a copy of s, and s itself when nothing is
+// masked (a date, a version number): a short string is scrubbed on the
+// stack, so only a string that changes is allocated.
+func scrubCopy(s string) string {
+	var buf [128]byte
+	if len(s) > len(buf) {
+		return string(ScrubPAN([]byte(s)))
+	}
+	b := ScrubPAN(append(buf[:0], s...))
+	if string(b) == s {
+		return s
+	}
+	return string(b)
 }
 
 // minDigestHex is the length of the shortest hex digest in text (MD5, 32

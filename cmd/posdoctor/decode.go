@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -123,66 +123,106 @@ func readInput(opts *DecodeOptions) ([]byte, error) {
 	}
 }
 
-func decodeRun(opts *DecodeOptions) error {
+func decodeRun(opts *DecodeOptions) (err error) {
 	cs, err := zvt.ParseCharset(opts.Charset)
 	if err != nil {
 		return &FlagError{fmt.Errorf("--charset: %w", err)}
 	}
-	text := strings.Join(opts.Args, " ")
-	if len(opts.Args) == 0 {
-		if opts.IO.In == nil {
-			return &FlagError{errors.New("no input: give hex as arguments or on stdin")}
-		}
-		b, err := readInput(opts)
-		if err != nil {
-			return cantRun(fmt.Errorf("reading stdin: %w", err))
-		}
-		if len(b) > maxDecodeInput {
-			return cantRun(fmt.Errorf("input is larger than %d MB: split it", maxDecodeInput>>20))
-		}
-		text = string(b)
+	in, err := openDecodeInput(opts)
+	if err != nil {
+		return err
 	}
-	if opts.Proto == "iso8583" || opts.Proto == "" && !opts.Serial && looksISO8583(text) {
+	if in.iso(opts) {
+		text, err := in.readAll()
+		if err != nil {
+			return err
+		}
 		return decodeISO8583(opts, text)
 	}
-	data, err := zvt.ParseHex(text)
-	if err != nil {
-		return cantRun(fmt.Errorf("input is not hex: %w", err))
-	}
-	if len(data) == 0 {
-		return &FlagError{errors.New("no input: give hex as arguments or on stdin, e.g. posdoctor decode 06 0F 00")}
+	if opts.Open != "" {
+		if _, err := zvt.ParseCommand(opts.Open); err != nil {
+			return &FlagError{fmt.Errorf("--open: %w", err)}
+		}
 	}
 
-	traceOut := opts.IO.Out
+	// One buffered writer for everything printed, flushed once at the end.
+	out := bufio.NewWriterSize(opts.IO.Out, decodeOutBuffer)
+	defer func() {
+		if ferr := out.Flush(); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+	traceOut := io.Writer(out)
 	if opts.JSON {
-		traceOut = io.Discard // the tracer only decodes; the JSON is written below
+		traceOut = io.Discard // the tracer only decodes; the JSON is written by d.json
 	}
 	tr := zvt.Trace(traceOut, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
 	if opts.Open != "" {
-		c, err := zvt.ParseCommand(opts.Open)
-		if err != nil {
-			return &FlagError{fmt.Errorf("--open: %w", err)}
-		}
+		c, _ := zvt.ParseCommand(opts.Open)
 		tr.SetOpen(c, 0)
 	}
-
-	d := &decoder{opts: opts, tr: tr}
-	serial := opts.Serial || len(data) >= 2 && data[0] == link.DLE && data[1] == link.STX
-	var stop error
-	if serial {
-		stop = d.serial(data)
-	} else {
-		stop = d.raw(data)
-	}
+	d := &decoder{opts: opts, tr: tr, out: out}
 	if opts.JSON {
-		out := d.json
-		if out == nil {
-			out = []decodedMessage{}
+		d.json = &jsonArray{w: out}
+	}
+	return d.run(in)
+}
+
+// run decodes the input as it is read: each message is printed once its
+// last byte is in. Errors are the ones decoding the whole input at once
+// gives, in the same order of precedence: input too large, not hex, no
+// input, a message that cannot be cut out (stop), a message that did not
+// decode (firstErr). The messages before an error are printed.
+func (d *decoder) run(in *decodeInput) error {
+	var (
+		pending []byte // hex read but not yet decoded
+		base    int    // input byte offset of pending[0]
+		retryAt int    // decode again once pending holds this many bytes
+		total   int    // bytes of hex read
+		stop    error
+		decided bool // serial or raw is known
+	)
+	for {
+		chunk, eof, err := in.next()
+		if err == nil {
+			n := len(pending)
+			pending, err = in.hex.Append(pending, chunk, eof)
+			total += len(pending) - n
+			if err != nil {
+				err = cantRun(fmt.Errorf("input is not hex: %w", err))
+				eof = false // what is cut short stays undecoded
+			}
 		}
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		if stop != nil {
+			pending = pending[:0] // read on for errors that take precedence
+		} else if !decided && (len(pending) >= 2 || eof) {
+			decided = true
+			d.isSerial = d.opts.Serial || len(pending) >= 2 && pending[0] == link.DLE && pending[1] == link.STX
+		}
+		if stop == nil && decided && (eof || err != nil || len(pending) >= retryAt) {
+			var used int
+			used, stop = d.feed(pending, base, eof)
+			pending = append(pending[:0], pending[used:]...)
+			base += used
+			retryAt = 2 * len(pending)
+		}
+		if err != nil {
+			// Too large, unreadable or not hex: the messages before it
+			// stand (a JSON array is closed), nothing after it counts.
+			if d.json != nil && d.json.n > 0 {
+				d.json.close()
+			}
+			return err
+		}
+		if eof {
+			break
+		}
+	}
+	if total == 0 {
+		return &FlagError{errors.New("no input: give hex as arguments or on stdin, e.g. posdoctor decode 06 0F 00")}
+	}
+	if d.json != nil {
+		if err := d.json.close(); err != nil {
 			return err
 		}
 	}
@@ -195,58 +235,88 @@ func decodeRun(opts *DecodeOptions) error {
 	return nil
 }
 
+// decodeOutBuffer is the size of decode's output buffer.
+const decodeOutBuffer = 256 << 10
+
 // decoder walks the input and prints each message.
 type decoder struct {
 	opts     *DecodeOptions
 	tr       *zvt.Tracer
+	out      *bufio.Writer
+	json     *jsonArray // --json
+	isSerial bool
+	scan     *link.SerialScanner // serial: the frames so far
 	n        int
-	json     []decodedMessage
 	firstErr error // the first message that did not decode; later ones still print
 }
 
+// feed decodes the whole messages at the start of data, whose first byte is
+// input byte base, and returns how many bytes it used. A message cut short
+// by the end of data waits for more unless final.
+func (d *decoder) feed(data []byte, base int, final bool) (int, error) {
+	if d.isSerial {
+		return d.serial(data, final)
+	}
+	return d.raw(data, base, final)
+}
+
 // raw decodes consecutive APDUs.
-func (d *decoder) raw(data []byte) error {
+func (d *decoder) raw(data []byte, base int, final bool) (int, error) {
 	off := 0
 	for off < len(data) {
 		_, n, err := zvt.ReadAPDU(data[off:])
 		if err != nil {
-			return fmt.Errorf("message %d at input byte %d: %w", d.n+1, off, err)
+			if !final {
+				return off, nil // only a short APDU fails: wait for the rest
+			}
+			return off, fmt.Errorf("message %d at input byte %d: %w", d.n+1, base+off, err)
 		}
-		d.message(data[off:off+n], off, "raw", "")
+		d.message(data[off:off+n], base+off, "raw", "")
 		off += n
 	}
-	return nil
+	return off, nil
 }
 
-// serial decodes the serial frames terminal/link reads; lone ACK/NAK
-// bytes are shown.
-func (d *decoder) serial(data []byte) error {
-	return link.ScanSerial(data, func(ev link.Event) error {
-		if ev.Kind != link.EventFrame {
-			d.control(ev.Kind.Control(), ev.Offset)
-			return nil
-		}
-		if _, an, err := zvt.ReadAPDU(ev.APDU); err != nil || an != len(ev.APDU) {
-			if err == nil {
-				err = fmt.Errorf("frame holds %d bytes after the APDU", len(ev.APDU)-an)
-			}
-			return err
-		}
-		d.message(ev.APDU, ev.Offset, "serial", fmt.Sprintf("%02X %02X", ev.CRC[0], ev.CRC[1]))
+// serial decodes the serial frames terminal/link reads. Its scanner keeps
+// a frame that data cuts short until the rest comes, so all of data is
+// used; final ends the stream.
+func (d *decoder) serial(data []byte, final bool) (int, error) {
+	if d.scan == nil {
+		d.scan = &link.SerialScanner{Visit: d.frame}
+	}
+	err := d.scan.Feed(data)
+	if err == nil && final {
+		err = d.scan.End()
+	}
+	return len(data), err
+}
+
+// frame shows one frame, or a lone ACK/NAK byte.
+func (d *decoder) frame(ev link.Event) error {
+	if ev.Kind != link.EventFrame {
+		d.control(ev.Kind.Control(), ev.Offset)
 		return nil
-	})
+	}
+	if _, an, err := zvt.ReadAPDU(ev.APDU); err != nil || an != len(ev.APDU) {
+		if err == nil {
+			err = fmt.Errorf("frame holds %d bytes after the APDU", len(ev.APDU)-an)
+		}
+		return err
+	}
+	d.message(ev.APDU, ev.Offset, "serial", fmt.Sprintf("%02X %02X", ev.CRC[0], ev.CRC[1]))
+	return nil
 }
 
 func (d *decoder) message(apdu []byte, off int, linkName, crc string) {
 	d.n++
-	if d.opts.JSON {
+	if d.json != nil {
 		view, err := d.tr.Explain("", apdu)
 		d.note(err, off)
-		d.json = append(d.json, decodedMessage{Index: d.n, Offset: off, Link: linkName, CRC: crc, View: view})
+		d.json.add(&decodedMessage{Index: d.n, Offset: off, Link: linkName, CRC: crc, View: view})
 		return
 	}
 	if crc != "" {
-		fmt.Fprintf(d.opts.IO.Out, "# frame %d at byte %d, CRC %s ok\n", d.n, off, crc)
+		fmt.Fprintf(d.out, "# frame %d at byte %d, CRC %s ok\n", d.n, off, crc)
 	}
 	// A decode error or a write error: either way the first one is the
 	// exit status, and the messages after it still print.
@@ -259,12 +329,15 @@ func (d *decoder) note(err error, off int) {
 	}
 }
 
+// controlNames are the lone control bytes between serial frames.
+var controlNames = map[byte]string{link.ACK: "ack", link.NAK: "nak"}
+
 func (d *decoder) control(c byte, off int) {
-	name := map[byte]string{link.ACK: "ack", link.NAK: "nak"}[c]
-	if d.opts.JSON {
-		d.json = append(d.json, decodedMessage{Offset: off, Link: "control", Signal: name,
+	name := controlNames[c]
+	if d.json != nil {
+		d.json.add(&decodedMessage{Offset: off, Link: "control", Signal: name,
 			View: zvt.View{Type: name, Hex: fmt.Sprintf("%02X", c), Fields: []zvt.Item{}}})
 		return
 	}
-	fmt.Fprintf(d.opts.IO.Out, "# %s (%02X) at byte %d\n", strings.ToUpper(name), c, off)
+	fmt.Fprintf(d.out, "# %s (%02X) at byte %d\n", strings.ToUpper(name), c, off)
 }

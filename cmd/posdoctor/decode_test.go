@@ -15,7 +15,7 @@ import (
 )
 
 // decodeVector reads fixtures/vectors/NAME with its comments.
-func decodeVector(t *testing.T, name string) string {
+func decodeVector(t testing.TB, name string) string {
 	t.Helper()
 	b, err := fs.ReadFile(fixtures.FS, "vectors/"+name)
 	if err != nil {

@@ -53,3 +53,36 @@ func BenchmarkEncodePrintTextBlock4K(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeSystemConfigCapture decodes the real 4,093-byte Print
+// Text-Block (cap-feig-system-config, a Feig cVEND's configuration receipt):
+// the codec's own MB/s, which posdoctor decode's whole-process figure
+// (cmd/posdoctor BenchmarkDecodeProcess) is measured against.
+func BenchmarkDecodeSystemConfigCapture(b *testing.B) {
+	apdu := vector(b, "cap-feig-system-config.hex")
+	if len(apdu) != 4093 {
+		b.Fatalf("capture is %d bytes, want 4093", len(apdu))
+	}
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	var m zvt.PrintTextBlock
+	for b.Loop() {
+		if err := m.Decode(apdu); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkExplainSystemConfigCapture is what posdoctor decode does per
+// message: decode, name every field, mask card data (the PAN scrubber over
+// every value) and format the hex.
+func BenchmarkExplainSystemConfigCapture(b *testing.B) {
+	apdu := vector(b, "cap-feig-system-config.hex")
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := zvt.Explain(apdu, zvt.ViewOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/posdoctor/posdoctor/terminal"
 )
@@ -55,13 +57,14 @@ type ViewOptions struct {
 type viewer struct {
 	cs     Charset
 	unmask bool
+	arena  []byte // the message's ASCII texts (text)
 }
 
 // Explain decodes apdu and returns its view. On a decode error the view
 // still has the command, the (masked) hex and Error, and the error is
 // returned as well.
 func Explain(apdu []byte, opts ViewOptions) (View, error) {
-	v := &viewer{cs: opts.Charset, unmask: opts.Unmask}
+	v := &viewer{cs: opts.Charset, unmask: opts.Unmask, arena: make([]byte, 0, len(apdu))}
 	var m Message
 	var err error
 	if a, _, rerr := ReadAPDU(apdu); rerr == nil && a.Command() == CmdCompletion && opts.Open == CmdStatusEnquiry {
@@ -152,7 +155,7 @@ func (v *viewer) byteItem(name string, b byte, text string) Item {
 
 // fields shows a BMP list.
 func (v *viewer) fields(f Fields) []Item {
-	var out []Item
+	out := make([]Item, 0, len(f.List)+1)
 	for _, fd := range f.List {
 		out = append(out, v.field(fd))
 	}
@@ -244,16 +247,20 @@ var tlvText = map[Tag]bool{
 }
 
 func (v *viewer) tlv(l TLVList, depth int) []Item {
-	var out []Item
+	out := make([]Item, 0, len(l))
 	for _, o := range l {
-		it := Item{Name: o.Tag.Name(), Tag: o.Tag.String()}
+		// it is filled in place: a pointer to a local would escape
+		// through tlvViews and cost an allocation per object.
+		out = append(out, Item{Name: o.Tag.Name(), Tag: o.Tag.String()})
+		it := &out[len(out)-1]
 		switch {
 		case o.Children != nil:
 			it.Items = v.tlv(o.Children, depth+1)
 		case tlvText[o.Tag]:
-			it.Value = v.cs.DecodeText(o.Value)
 			if o.Tag == TagTID {
 				it.Value = tidText(o.Value)
+			} else {
+				it.Value = v.text(o.Value)
 			}
 		case o.Tag == TagDeviceState && len(o.Value) == 1:
 			it.Hex, it.Text = Hex(o.Value), DeviceStateText(o.Value[0])
@@ -266,15 +273,33 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 			// binary (Feig) or text, as the status enquiry reads it
 			it.Hex, it.Value = Hex(o.Value), serialText(o.Value, v.cs)
 		case tlvViews[o.Tag] != nil:
-			tlvViews[o.Tag](v, o.Value, &it)
+			tlvViews[o.Tag](v, o.Value, it)
 		case tlvNames[o.Tag] == "" || o.Tag == 0x5A || emvSecretTags[o.Tag]:
 			it.Hex = v.tlvHex(o.Tag, o.Value) // may be EMV 5A or 57
 		default:
 			it.Hex = Hex(o.Value)
 		}
-		out = append(out, it)
 	}
 	return out
+}
+
+// text is cs.DecodeText(b). ASCII text, all of most receipts, is copied
+// into v.arena, one buffer for the message's texts instead of one
+// allocation per line.
+func (v *viewer) text(b []byte) string {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return v.cs.DecodeText(b)
+		}
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	start := len(v.arena)
+	v.arena = append(v.arena, b...)
+	// v.arena only grows: the bytes before its end are never written
+	// again, whether or not append moved it, so the string stays as is.
+	return unsafe.String(&v.arena[start], len(b))
 }
 
 // Describe decodes apdu for a [terminal.Frame]: a one-line summary such as

@@ -2,7 +2,7 @@ package zvt
 
 import (
 	"fmt"
-	"strings"
+	"unsafe"
 )
 
 // ParseHex reads hex bytes as technicians paste them: separated or not by
@@ -10,41 +10,116 @@ import (
 // "#" starts a comment that runs to the end of the line. Errors name the
 // character offset of the bad input.
 func ParseHex(s string) ([]byte, error) {
-	var out []byte
-	hi, have := byte(0), false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '#':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-			continue
-		case c == '0' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && !have:
-			i++
-			continue
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == ',' || c == '-':
-			if have {
-				return nil, fmt.Errorf("odd number of hex digits before offset %d", i)
-			}
-			continue
-		}
-		v, ok := hexVal(c)
-		if !ok {
-			return nil, fmt.Errorf("character %q at offset %d is not hex", c, i)
-		}
-		if have {
-			out = append(out, hi<<4|v)
-			have = false
-		} else {
-			hi, have = v, true
-		}
-	}
-	if have {
-		return nil, fmt.Errorf("odd number of hex digits at the end")
+	var h HexReader
+	out, err := h.AppendString(nil, s, true)
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
+
+// HexReader is [ParseHex] for a stream: feed the text in pieces of any size
+// with Append and the bytes and errors are those ParseHex gives for the
+// whole text, offsets counted from the first piece. The zero value is
+// ready. posdoctor decode reads stdin through it.
+type HexReader struct {
+	off     int  // offset of the next character
+	hi      byte // the first digit of a byte
+	have    bool // hi is set
+	comment bool // inside a "#" comment, up to and with its newline
+	zero    bool // the last piece ended in a "0" that may start "0x"
+}
+
+// Append decodes the next piece s, appends its bytes to dst and returns it.
+// final says s is the end of the text. After an error the reader is spent.
+func (h *HexReader) Append(dst, s []byte, final bool) ([]byte, error) {
+	return appendHex(h, dst, s, final)
+}
+
+// AppendString is Append for a piece held as a string.
+func (h *HexReader) AppendString(dst []byte, s string, final bool) ([]byte, error) {
+	return appendHex(h, dst, s, final)
+}
+
+func appendHex[T string | []byte](h *HexReader, dst []byte, s T, final bool) ([]byte, error) {
+	i := 0
+	if h.zero {
+		if len(s) == 0 && !final {
+			return dst, nil
+		}
+		h.zero = false
+		if len(s) > 0 && (s[0] == 'x' || s[0] == 'X') {
+			i++ // the "0x" prefix that began in the last piece
+		} else {
+			h.hi, h.have = 0, true // that "0" was a digit
+		}
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if !h.have && !h.comment && i+1 < len(s) {
+			if hi, lo := hexDigits[c], hexDigits[s[i+1]]; hi|lo < 16 { // two digits: a byte
+				dst = append(dst, hi<<4|lo)
+				i++
+				continue
+			}
+		}
+		if h.comment {
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+			h.comment = i == len(s) // the newline ends the comment and is skipped with it
+			continue
+		}
+		v, ok := hexVal(c)
+		switch {
+		case ok && h.have:
+			dst = append(dst, h.hi<<4|v)
+			h.have = false
+			continue
+		case c == '0' && !h.have:
+			if i+1 < len(s) {
+				if s[i+1] == 'x' || s[i+1] == 'X' {
+					i++
+					continue
+				}
+			} else if !final {
+				h.zero = true
+				continue
+			}
+			h.hi, h.have = 0, true
+			continue
+		case ok:
+			h.hi, h.have = v, true
+			continue
+		case c == '#':
+			h.comment = true
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == ',' || c == '-':
+			if h.have {
+				return dst, fmt.Errorf("odd number of hex digits before offset %d", h.off+i)
+			}
+			continue
+		}
+		return dst, fmt.Errorf("character %q at offset %d is not hex", c, h.off+i)
+	}
+	h.off += len(s)
+	if final && h.have {
+		return dst, fmt.Errorf("odd number of hex digits at the end")
+	}
+	return dst, nil
+}
+
+// hexDigits is the value of each hex digit; 0xFF for any other byte.
+var hexDigits = func() (t [256]byte) {
+	for i := range t {
+		v, ok := hexVal(byte(i))
+		t[i] = v
+		if !ok {
+			t[i] = 0xFF
+		}
+	}
+	return t
+}()
 
 func hexVal(c byte) (byte, bool) {
 	switch {
@@ -60,15 +135,17 @@ func hexVal(c byte) (byte, bool) {
 
 // Hex formats b as upper-case hex bytes separated by spaces: "06 0F 00".
 func Hex(b []byte) string {
-	const digits = "0123456789ABCDEF"
-	var sb strings.Builder
-	sb.Grow(len(b) * 3)
-	for i, c := range b {
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.WriteByte(digits[c>>4])
-		sb.WriteByte(digits[c&15])
+	if len(b) == 0 {
+		return ""
 	}
-	return sb.String()
+	const digits = "0123456789ABCDEF"
+	out := make([]byte, 3*len(b)-1)
+	for i, c := range b {
+		j := 3 * i
+		out[j], out[j+1] = digits[c>>4], digits[c&15]
+		if j+2 < len(out) {
+			out[j+2] = ' '
+		}
+	}
+	return unsafe.String(&out[0], len(out)) // out is never written again
 }

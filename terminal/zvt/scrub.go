@@ -180,7 +180,9 @@ func maskedItems(items []Item) []Item {
 func scrubItems(items []Item) {
 	for i := range items {
 		if s, ok := items[i].Value.(string); ok {
-			items[i].Value = terminal.ScrubString(s)
+			if t := terminal.ScrubString(s); t != s {
+				items[i].Value = t // boxed again only when it changed
+			}
 		}
 		items[i].Text = terminal.ScrubString(items[i].Text)
 		scrubItems(items[i].Items)
