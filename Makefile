@@ -13,7 +13,7 @@ BUILDINFO = github.com/posdoctor/posdoctor/internal/buildinfo
 LDFLAGS  ?= -X $(BUILDINFO).version=$(VERSION) -X $(BUILDINFO).revision=$(REVISION) -X $(BUILDINFO).date=$(DATE)
 DIST_PLATFORMS ?= linux/amd64 linux/arm64 windows/amd64 windows/arm64 darwin/amd64 darwin/arm64
 
-.PHONY: run build dist test test-short bench fuzz golden vet fmt cross ci
+.PHONY: run build dist test test-short bench bench-decode fuzz golden vet fmt cross ci
 
 run: build
 	./$(BIN) $(ARGS)
@@ -42,6 +42,13 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 20m $(PKGS)
+
+# Just decode's figures (part of make bench): the codec's MB/s on the real
+# 4 KB Print Text-Block, and `posdoctor decode [--json]` of 1,000 of them
+# (8 MB of hex) as a whole process.
+bench-decode:
+	$(GO) test -run '^$$' -bench 'SystemConfigCapture|PrintTextBlock4K' -benchmem ./terminal/zvt
+	$(GO) test -run '^$$' -bench 'DecodeProcess' -benchtime 20x ./cmd/posdoctor
 
 # Each fuzz target for FUZZTIME (go test runs one -fuzz target at a time).
 fuzz:

@@ -13,6 +13,7 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/posdoctor/posdoctor/terminal/link"
 	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
 
@@ -265,4 +266,49 @@ func FuzzDecodeJSONString(f *testing.F) {
 			t.Fatalf("%q: got %s want %s", s, got, want.String())
 		}
 	})
+}
+
+// TestDecodeSerialStreamedEqualsWhole: serial frames (with ACK bytes
+// between them and DLE stuffing) read one byte at a time print what they
+// print when read in large pieces, and a bad CRC far into the stream names
+// the same frame and byte.
+func TestDecodeSerialStreamedEqualsWhole(t *testing.T) {
+	t.Parallel()
+	data, err := zvt.ParseHex(captureTrace(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stream []byte
+	for off := 0; off < len(data); {
+		_, n, err := zvt.ReadAPDU(data[off:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream = link.AppendFrame(stream, data[off:off+n])
+		stream = append(stream, link.ACK)
+		off += n
+	}
+	good := zvt.Hex(stream)
+	bad := append([]byte(nil), stream...)
+	bad[len(bad)-2] ^= 0xFF // the last frame's CRC high byte
+	for _, in := range []string{good, zvt.Hex(bad)} {
+		for _, args := range [][]string{{"decode"}, {"decode", "--json"}} {
+			var outs, errs [2]string
+			for i, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in))} {
+				f, out, errOut := testFactory()
+				f.IO.In = r
+				run(context.Background(), args, f)
+				outs[i], errs[i] = out.String(), errOut.String()
+			}
+			if outs[0] != outs[1] || errs[0] != errs[1] {
+				t.Fatalf("%v: one byte at a time differs at byte %d; stderr %q vs %q", args, firstDiff(outs[0], outs[1]), errs[0], errs[1])
+			}
+			if in != good && !strings.Contains(errs[0], "bad CRC at byte") {
+				t.Errorf("%v: stderr %q, want the bad CRC named", args, errs[0])
+			}
+			if in == good && (errs[0] != "" || !strings.Contains(outs[0], `471100*********8004`) || strings.Contains(outs[0], "4711008005757038004")) {
+				t.Errorf("%v: stderr %q, or the PAN is not masked", args, errs[0])
+			}
+		}
+	}
 }
