@@ -112,7 +112,7 @@ func newShareFixture(t *testing.T) *shareFixture {
 // viewer is an SSH client's screen, read through a virtual terminal.
 type viewer struct {
 	t   *testing.T
-	emu *vt.SafeEmulator
+	emu *lockedScreen
 	in  io.Writer
 	mu  sync.Mutex
 }
@@ -147,10 +147,30 @@ func (f *shareFixture) view(t *testing.T, lang string, auth ...gossh.AuthMethod)
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	v := &viewer{t: t, emu: vt.NewSafeEmulator(100, 30), in: in}
+	emu := vt.NewEmulator(100, 30)
+	v := &viewer{t: t, emu: &lockedScreen{emu: emu}, in: in}
 	go func() { _, _ = io.Copy(v.emu, out) }()
-	go func() { _, _ = io.Copy(io.Discard, v.emu) }() // the emulator's replies
+	go func() { _, _ = io.Copy(io.Discard, emu) }() // the emulator's replies
 	return v
+}
+
+// lockedScreen is a virtual terminal written by one goroutine and read by
+// the test (vt's SafeEmulator does not lock String).
+type lockedScreen struct {
+	mu  sync.Mutex
+	emu *vt.Emulator
+}
+
+func (e *lockedScreen) Write(p []byte) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.emu.Write(p)
+}
+
+func (e *lockedScreen) String() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.emu.String()
 }
 
 // wait polls the viewer's screen until it holds every want.
