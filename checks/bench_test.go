@@ -1,7 +1,10 @@
 package checks
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"runtime"
@@ -31,17 +34,23 @@ func benchOpen(ctx context.Context, target string, cfg Config) (terminal.Driver,
 	return dial.Open(ctx, target, dial.Options{Password: cfg.Password, Currency: cfg.Currency, ConnectTimeout: cfg.Timeouts.Connect})
 }
 
+// benchChecks are the checks a fleet sweep runs without a card at each
+// terminal.
+var benchChecks = []model.CheckID{model.CheckLink, model.CheckStatus, model.CheckVersion, model.CheckNetwork}
+
+// benchOptions are what `posdoctor check --inventory` passes to Sweep: one
+// session journal, and the open test payments of earlier sessions looked
+// up (and resolved) for each terminal before its checks.
 func benchOptions(b *testing.B) CheckOptions {
 	cfg := DefaultConfig()
 	cfg.JournalDir = b.TempDir()
-	j, err := OpenJournal(cfg.JournalDir, "bench")
+	j, err := OpenSessionJournal(cfg, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { j.Close() })
-	// The checks a fleet sweep runs without a card at each terminal.
-	return CheckOptions{Config: cfg, Open: benchOpen, Journal: j,
-		Checks: []model.CheckID{model.CheckLink, model.CheckStatus, model.CheckVersion, model.CheckNetwork}}
+	_ = j.Record(Entry{Kind: EntrySessionStart, Text: "check"})
+	return CheckOptions{Config: cfg, Open: benchOpen, Journal: j, Recover: true, Checks: benchChecks}
 }
 
 // peakSampler records the peak of heap plus stacks in use while it runs.
@@ -100,12 +109,17 @@ func inUse(samples []metrics.Sample) uint64 {
 func (p *peakSampler) Stop() uint64 { close(p.stop); p.done.Wait(); return p.peak.Load() }
 
 // BenchmarkFleetSweep sweeps 1000 simulated terminals (100 ms per simulated
-// command) at once and compares the wall time with one terminal alone.
-// Metrics: ratio (fleet/single, target ≤ 1.5), peak-MB (heap+stacks of the
-// console and the 1000 simulators together, target ≤ 200; peak-rss-MB is
-// the process's resident peak, where the OS tells it), fleet-ms,
-// single-ms, fleet-cpu-ms (CPU time, user and system, of the whole process
-// during the sweep: console, simulators and the kernel's loopback TCP).
+// command) at once and compares the wall time with one terminal alone, the
+// way `posdoctor check --inventory` runs (one session journal, open test
+// payments looked up per terminal, a text line per terminal and the
+// summary table). Metrics: ratio (fleet/single, target ≤ 1.3), peak-MB
+// (heap+stacks of the console and the 1000 simulators together, target ≤
+// 200; peak-rss-MB is the process's resident peak, where the OS tells it),
+// fleet-ms, single-ms, fleet-cpu-ms (CPU time, user and system, of the
+// whole process during the sweep: console, simulators and the kernel's
+// loopback TCP), and the floor (bench_floor_test.go) run right after each
+// sweep: floor-ratio and floor-cpu-ms, the same TCP exchange with nothing
+// else, i.e. what this machine charges whatever posdoctor does.
 func BenchmarkFleetSweep(b *testing.B) {
 	sc, err := sim.Load("healthy")
 	if err != nil {
@@ -122,15 +136,18 @@ func BenchmarkFleetSweep(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer single.Close()
+	floor := startFloor(b, benchFleetSize+1, benchLatency)
+	defer floor.Close()
 	var entries []InventoryEntry
 	for _, a := range fleet.Addrs() {
 		entries = append(entries, InventoryEntry{Target: "tcp://" + a})
 	}
 	o := benchOptions(b)
+	checkFloorScript(b, traceOne(b, sc, o))
 	runtime.GC()
 	base := inUse(memSamples())
 	b.ResetTimer()
-	var singleT, fleetT, fleetCPU time.Duration
+	var singleT, fleetT, fleetCPU, floorSingle, floorFleet, floorCPU time.Duration
 	var peak uint64
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
@@ -144,15 +161,22 @@ func BenchmarkFleetSweep(b *testing.B) {
 		start = time.Now()
 		bad := 0
 		var durs []int64
-		sum := Sweep(ctx, entries, benchFleetSize, o, func(r TerminalReport) {
+		var table FleetTable
+		emit := func(r TerminalReport) {
 			durs = append(durs, r.DurationMS)
+			table.Add(r)
+			fmt.Fprintln(io.Discard, SummaryLineIn(r, model.LangEn))
 			if r.Verdict != model.StatusOK {
 				bad++
 				if bad == 1 {
 					b.Logf("not ok: %s", SummaryLine(r))
 				}
 			}
-		})
+		}
+		sum := Sweep(ctx, entries, benchFleetSize, o, emit)
+		if err := table.Write(io.Discard, sum, model.LangEn); err != nil {
+			b.Fatal(err)
+		}
 		fleetT += time.Since(start)
 		fleetCPU += processCPU() - cpu0
 		peak = max(peak, p.Stop())
@@ -161,6 +185,8 @@ func BenchmarkFleetSweep(b *testing.B) {
 		if sum.Summary.Terminals != benchFleetSize || sum.Summary.OK != benchFleetSize {
 			b.Fatalf("fleet: %s", sum.Line())
 		}
+		s, f, c := floor.run(b)
+		floorSingle, floorFleet, floorCPU = floorSingle+s, floorFleet+f, floorCPU+c
 	}
 	b.StopTimer()
 	n := float64(b.N)
@@ -168,6 +194,8 @@ func BenchmarkFleetSweep(b *testing.B) {
 	b.ReportMetric(float64(singleT.Milliseconds())/n, "single-ms")
 	b.ReportMetric(float64(fleetT)/float64(singleT), "ratio")
 	b.ReportMetric(float64(fleetCPU.Milliseconds())/n, "fleet-cpu-ms")
+	b.ReportMetric(float64(floorFleet)/float64(floorSingle), "floor-ratio")
+	b.ReportMetric(float64(floorCPU.Milliseconds())/n, "floor-cpu-ms")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-above-idle-MB")
 	if la := loadAvg(); la >= 0 {
@@ -181,6 +209,22 @@ func BenchmarkFleetSweep(b *testing.B) {
 		// bound that also counts what heap+stacks leave out.
 		b.ReportMetric(float64(hwm)/(1<<20), "peak-rss-MB")
 	}
+}
+
+// traceOne checks one healthy terminal with o, without latency, and
+// returns the simulator's trace of the exchange.
+func traceOne(b *testing.B, sc *sim.Scenario, o CheckOptions) string {
+	var buf bytes.Buffer
+	t, err := sim.ListenTCP(context.Background(), "127.0.0.1:0", sc, sim.Options{Trace: &buf}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rep := CheckOne(context.Background(), InventoryEntry{Target: "tcp://" + t.Addrs()[0]}, o)
+	t.Close() // waits for the terminal's side to end: the trace is whole
+	if rep.Verdict != model.StatusOK {
+		b.Fatalf("trace run: %s", SummaryLine(rep))
+	}
+	return buf.String()
 }
 
 // loadAvg is the 1-minute load average of /proc/loadavg, or -1.
