@@ -7,8 +7,9 @@
 // The serial receiver is one pure state machine, [Deframer]: bytes in,
 // [Event]s out (frames, ACK, NAK, skipped bytes, bad CRC naming its byte
 // offset), no timers or goroutines. The live link (its T1 timer and its
-// ACK/NAK answers around it), [Unframe] and [SerialScanner], which reads
-// recorded captures for `posdoctor decode`, all run it.
+// ACK/NAK answers around it), the simulator's terminal end (terminal/sim),
+// [Unframe] and [SerialScanner], which reads recorded captures for
+// `posdoctor decode`, all run it.
 //
 // Every APDU that Send takes and Receive returns is a whole APDU
 // (CLASS INSTR LEN DATA). Returned slices are fresh and owned by the caller.

@@ -101,8 +101,21 @@ func TestSerialLiteralFrames(t *testing.T) {
 	if b := next(); b != 0x15 {
 		t.Fatalf("bad CRC: got %02X, want NAK 15", b)
 	}
-	// V3: Registration with password 123456: ACK, then a framed 84 83 00.
-	raw([]byte{0x10, 0x02, 0x06, 0x00, 0x04, 0x12, 0x34, 0x56, 0x8E, 0x10, 0x03, 0xB6, 0xE0})
+	// A DLE followed by junk inside a frame: NAK.
+	raw([]byte{0x10, 0x02, 0x06, 0x10, 0x41, 0x00})
+	if b := next(); b != 0x15 {
+		t.Fatalf("DLE then junk: got %02X, want NAK 15", b)
+	}
+	// A frame that stalls for longer than T1 (200 ms): NAK.
+	raw([]byte{0x10, 0x02, 0x06, 0x00})
+	if b := next(); b != 0x15 {
+		t.Fatalf("stalled frame: got %02X, want NAK 15", b)
+	}
+	// V3: Registration with password 123456, after line noise and a stray
+	// DLE, one byte per write: ACK, then a framed 84 83 00.
+	for _, b := range []byte{0x41, 0x10, 0x10, 0x02, 0x06, 0x00, 0x04, 0x12, 0x34, 0x56, 0x8E, 0x10, 0x03, 0xB6, 0xE0} {
+		raw([]byte{b})
+	}
 	if b := next(); b != 0x06 {
 		t.Fatalf("V3 frame: got %02X, want ACK 06", b)
 	}

@@ -12,9 +12,6 @@ import (
 
 // Serial transport constants (PA00P016 §2.1, §3; research/zvt.md §2.4).
 const (
-	dle = 0x10
-	stx = 0x02
-	etx = 0x03
 	ack = 0x06
 	nak = 0x15
 
@@ -28,18 +25,19 @@ var errSerialClosed = errors.New("serial line closed")
 // errNoAck is a frame the ECR never acknowledged after all repeats.
 var errNoAck = errors.New("serial: no ACK from the ECR after 2 repeats")
 
-// serialConn is the PT's end of the ZVT serial link. It is the simulator's
-// own small implementation on top of link.AppendFrame/link.Unframe, so the
-// faults (never ACK, corrupted frames) can sit inside it.
+// serialConn is the PT's end of the ZVT serial link: its own small sender
+// on top of link.AppendFrame, so the faults (never ACK, corrupted frames)
+// can sit inside it, and the receiver every serial link runs, link.Deframer.
 type serialConn struct {
 	rw   io.ReadWriteCloser
 	f    *faultSet
 	in   chan []byte // chunks from the reader goroutine
 	done chan struct{}
 	once sync.Once
-	buf  []byte // received bytes not yet used
-	sent int    // frames sent, for corrupt-byte and drop-after
-	msgs int    // APDUs sent
+	d    link.Deframer
+	evs  []link.Event // received events not yet used
+	sent int          // frames sent, for corrupt-byte and drop-after
+	msgs int          // APDUs sent
 	t2   time.Duration
 }
 
@@ -81,7 +79,7 @@ func (c *serialConn) more(ctx context.Context, timeout time.Duration) (bool, err
 		if !ok {
 			return false, errSerialClosed
 		}
-		c.buf = append(c.buf, chunk...)
+		c.evs = c.d.Feed(c.evs, chunk)
 		return true, nil
 	case <-tc:
 		return false, nil
@@ -98,85 +96,42 @@ func (c *serialConn) write(b []byte) error {
 }
 
 // Receive returns the next APDU whose frame is well-formed with a good CRC;
-// it ACKs it (unless the never-ack fault is on) and NAKs bad frames.
+// it ACKs it (unless the never-ack fault is on) and NAKs bad frames and
+// frames that stall for T1. Stray bytes (a late ACK or NAK) are dropped.
 func (c *serialConn) Receive(ctx context.Context) ([]byte, error) {
 	for {
-		// Skip to DLE STX; stray bytes (late ACK/NAK) are dropped.
-		start := -1
-		for i := 0; i+1 < len(c.buf); i++ {
-			if c.buf[i] == dle && c.buf[i+1] == stx {
-				start = i
-				break
-			}
-		}
-		if start < 0 {
-			if len(c.buf) > 0 && c.buf[len(c.buf)-1] == dle {
-				c.buf = c.buf[len(c.buf)-1:]
-			} else {
-				c.buf = c.buf[:0]
-			}
-			if _, err := c.more(ctx, 0); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		c.buf = c.buf[start:]
-		end := frameEnd(c.buf)
-		if end < 0 {
-			got, err := c.more(ctx, serialT1)
-			if err != nil {
-				return nil, err
-			}
-			if !got { // T1: inter-byte timeout, drop the frame
-				c.buf = c.buf[:0]
+		for len(c.evs) > 0 {
+			ev := c.evs[0]
+			c.evs = c.evs[1:]
+			switch {
+			case ev.Kind == link.EventFrame:
+				if !c.f.neverAck {
+					if err := c.write([]byte{ack}); err != nil {
+						return nil, err
+					}
+				}
+				return ev.APDU, nil
+			case ev.Kind.NAK():
 				if err := c.write([]byte{nak}); err != nil {
 					return nil, err
 				}
 			}
-			continue
 		}
-		frame := c.buf[:end]
-		apdu, _, err := link.Unframe(frame)
-		c.buf = append(c.buf[:0], c.buf[end:]...)
+		var t1 time.Duration
+		if c.d.InFrame() {
+			t1 = serialT1
+		}
+		got, err := c.more(ctx, t1)
 		if err != nil {
-			if werr := c.write([]byte{nak}); werr != nil {
-				return nil, werr
-			}
-			continue
+			return nil, err
 		}
-		if !c.f.neverAck {
-			if err := c.write([]byte{ack}); err != nil {
+		if !got && t1 > 0 { // T1: inter-byte timeout, drop the frame
+			c.d.Reset()
+			if err := c.write([]byte{nak}); err != nil {
 				return nil, err
 			}
 		}
-		return append([]byte(nil), apdu...), nil
 	}
-}
-
-// frameEnd returns the length of the complete frame at the front of b
-// (starting with DLE STX), or -1 when more bytes are needed. A DLE followed
-// by anything but DLE or ETX ends the frame too, so Unframe reports it.
-func frameEnd(b []byte) int {
-	for i := 2; i < len(b); i++ {
-		if b[i] != dle {
-			continue
-		}
-		if i+1 >= len(b) {
-			return -1
-		}
-		switch b[i+1] {
-		case dle:
-			i++
-		case etx:
-			if i+4 <= len(b) {
-				return i + 4
-			}
-			return -1
-		default:
-			return i + 2
-		}
-	}
-	return -1
 }
 
 // Send frames apdu, writes it and waits for ACK, repeating after NAK or T2 at
@@ -209,17 +164,19 @@ func (c *serialConn) Send(ctx context.Context, apdu []byte) error {
 	return errNoAck
 }
 
-// waitAck returns ack, nak, or 0 after T2.
+// waitAck returns ack, nak, or 0 after T2. Bytes skipped before the answer
+// are dropped; a frame the ECR started meanwhile (a collision) is kept for
+// Receive, and the answer is not looked for past it.
 func (c *serialConn) waitAck(ctx context.Context) (byte, error) {
 	deadline := time.Now().Add(c.t2)
 	for {
-		for i, b := range c.buf {
-			if b == ack || b == nak {
-				c.buf = append(c.buf[:0], c.buf[i+1:]...)
+		for i, ev := range c.evs {
+			if b := ev.Kind.Control(); b != 0 {
+				c.evs = append(c.evs[:i], c.evs[i+1:]...)
 				return b, nil
 			}
-			if b == dle {
-				break // the ECR started a frame (collision): keep it for Receive
+			if ev.Kind != link.EventSkipped {
+				break
 			}
 		}
 		left := time.Until(deadline)
