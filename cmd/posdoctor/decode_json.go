@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/posdoctor/posdoctor/terminal/zvt"
@@ -93,9 +94,16 @@ func (o *jsonObject) close() []byte {
 	return append(appendNewline(o.b, o.d), '}')
 }
 
+// newlines is a newline and the indentation of up to 32 levels.
+var newlines = "\n" + strings.Repeat("  ", 32)
+
+// appendNewline starts a line at depth d.
 func appendNewline(b []byte, d int) []byte {
-	b = append(b, '\n')
-	for range d {
+	if 1+2*d <= len(newlines) {
+		return append(b, newlines[:1+2*d]...)
+	}
+	b = append(b, newlines...)
+	for range d - 32 {
 		b = append(b, ' ', ' ')
 	}
 	return b

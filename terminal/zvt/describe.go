@@ -450,45 +450,79 @@ func shortText(view View) string {
 
 // writeItems writes items one per line, indented by depth.
 func writeItems(sb *strings.Builder, items []Item, depth int) {
-	for _, it := range items {
+	sb.Write(appendItems(nil, items, depth))
+}
+
+// appendItems appends items one per line, indented by depth, as
+// writeItems writes them.
+func appendItems(b []byte, items []Item, depth int) []byte {
+	for i := range items {
+		it := &items[i]
 		for range depth + 1 {
-			sb.WriteString("  ")
+			b = append(b, "  "...)
 		}
 		switch {
 		case it.BMP != "":
-			sb.WriteString(it.BMP)
-			sb.WriteByte(' ')
+			b = append(b, it.BMP...)
+			b = append(b, ' ')
 		case it.Tag != "":
-			sb.WriteString(it.Tag)
-			sb.WriteByte(' ')
+			b = append(b, it.Tag...)
+			b = append(b, ' ')
 		}
-		sb.WriteString(it.Name)
-		if val := itemValue(it); val != "" {
-			sb.WriteString(": ")
-			sb.WriteString(val)
+		b = append(b, it.Name...)
+		if it.Value != nil || it.Hex != "" || it.Text != "" {
+			n := len(b)
+			b = append(b, ": "...)
+			if b = appendItemValue(b, it); len(b) == n+2 {
+				b = b[:n] // an empty value: no ": "
+			}
 		}
-		sb.WriteByte('\n')
-		writeItems(sb, it.Items, depth+1)
+		b = append(b, '\n')
+		b = appendItems(b, it.Items, depth+1)
 	}
+	return b
 }
 
-func itemValue(it Item) string {
-	var s string
+func itemValue(it Item) string { return string(appendItemValue(nil, &it)) }
+
+// appendItemValue appends what a line shows of it: the value (a string
+// quoted as %q), else the hex, and the text in brackets.
+func appendItemValue(b []byte, it *Item) []byte {
+	n := len(b)
 	switch x := it.Value.(type) {
 	case nil:
-		s = it.Hex
+		b = append(b, it.Hex...)
 	case string:
-		s = strconv.Quote(x) // as %q
+		b = appendQuoted(b, x)
+	case uint64:
+		b = strconv.AppendUint(b, x, 10)
+	case int:
+		b = strconv.AppendInt(b, int64(x), 10)
 	default:
-		s = fmt.Sprint(x)
+		b = fmt.Append(b, x)
 	}
 	if it.Text != "" {
-		if s != "" {
-			s += " "
+		if len(b) > n {
+			b = append(b, ' ')
 		}
-		s += "(" + it.Text + ")"
+		b = append(b, '(')
+		b = append(b, it.Text...)
+		b = append(b, ')')
 	}
-	return s
+	return b
+}
+
+// appendQuoted is strconv.AppendQuote, without its rune by rune work for
+// the printable ASCII of most texts (which it copies as it is).
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7E || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 func joinComma(s []string) string { return strings.Join(s, ", ") }

@@ -1,6 +1,7 @@
 package zvt
 
 import (
+	"encoding/binary"
 	"fmt"
 	"unsafe"
 )
@@ -138,14 +139,20 @@ func Hex(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, 3*len(b)-1)
+	out := make([]byte, 3*len(b)) // one space too many, cut below
 	for i, c := range b {
-		j := 3 * i
-		out[j], out[j+1] = digits[c>>4], digits[c&15]
-		if j+2 < len(out) {
-			out[j+2] = ' '
-		}
+		binary.LittleEndian.PutUint16(out[3*i:], hexPairs[c])
+		out[3*i+2] = ' '
 	}
-	return unsafe.String(&out[0], len(out)) // out is never written again
+	return unsafe.String(&out[0], len(out)-1) // out is never written again
 }
+
+// hexPairs holds the two upper-case hex digits of each byte, the first in
+// the low byte.
+var hexPairs = func() (t [256]uint16) {
+	const digits = "0123456789ABCDEF"
+	for i := range t {
+		t[i] = uint16(digits[i>>4]) | uint16(digits[i&15])<<8
+	}
+	return t
+}()

@@ -134,3 +134,18 @@ func FuzzHexReader(f *testing.F) {
 		sameHex(t, s, got, err)
 	})
 }
+
+// TestHexIsSpacedUpperCase: Hex is fmt's "% X" for every byte value and
+// for short and long runs.
+func TestHexIsSpacedUpperCase(t *testing.T) {
+	t.Parallel()
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	for _, b := range [][]byte{nil, {}, {0}, {0xAB, 0x0F}, all} {
+		if got, want := zvt.Hex(b), fmt.Sprintf("% X", b); got != want {
+			t.Errorf("Hex(% X) = %q, want %q", b, got, want)
+		}
+	}
+}

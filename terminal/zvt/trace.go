@@ -3,7 +3,6 @@ package zvt
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/posdoctor/posdoctor/terminal"
@@ -40,6 +39,7 @@ type Tracer struct {
 	open    Command
 	service byte
 	last    terminal.Direction
+	buf     []byte // Message's, reused
 }
 
 // Trace returns a Tracer writing to w.
@@ -80,9 +80,10 @@ func (t *Tracer) Explain(dir terminal.Direction, apdu []byte) (View, error) {
 // malformed, or the write error.
 func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) error {
 	view, derr := t.Explain(dir, apdu)
-	var sb strings.Builder
+	b := t.buf[:0]
 	if !t.opts.SuppressTimestamps && !t.opts.Regress {
-		sb.WriteString(now.Format("2006-01-02 15:04:05.000000") + "  ")
+		b = now.AppendFormat(b, "2006-01-02 15:04:05.000000")
+		b = append(b, "  "...)
 	}
 	d := view.Dir
 	if d == "" {
@@ -96,16 +97,21 @@ func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) err
 	if cmd == "" {
 		cmd = "?? ??"
 	}
-	fmt.Fprintf(&sb, "%-7s  %s  %s  (%d bytes)\n", d, cmd, name, view.Length)
+	b = fmt.Appendf(b, "%-7s  %s  %s  (%d bytes)\n", d, cmd, name, view.Length)
 	if derr != nil {
-		sb.WriteString("  error: " + derr.Error() + "\n")
+		b = append(b, "  error: "...)
+		b = append(b, derr.Error()...)
+		b = append(b, '\n')
 	} else {
-		writeItems(&sb, view.Fields, 0)
+		b = appendItems(b, view.Fields, 0)
 	}
 	if !t.opts.Regress || derr != nil {
-		sb.WriteString("  hex: " + view.Hex + "\n")
+		b = append(b, "  hex: "...)
+		b = append(b, view.Hex...)
+		b = append(b, '\n')
 	}
-	if _, err := io.WriteString(t.w, sb.String()); err != nil {
+	t.buf = b // kept for the next message
+	if _, err := t.w.Write(b); err != nil {
 		return err
 	}
 	return derr
