@@ -99,4 +99,5 @@ func (e *CaptureError) Error() string {
 	return fmt.Sprintf("frame %d at input byte %d: %s", e.Frame, e.Offset, detail)
 }
 
+// Unwrap returns Err, so errors.Is(err, link.ErrFrame) and io.ErrUnexpectedEOF work.
 func (e *CaptureError) Unwrap() error { return e.Err }
