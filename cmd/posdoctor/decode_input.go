@@ -28,9 +28,10 @@ const (
 // terminal, or stdin read as it comes.
 type decodeInput struct {
 	r     *bufio.Reader
-	whole bool // r holds the whole input (arguments or a paste)
-	limit bool // stdin: more than maxDecodeInput bytes is refused
-	read  int  // bytes read so far
+	whole bool   // the input is in memory (arguments or a paste) ...
+	text  string // ... and this is it: ZVT or ISO 8583 is told from all of it
+	limit bool   // stdin: more than maxDecodeInput bytes is refused
+	read  int    // bytes read so far
 	buf   []byte
 	eof   bool
 	hex   zvt.HexReader
@@ -41,7 +42,7 @@ type decodeInput struct {
 func openDecodeInput(opts *DecodeOptions) (*decodeInput, error) {
 	if len(opts.Args) > 0 {
 		text := strings.Join(opts.Args, " ")
-		return &decodeInput{r: bufio.NewReaderSize(strings.NewReader(text), decodeChunk), whole: true}, nil
+		return &decodeInput{r: bufio.NewReaderSize(strings.NewReader(text), decodeChunk), whole: true, text: text}, nil
 	}
 	if opts.IO.In == nil {
 		return nil, &FlagError{errors.New("no input: give hex as arguments or on stdin")}
@@ -54,7 +55,7 @@ func openDecodeInput(opts *DecodeOptions) (*decodeInput, error) {
 		if len(b) > maxDecodeInput {
 			return nil, errTooLarge()
 		}
-		return &decodeInput{r: bufio.NewReaderSize(bytes.NewReader(b), decodeChunk), whole: true}, nil
+		return &decodeInput{r: bufio.NewReaderSize(bytes.NewReader(b), decodeChunk), whole: true, text: string(b)}, nil
 	}
 	in := io.LimitReader(opts.IO.In, maxDecodeInput+1)
 	return &decodeInput{r: bufio.NewReaderSize(in, decodeChunk), limit: true}, nil
@@ -65,14 +66,18 @@ func errTooLarge() error {
 }
 
 // iso reports whether the input is to be read as ISO 8583: --proto says
-// so, or without --proto and --serial the first lines read as it (all of
-// the input when it is shorter than isoSniff).
+// so, or without --proto and --serial the input reads as it: for stdin
+// from a pipe or a file its first lines (all of it when it is shorter than
+// isoSniff), for arguments and a paste all of it.
 func (in *decodeInput) iso(opts *DecodeOptions) bool {
 	switch {
 	case opts.Proto == "iso8583":
 		return true
 	case opts.Proto != "" || opts.Serial:
 		return false
+	}
+	if in.whole {
+		return looksISO8583(in.text)
 	}
 	head, err := in.r.Peek(isoSniff)
 	if err == nil { // more follows: the whole lines of the head
