@@ -193,18 +193,18 @@ scrape_configs:
 		`posdoctor_diagnosis_info{cause="terminal_keys"}`: {"keys": "1"},
 	}
 	deadline := time.Now().Add(60 * time.Second)
-	var last string
-	for q, byName := range want {
+	waitSeries := func(q, key string, byKey map[string]string) {
+		t.Helper()
 		for {
-			got, err := promQuery(base, q, "name")
+			got, err := promQuery(base, q, key)
 			ok := err == nil
-			for name, v := range byName {
-				ok = ok && got[name] == v
+			for k, v := range byKey {
+				ok = ok && got[k] == v
 			}
 			if ok {
-				break
+				return
 			}
-			last = fmt.Sprintf("%s: got %v (err %v), want %v", q, got, err, byName)
+			last := fmt.Sprintf("%s: got %v (err %v), want %v", q, got, err, byKey)
 			if time.Now().After(deadline) {
 				var logs []string
 				for len(promLines) > 0 {
@@ -218,11 +218,11 @@ scrape_configs:
 			time.Sleep(500 * time.Millisecond)
 		}
 	}
-	// The exporter's own job: up, with its build info.
-	got, err := promQuery(base, `posdoctor_build_info`, "job")
-	if err != nil || got["posdoctor_exporter"] != "1" {
-		t.Errorf("posdoctor_build_info: %v %v", got, err)
+	for q, byName := range want {
+		waitSeries(q, "name", byName)
 	}
+	// The exporter's own job: up, with its build info (its first scrape may come after the probes').
+	waitSeries(`posdoctor_build_info`, "job", map[string]string{"posdoctor_exporter": "1"})
 	// The stopped terminal's reason is in the exporter's log.
 	reason := regexp.MustCompile(`probe failed" target=` + regexp.QuoteMeta(gone[0]) + `.*could not connect`)
 	waitLine(t, exLines, reason, 20*time.Second, "exporter log")
