@@ -215,6 +215,7 @@ func (d *decoder) run(in *decodeInput) error {
 		if err != nil {
 			// Too large, unreadable or not hex: the messages before it
 			// stand (a JSON array is closed), nothing after it counts.
+			d.drainJSON()
 			if d.json != nil && d.json.n > 0 {
 				d.json.close()
 			}
@@ -224,6 +225,7 @@ func (d *decoder) run(in *decodeInput) error {
 			break
 		}
 	}
+	d.drainJSON()
 	if total == 0 {
 		return &FlagError{errors.New("no input: give hex as arguments or on stdin, e.g. posdoctor decode 06 0F 00")}
 	}
@@ -253,7 +255,8 @@ type decoder struct {
 	opts     *DecodeOptions
 	tr       *zvt.Tracer
 	out      *bufio.Writer
-	json     *jsonArray // --json
+	json     *jsonArray    // --json
+	pipe     *jsonPipeline // --json: explains on every core, prints in order
 	isSerial bool
 	scan     *link.SerialScanner // serial: the frames so far
 	n        int
@@ -320,9 +323,8 @@ func (d *decoder) frame(ev link.Event) error {
 func (d *decoder) message(apdu []byte, off int, linkName, crc string) {
 	d.n++
 	if d.json != nil {
-		view, err := d.tr.Explain("", apdu)
-		d.note(err, off)
-		d.json.add(&decodedMessage{Index: d.n, Offset: off, Link: linkName, CRC: crc, View: view})
+		opts, dir := d.tr.Next("", apdu)
+		d.jsonPipe().message(decodedMessage{Index: d.n, Offset: off, Link: linkName, CRC: crc}, apdu, opts, dir)
 		return
 	}
 	if crc != "" {
@@ -331,6 +333,26 @@ func (d *decoder) message(apdu []byte, off int, linkName, crc string) {
 	// A decode error or a write error: either way the first one is the
 	// exit status, and the messages after it still print.
 	d.note(d.tr.Message(time.Time{}, "", apdu), off)
+}
+
+// jsonPipe is --json's pipeline, started with the first message.
+func (d *decoder) jsonPipe() *jsonPipeline {
+	if d.pipe == nil {
+		d.pipe = startJSONPipeline(d.json.addEncoded, func(index, offset int, err error) {
+			if d.firstErr == nil {
+				d.firstErr = jsonMessageError(index, offset, err)
+			}
+		})
+	}
+	return d.pipe
+}
+
+// drainJSON waits until every queued message is printed and its error noted.
+func (d *decoder) drainJSON() {
+	if d.pipe != nil {
+		d.pipe.drain()
+		d.pipe = nil
+	}
 }
 
 func (d *decoder) note(err error, off int) {
@@ -345,7 +367,7 @@ var controlNames = map[byte]string{link.ACK: "ack", link.NAK: "nak"}
 func (d *decoder) control(c byte, off int) {
 	name := controlNames[c]
 	if d.json != nil {
-		d.json.add(&decodedMessage{Offset: off, Link: "control", Signal: name,
+		d.jsonPipe().control(decodedMessage{Offset: off, Link: "control", Signal: name,
 			View: zvt.View{Type: name, Hex: fmt.Sprintf("%02X", c), Fields: []zvt.Item{}}})
 		return
 	}

@@ -27,16 +27,19 @@ type jsonArray struct {
 // add writes one message. A write error is not returned: w is a
 // bufio.Writer, whose error stays and is returned by close and Flush.
 func (a *jsonArray) add(m *decodedMessage) {
-	b := a.buf[:0]
+	a.buf = appendMessageJSON(a.buf[:0], m, 1)
+	a.addEncoded(a.buf)
+}
+
+// addEncoded writes one message that appendMessageJSON made at depth 1.
+func (a *jsonArray) addEncoded(msg []byte) {
 	if a.n == 0 {
-		b = append(b, "[\n  "...)
+		a.w.WriteString("[\n  ") //nolint:errcheck // see add
 	} else {
-		b = append(b, ",\n  "...)
+		a.w.WriteString(",\n  ") //nolint:errcheck // see add
 	}
-	b = appendMessageJSON(b, m, 1)
+	a.w.Write(msg) //nolint:errcheck // see add
 	a.n++
-	a.buf = b
-	a.w.Write(b) //nolint:errcheck // see above
 }
 
 // close ends the array: "[]" when no message was written.

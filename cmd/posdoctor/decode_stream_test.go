@@ -312,3 +312,44 @@ func TestDecodeSerialStreamedEqualsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeJSONBatchesKeepOrder: --json explains batches of messages on
+// several goroutines; the array is still in input order, the exit status
+// names the first message that did not decode (not the first to finish),
+// and the messages after it still print.
+func TestDecodeJSONBatchesKeepOrder(t *testing.T) {
+	t.Parallel()
+	const good, bad = "80 00 00", "04 0F 09 27 6C 22 F0 F0 8B F0 F2 00" // bad: BMP 8B cut short
+	var sb strings.Builder
+	badAt := map[int]bool{3*jsonBatchSize + 5: true, 5*jsonBatchSize + 1: true}
+	n := 7*jsonBatchSize + 3
+	for i := 1; i <= n; i++ {
+		if badAt[i] {
+			sb.WriteString(bad + "\n")
+		} else {
+			sb.WriteString(good + "\n")
+		}
+	}
+	f, out, errOut := testFactory()
+	f.IO.In = strings.NewReader(sb.String())
+	if code := run(context.Background(), []string{"decode", "--json"}, f); code != exitCantRun {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, exitCantRun, errOut)
+	}
+	first := 3*jsonBatchSize + 5
+	wantErr := fmt.Sprintf("message %d at input byte %d: zvt: status information 04 0F: BMP 8B at offset 11", first, 3*(first-1))
+	if !strings.Contains(errOut.String(), wantErr) {
+		t.Errorf("stderr %q, want %q", errOut, wantErr)
+	}
+	var msgs []decodedMessage
+	if err := json.Unmarshal(out.Bytes(), &msgs); err != nil {
+		t.Fatalf("output is not one JSON array: %v", err)
+	}
+	if len(msgs) != n {
+		t.Fatalf("%d messages printed, want %d", len(msgs), n)
+	}
+	for i, m := range msgs {
+		if m.Index != i+1 || (m.Type == "malformed") != badAt[i+1] {
+			t.Fatalf("element %d: index %d type %q: out of order", i, m.Index, m.Type)
+		}
+	}
+}

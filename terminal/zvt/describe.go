@@ -103,6 +103,18 @@ func Explain(apdu []byte, opts ViewOptions) (View, error) {
 	return view, nil
 }
 
+// namedCommand is the command apdu names: its class and instruction, even
+// when the rest of it does not read.
+func namedCommand(apdu []byte) (Command, bool) {
+	if a, _, err := ReadAPDU(apdu); err == nil {
+		return a.Command(), true
+	}
+	if len(apdu) >= 2 {
+		return Command(uint16(apdu[0])<<8 | uint16(apdu[1])), true
+	}
+	return 0, false
+}
+
 func dirOf(c Command) string {
 	switch {
 	case c == CmdAck || c.Class() == 0x84:

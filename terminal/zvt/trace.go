@@ -57,10 +57,25 @@ func (t *Tracer) Open() Command { return t.open }
 // dir, the command, or the opposite of the previous message) and the open
 // command follows. posdoctor decode --json uses it.
 func (t *Tracer) Explain(dir terminal.Direction, apdu []byte) (View, error) {
-	view, err := Explain(apdu, ViewOptions{Charset: t.opts.Charset, Unmask: t.opts.Unmask,
-		Open: t.open, NoVersion: t.open == CmdStatusEnquiry && t.service&ServiceNoVersion != 0})
+	opts, d := t.Next(dir, apdu)
+	view, err := Explain(apdu, opts)
+	view.Dir = string(d)
+	return view, err
+}
+
+// Next takes apdu as the next message of the conversation without decoding
+// it: it returns the options Explain needs for it and its direction (dir,
+// else the command's, else the opposite of the previous message's), and the
+// open command follows. The conversation is followed in order; the
+// decoding itself may then run anywhere (decode --json explains on every
+// core).
+func (t *Tracer) Next(dir terminal.Direction, apdu []byte) (ViewOptions, terminal.Direction) {
+	opts := ViewOptions{Charset: t.opts.Charset, Unmask: t.opts.Unmask,
+		Open: t.open, NoVersion: t.open == CmdStatusEnquiry && t.service&ServiceNoVersion != 0}
 	if dir == "" {
-		dir = terminal.Direction(view.Dir)
+		if c, ok := namedCommand(apdu); ok {
+			dir = terminal.Direction(dirOf(c))
+		}
 		if dir == "" {
 			switch t.last {
 			case terminal.ToTerminal:
@@ -70,9 +85,8 @@ func (t *Tracer) Explain(dir terminal.Direction, apdu []byte) (View, error) {
 			}
 		}
 	}
-	view.Dir = string(dir)
 	t.follow(apdu, dir)
-	return view, err
+	return opts, dir
 }
 
 // Message traces apdu sent in direction dir ("" infers it from the command)
