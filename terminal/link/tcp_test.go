@@ -230,13 +230,24 @@ func TestTCPNotZVT(t *testing.T) {
 
 func TestDialTCPRefused(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	// A freed port may be taken again at once by another test listening on
+	// :0; a dial that connects tried such a port, so take another one.
+	var addr string
+	var err error
+	for range 5 {
+		ln, lerr := net.Listen("tcp", "127.0.0.1:0")
+		if lerr != nil {
+			t.Fatal(lerr)
+		}
+		addr = ln.Addr().String()
+		ln.Close()
+		var c link.Conn
+		if c, err = link.DialTCP(ctxT(t, 5*time.Second), addr, link.TCPOptions{}); err == nil {
+			c.Close()
+			continue
+		}
+		break
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, err = link.DialTCP(ctxT(t, 5*time.Second), addr, link.TCPOptions{})
 	var de *link.DialError
 	if !errors.As(err, &de) {
 		t.Fatalf("err = %v, want *DialError", err)
