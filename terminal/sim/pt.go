@@ -432,20 +432,31 @@ func techByte(tech terminal.Technology) byte {
 	return 1
 }
 
-func (t *Terminal) authorization(r request) ([]Step, *Txn) {
-	useTLV := t.tlvFor(r)
+// presentCard is how every card payment (command: its latency name) starts:
+// the PT acknowledges and asks for the card, which the scenario picks by
+// the amount. A nil card means the answer ends with steps: no amount
+// (nobody types one at a simulated PT: it times out) or the silent-after-ack
+// fault (accepted, then nothing is booked and the ECR's T4 runs out).
+func (t *Terminal) presentCard(r request, command string) ([]Step, int64, *Card) {
+	steps := []Step{Delay(t.latency(command)), Send(ackAPDU())}
 	amount, ok := r.fields.Amount()
-	steps := []Step{Delay(t.latency("authorization")), Send(ackAPDU())}
 	if !ok {
-		// Nobody types an amount at a simulated PT: it times out.
-		return append(steps, Send(apdu(zvt.CmdAbortPT, []byte{rcAbort})), Expect(zvt.CmdAck)), nil
+		return append(steps, Send(apdu(zvt.CmdAbortPT, []byte{rcAbort})), Expect(zvt.CmdAck)), 0, nil
 	}
 	if t.faults.silentAfterAck {
-		// Accepted, then nothing: nothing is booked, the ECR's T4 runs out.
-		return append(steps, Quirk(FaultSilentAfterAck)), nil
+		return append(steps, Quirk(FaultSilentAfterAck)), 0, nil
 	}
-	steps = append(steps, t.intermediate(isInsertCard)...)
-	card := t.sc.cardFor(amount)
+	return append(steps, t.intermediate(isInsertCard)...), amount, t.sc.cardFor(amount)
+}
+
+// authorization answers Authorization 06 01 as the scenario's card and host
+// would.
+func (t *Terminal) authorization(r request) ([]Step, *Txn) {
+	useTLV := t.tlvFor(r)
+	steps, amount, card := t.presentCard(r, "authorization")
+	if card == nil {
+		return steps, nil
+	}
 	t.trace++
 	trace := t.trace
 	now := t.now()
@@ -721,16 +732,10 @@ func track2BCD(pan, yymm string) []byte {
 // presents, booked at once (no host decline is simulated for refunds).
 func (t *Terminal) refund(r request) ([]Step, *Txn) {
 	useTLV := t.tlvFor(r)
-	steps := []Step{Delay(t.latency("refund")), Send(ackAPDU())}
-	amount, ok := r.fields.Amount()
-	if !ok {
-		return append(steps, Send(apdu(zvt.CmdAbortPT, []byte{rcAbort})), Expect(zvt.CmdAck)), nil
+	steps, amount, card := t.presentCard(r, "refund")
+	if card == nil {
+		return steps, nil
 	}
-	if t.faults.silentAfterAck {
-		return append(steps, Quirk(FaultSilentAfterAck)), nil
-	}
-	steps = append(steps, t.intermediate(isInsertCard)...)
-	card := t.sc.cardFor(amount)
 	now := t.now()
 	fail := func(rc byte, text string) ([]Step, *Txn) {
 		var ab zvt.Fields
