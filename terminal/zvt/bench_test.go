@@ -6,16 +6,11 @@ import (
 	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
 
-// BenchmarkDecodePrintTextBlock4K decodes a Print Text-Block of about 4 KB
-// (the size of Feig's system-configuration receipt, research/zvt.md §5 V5).
-func BenchmarkDecodePrintTextBlock4K(b *testing.B) {
-	apdu := bigTextBlock(b, 97)
-	if len(apdu) < 4000 || len(apdu) > 4096 {
-		b.Fatalf("block is %d bytes, want about 4 KB", len(apdu))
-	}
+// benchDecode decodes apdu into m, b.N times, as MB/s and allocations.
+func benchDecode(b *testing.B, apdu []byte, m interface{ Decode([]byte) error }) {
+	b.Helper()
 	b.SetBytes(int64(len(apdu)))
 	b.ReportAllocs()
-	var m zvt.PrintTextBlock
 	for b.Loop() {
 		if err := m.Decode(apdu); err != nil {
 			b.Fatal(err)
@@ -23,17 +18,20 @@ func BenchmarkDecodePrintTextBlock4K(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodePrintTextBlock4K decodes a Print Text-Block of about 4 KB
+// (the size of Feig's system-configuration receipt, research/zvt.md §5 V5).
+func BenchmarkDecodePrintTextBlock4K(b *testing.B) {
+	apdu := bigTextBlock(b, 97)
+	if len(apdu) < 4000 || len(apdu) > 4096 {
+		b.Fatalf("block is %d bytes, want about 4 KB", len(apdu))
+	}
+	benchDecode(b, apdu, &zvt.PrintTextBlock{})
+}
+
 // BenchmarkDecodeStatusInfo decodes the Feig status information of V7.
 func BenchmarkDecodeStatusInfo(b *testing.B) {
 	apdu := vector(b, "v07-status-info-feig-auth.hex")
-	b.SetBytes(int64(len(apdu)))
-	b.ReportAllocs()
-	var m zvt.StatusInfo
-	for b.Loop() {
-		if err := m.Decode(apdu); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, apdu, &zvt.StatusInfo{})
 }
 
 // BenchmarkEncodePrintTextBlock4K encodes the same 4 KB block.
@@ -63,14 +61,7 @@ func BenchmarkDecodeSystemConfigCapture(b *testing.B) {
 	if len(apdu) != 4093 {
 		b.Fatalf("capture is %d bytes, want 4093", len(apdu))
 	}
-	b.SetBytes(int64(len(apdu)))
-	b.ReportAllocs()
-	var m zvt.PrintTextBlock
-	for b.Loop() {
-		if err := m.Decode(apdu); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, apdu, &zvt.PrintTextBlock{})
 }
 
 // BenchmarkExplainSystemConfigCapture is what posdoctor decode does per
