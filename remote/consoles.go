@@ -31,8 +31,6 @@ type Consoles struct {
 // ConsolesConfig configures NewConsoles.
 type ConsolesConfig struct {
 	Config
-	// Lease is the terminal's lease (a new one when nil).
-	Lease *Lease
 	// OnEvent, when set, hears of every login, turn and leave (the PC's
 	// own log lines). It must not block.
 	OnEvent func(ConsoleEvent)
@@ -53,15 +51,12 @@ const (
 	ConsoleLeave = "leave" // logged out (and gave the terminal back)
 )
 
-// NewConsoles makes the server; nothing listens yet (Listen, Serve).
+// NewConsoles makes the server; nothing listens yet (Listen).
 func NewConsoles(cfg ConsolesConfig, console Console) (*Consoles, error) {
-	if cfg.Lease == nil {
-		cfg.Lease = NewLease(nil)
-	}
 	if cfg.OnEvent == nil {
 		cfg.OnEvent = func(ConsoleEvent) {}
 	}
-	cs := &Consoles{lease: cfg.Lease, notify: cfg.OnEvent}
+	cs := &Consoles{lease: NewLease(nil), notify: cfg.OnEvent}
 	srv, err := NewServer(cfg.Config, cs.app(console))
 	if err != nil {
 		return nil, err
@@ -73,14 +68,8 @@ func NewConsoles(cfg ConsolesConfig, console Console) (*Consoles, error) {
 // Listen serves addr (":0" for any port) in the background.
 func (cs *Consoles) Listen(addr string) (net.Addr, error) { return cs.srv.Listen(addr) }
 
-// Serve serves ln until Close.
-func (cs *Consoles) Serve(ln net.Listener) error { return cs.srv.Serve(ln) }
-
 // Fingerprint is the host key's fingerprint.
 func (cs *Consoles) Fingerprint() string { return cs.srv.Fingerprint() }
-
-// Lease is the terminal's lease the logins share.
-func (cs *Consoles) Lease() *Lease { return cs.lease }
 
 // Close ends every login.
 func (cs *Consoles) Close() error { return cs.srv.Close() }
@@ -104,7 +93,7 @@ func (cs *Consoles) app(console Console) App {
 		ev(ConsoleWait)
 		w := &waiting{s: s, cs: cs, turn: t, console: console, who: who, held: make(chan Holder, 4),
 			onTurn: func() { ev(ConsoleTurn) }}
-		t.onEnd(w.end)
+		t.onEnd(w.stopWatching)
 		return w, nil, done
 	}
 }

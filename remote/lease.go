@@ -2,11 +2,8 @@ package remote
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
-
-	"github.com/posdoctor/posdoctor/model"
 )
 
 // Lease lets one SSH login at a time talk to the terminal (`serve --ssh`):
@@ -43,9 +40,9 @@ func (l *Lease) Holder() (h Holder, ok bool) {
 }
 
 // Acquire takes the terminal for who, waiting while someone else has it;
-// waiting is told who that is (once per holder). It gives up when ctx ends,
-// with a *BusyError naming the holder. The returned release gives the
-// terminal back; calling it more than once is harmless.
+// waiting is told who that is (once per holder). It gives up with ctx's
+// error when ctx ends (the login left while waiting). The returned release
+// gives the terminal back; calling it more than once is harmless.
 func (l *Lease) Acquire(ctx context.Context, who string, waiting func(Holder)) (release func(), err error) {
 	var told Holder
 	for {
@@ -65,7 +62,7 @@ func (l *Lease) Acquire(ctx context.Context, who string, waiting func(Holder)) (
 		select {
 		case <-free:
 		case <-ctx.Done():
-			return nil, &BusyError{Holder: h}
+			return nil, ctx.Err()
 		}
 	}
 }
@@ -88,19 +85,4 @@ func (l *Lease) release() {
 	l.held, l.holder = false, Holder{}
 	close(l.free)
 	l.free = make(chan struct{})
-}
-
-// BusyError says the terminal stayed in use by another login for as long
-// as this one could wait.
-type BusyError struct{ Holder Holder }
-
-func (e *BusyError) Error() string { return e.Text().En }
-
-// Text is the error in both languages of the console.
-func (e *BusyError) Text() model.Text {
-	at := e.Holder.Since.Format("15:04")
-	return model.Text{
-		En: fmt.Sprintf("the terminal is in use by %s since %s: press enter to try again once they have left", e.Holder.Name, at),
-		Zh: fmt.Sprintf("终端正由 %s 使用（自 %s 起）：对方退出后按 enter 重试", e.Holder.Name, at),
-	}
 }

@@ -149,9 +149,6 @@ func (w *waiting) watching() *ui.Model {
 	return w.watch
 }
 
-// end leaves the watched case when the login ends while watching.
-func (w *waiting) end() { w.stopWatching() }
-
 // start turns the waiting screen into the login's own console.
 func (w *waiting) start() tea.Cmd {
 	m := w.cs.start(w.s, w.turn, w.console)
