@@ -278,9 +278,15 @@ func TestServeSecondLoginWaitsForTheTerminal(t *testing.T) {
 	_, _ = io.WriteString(bob.in, "w")
 	bob.wait("bob watches alice's console", "正在观看（只读）", "已连接 "+target)
 	alice.wait("alice sees bob watching", "Watching (1): bob (SHA256:")
-	_, _ = io.WriteString(bob.in, "a") // a watcher's key changes nothing
-	// Alice keeps working; bob's login must not reach the terminal.
+	// A watcher's key changes nothing: "a" from bob runs no check, on any
+	// connection.
 	rxBefore := len(wire.snapshot())
+	_, _ = io.WriteString(bob.in, "a")
+	time.Sleep(300 * time.Millisecond)
+	if n := len(wire.snapshot()); n != rxBefore {
+		t.Fatalf("bob's key as a watcher reached the terminal (%d reads, were %d)", n, rxBefore)
+	}
+	// Alice keeps working; bob's login must not reach the terminal.
 	_, _ = io.WriteString(alice.in, "a") // run all checks
 	waitFor(t, "alice's re-run reaches the terminal", func() bool { return len(wire.snapshot()) > rxBefore })
 	time.Sleep(300 * time.Millisecond)
