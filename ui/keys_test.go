@@ -91,6 +91,24 @@ func TestHelpListsShareKeys(t *testing.T) {
 	}
 }
 
+// TestHelpListsTakeBackForWatchers: a console that cannot share (serve
+// --ssh) still lists ctrl+t once a login watches it, since the watcher may
+// ask for control.
+func TestHelpListsTakeBackForWatchers(t *testing.T) {
+	m := New(Options{Backend: &fakeBackend{}, Lang: model.LangEn, Theme: theme.Dark, NoColor: true, Now: fixedNow})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	press(m, "?")
+	if desk := plainScreen(m.Render()); strings.Contains(desk, "ctrl+t") {
+		t.Fatalf("help lists ctrl+t with nobody watching:\n%s", desk)
+	}
+	press(m, "esc")
+	newViewer(t, m, "v1", "bob SHA256:abc", model.LangEn)
+	press(m, "?")
+	if desk := plainScreen(m.Render()); !strings.Contains(desk, "ctrl+t take control back from the helpdesk") {
+		t.Fatalf("help lacks ctrl+t while bob watches:\n%s", desk)
+	}
+}
+
 // plainScreen is a screen without styles, runs of spaces as one.
 func plainScreen(s string) string {
 	return strings.Join(strings.Fields(ansi.Strip(s)), " ")

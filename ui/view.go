@@ -139,7 +139,8 @@ func (c *Case) requestControl(id string) (journalEntry, bool) {
 
 // shareKeys are the sharing keys the help lists: for a viewer, asking for
 // control; at the technician's keyboard, sharing (when this front end can)
-// and taking control back. c.mu is held (View).
+// and taking control back whenever someone may hold it (a share, or
+// watchers of a serve --ssh console). c.mu is held (View).
 func (m *Model) shareKeys() []key.Binding {
 	if m.who.Remote {
 		return []key.Binding{m.bind("R", "key.askcontrol", "R")}
@@ -148,7 +149,7 @@ func (m *Model) shareKeys() []key.Binding {
 	if m.opts.Share != nil {
 		out = append(out, m.bind("S", "key.share", "S"))
 	}
-	if m.opts.Share != nil || m.Case.share.sharing {
+	if m.opts.Share != nil || m.Case.share.sharing || len(m.Case.share.viewers) > 0 {
 		out = append(out, m.bind("ctrl+t", "key.takeback", "ctrl+t"))
 	}
 	return out
