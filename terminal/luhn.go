@@ -54,17 +54,13 @@ func LuhnNibbles(b []byte, n int) bool {
 // ISO/IEC 7812-1).
 func IsPANLength(n int) bool { return n >= 13 && n <= 19 }
 
-// IssuerDigit reports whether c can be the first digit of a payment card
+// issuerDigit reports whether c can be the first digit of a payment card
 // number: 2 to 6 (Mastercard 2- and 5-series, American Express and Diners 3,
 // Visa 4, UnionPay and Discover 6; ISO/IEC 7812-1's major industry
 // identifiers for banking and financial cards).
-func IssuerDigit(c byte) bool { return c >= '2' && c <= '6' }
+func issuerDigit(c byte) bool { return c >= '2' && c <= '6' }
 
-// MaySkipInDigest reports whether the Luhn-valid digit run b[i:j] may stay
-// readable because it sits inside a hex digest of minDigestHex or more hex
-// digits (a firmware manifest's SHA-256, a git revision) and cannot begin a
-// card number. A run that begins with an issuer digit is masked even there:
-// a raw hex message pasted into a log carries its PAN as plain digits.
-func MaySkipInDigest(b []byte, i, j int) bool {
-	return !IssuerDigit(b[i]) && inHexDigest(b, i, j)
-}
+// InHexDigest reports whether the digit run b[i:j] sits inside a hex word
+// of 32 or more hex digits (a firmware manifest's SHA-256, a git
+// revision), where ScrubPAN masks only what can begin a card number.
+func InHexDigest(b []byte, i, j int) bool { return inHexDigest(b, i, j) }

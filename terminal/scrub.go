@@ -7,10 +7,11 @@ package terminal
 // (6228 4800 1234 5678, and American Express and Diners as printed:
 // 3782 822463 10005). Hex byte dumps ("62 28 48") do not match, and
 // neither do numbers that cannot be a PAN: amounts, receipt and serial
-// numbers, dates, a digit run that fails the Luhn check, or one inside a
-// hex digest of 32 or more hex digits that does not begin with an issuer
-// digit (issue 12: a firmware manifest's SHA-256 and a git revision stay
-// readable; see [MaySkipInDigest]). The ZVT decoder runs it over texts and traces
+// numbers, dates, a digit run that fails the Luhn check. Inside a hex
+// digest of 32 or more hex digits only what can begin a card number is
+// masked (maskPANWindows), so a firmware manifest's SHA-256 and a git
+// revision stay readable while a raw hex message pasted without spaces
+// (5A 08 and the PAN as plain digits) is still masked. The ZVT decoder runs it over texts and traces
 // as a last line of defence (checks.ScrubPAN is the same rule for the
 // journal and reports); PANs are masked long before. b may be modified and
 // is returned.
@@ -27,7 +28,9 @@ func ScrubPAN(b []byte) []byte {
 		}
 		n := j - i
 		switch {
-		case IsPANLength(n) && Luhn(b[i:j]) && !MaySkipInDigest(b, i, j):
+		case n >= 13 && inHexDigest(b, i, j):
+			maskPANWindows(b[i:j])
+		case IsPANLength(n) && Luhn(b[i:j]):
 			maskDigits(b[i:j])
 		case n == 4:
 			// Grouped form: more groups of 3-6 digits after single separators.
@@ -55,6 +58,25 @@ func ScrubPAN(b []byte) []byte {
 		i = j
 	}
 	return b
+}
+
+// maskPANWindows masks, inside one digit run of a hex digest, every window
+// of 13 to 19 digits that begins with an issuer digit and passes the Luhn
+// check, the longest first at each start. Every start is tried: the run
+// may begin at a length or tag byte before the PAN, and a masked window's
+// stars end every later window that overlaps it (Luhn fails on '*').
+func maskPANWindows(run []byte) {
+	for k := 0; k+13 <= len(run); k++ {
+		if !issuerDigit(run[k]) {
+			continue
+		}
+		for m := min(len(run), k+19); m >= k+13; m-- {
+			if Luhn(run[k:m]) {
+				maskDigits(run[k:m])
+				break
+			}
+		}
+	}
 }
 
 // maskDigits stars the digits of b other than the first six and last four,
