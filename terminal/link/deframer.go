@@ -127,6 +127,10 @@ type Deframer struct {
 	// (Unframe, which reads one frame and presizes the buffer).
 	handOver bool
 	skip     skipRun
+	// skipShown is how many bytes of the current stretch of noise earlier
+	// Flushes already put in events: the pieces a live link reports
+	// together show at most SkippedHead bytes, like one whole run.
+	skipShown int
 }
 
 // skipRun is a run of skipped bytes not yet emitted.
@@ -217,7 +221,9 @@ func (d *Deframer) Next(p []byte) (n int, ev Event, ok bool) {
 // depend on how the stream was split.
 func (d *Deframer) Flush(dst []Event) []Event {
 	if d.skip.n > 0 {
+		shown := d.skipShown + len(d.skip.head)
 		dst = append(dst, d.takeSkip())
+		d.skipShown = shown // the stretch goes on until a frame, ACK or NAK
 	}
 	return dst
 }
@@ -227,6 +233,7 @@ func (d *Deframer) Flush(dst []Event) []Event {
 // after a DLE. The Deframer is then between frames again.
 func (d *Deframer) End(dst []Event) []Event {
 	dst = d.Flush(dst)
+	d.skipShown = 0
 	if msg := cutShortMsg(d.state); msg != "" {
 		dst = append(dst, Event{Kind: EventCutShort, Offset: d.start, End: d.off,
 			Err: &FrameError{Offset: d.off, Msg: msg, Err: io.ErrUnexpectedEOF}})
@@ -282,6 +289,7 @@ func (d *Deframer) stepIdle(b byte) (bool, Event, bool) {
 		if d.skip.n > 0 { // the run ends here: emit it first
 			return false, d.takeSkip(), true
 		}
+		d.skipShown = 0
 		return true, Event{Kind: controlKinds[b], Offset: d.off, End: d.off + 1}, true
 	case DLE:
 		d.state, d.start = dfDLE, d.off
@@ -298,6 +306,7 @@ func (d *Deframer) stepDLE(b byte) (bool, Event, bool) {
 		if d.skip.n > 0 { // the run ended at the frame's DLE
 			return true, d.takeSkip(), true
 		}
+		d.skipShown = 0
 		return true, Event{}, false
 	case DLE: // the first DLE is skipped; the second may start the frame
 		d.skipByte(d.start, DLE, "want STX (02) after DLE, got 10", d.off)
@@ -397,7 +406,7 @@ func (d *Deframer) skipByte(at int, b byte, why string, whyAt int) {
 	if d.skip.n == 0 {
 		d.skip = skipRun{start: at, head: d.skip.head[:0], why: &FrameError{Offset: whyAt, Msg: why, Err: ErrFrame}}
 	}
-	if len(d.skip.head) < SkippedHead {
+	if d.skipShown+len(d.skip.head) < SkippedHead {
 		d.skip.head = append(d.skip.head, b)
 	}
 	d.skip.n++
@@ -405,7 +414,7 @@ func (d *Deframer) skipByte(at int, b byte, why string, whyAt int) {
 
 func (d *Deframer) takeSkip() Event {
 	s := d.skip
-	d.skip = skipRun{head: s.head[:0]}
+	d.skip, d.skipShown = skipRun{head: s.head[:0]}, 0
 	return Event{Kind: EventSkipped, Offset: s.start, End: s.start + s.n,
 		Skipped: append([]byte(nil), s.head...), Err: s.why}
 }

@@ -206,7 +206,9 @@ func mergeSkipped(evs []link.Event) []link.Event {
 		if n := len(out); n > 0 && ev.Kind == link.EventSkipped && out[n-1].Kind == link.EventSkipped && out[n-1].End == ev.Offset {
 			last := &out[n-1]
 			last.End = ev.End
-			last.Skipped = append(last.Skipped, ev.Skipped...)[:min(len(last.Skipped)+len(ev.Skipped), link.SkippedHead)]
+			// Not cut to SkippedHead: the pieces together must show no more
+			// than one whole run does (no frame's bytes across notices).
+			last.Skipped = append(last.Skipped, ev.Skipped...)
 			continue
 		}
 		out = append(out, ev)
