@@ -85,7 +85,7 @@ ends with one line naming the message and byte offset, exit status 3.`,
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print a JSON array, one object per message")
 	cmd.Flags().StringVar(&opts.Charset, "charset", "cp437", "text encoding: cp437, iso8859-1, utf8")
 	cmd.Flags().StringVar(&opts.Open, "open", "", "the command a Completion answers, as hex (e.g. 0501); default: the preceding message")
-	cmd.Flags().StringVar(&opts.Proto, "proto", "", "protocol: zvt or iso8583 (CUP host messages); default: iso8583 when every line reads as one, else zvt")
+	cmd.Flags().StringVar(&opts.Proto, "proto", "", "protocol: zvt or iso8583 (CUP host messages); default: iso8583 when every line reads as one (stdin: of its first 64 KB), else zvt")
 	cmd.Flags().StringVar(&opts.Lang, "lang", "", "iso8583 output language: zh or en (default from LC_ALL, LC_MESSAGES, LANG)")
 	cmd.Flags().BoolVar(&opts.Unmask, "unmask", false, "show PAN, track data and passwords in full (never paste the output anywhere)")
 	return cmd
@@ -140,8 +140,9 @@ func decodeRun(opts *DecodeOptions) (err error) {
 		}
 		return decodeISO8583(opts, text)
 	}
+	var open zvt.Command
 	if opts.Open != "" {
-		if _, err := zvt.ParseCommand(opts.Open); err != nil {
+		if open, err = zvt.ParseCommand(opts.Open); err != nil {
 			return &FlagError{fmt.Errorf("--open: %w", err)}
 		}
 	}
@@ -164,8 +165,7 @@ func decodeRun(opts *DecodeOptions) (err error) {
 	}
 	tr := zvt.Trace(traceOut, zvt.TraceOptions{SuppressTimestamps: true, Charset: cs, Unmask: opts.Unmask})
 	if opts.Open != "" {
-		c, _ := zvt.ParseCommand(opts.Open)
-		tr.SetOpen(c, 0)
+		tr.SetOpen(open, 0)
 	}
 	d := &decoder{opts: opts, tr: tr, out: out}
 	if opts.JSON {
@@ -174,7 +174,7 @@ func decodeRun(opts *DecodeOptions) (err error) {
 	return d.run(in)
 }
 
-// run decodes the input as it is read: each message is printed once its
+// run decodes the input as it is read: each message is decoded once its
 // last byte is in. Errors are the ones decoding the whole input at once
 // gives, in the same order of precedence: input too large, not hex, no
 // input, a message that cannot be cut out (stop), a message that did not
@@ -282,7 +282,7 @@ func (d *decoder) raw(data []byte, base int, final bool) (int, error) {
 			if !final {
 				return off, nil // only a short APDU fails: wait for the rest
 			}
-			return off, fmt.Errorf("message %d at input byte %d: %w", d.n+1, base+off, err)
+			return off, messageError(d.n+1, base+off, err)
 		}
 		d.message(data[off:off+n], base+off, "raw", "")
 		off += n
@@ -340,7 +340,7 @@ func (d *decoder) jsonPipe() *jsonPipeline {
 	if d.pipe == nil {
 		d.pipe = startJSONPipeline(d.json.addEncoded, func(index, offset int, err error) {
 			if d.firstErr == nil {
-				d.firstErr = jsonMessageError(index, offset, err)
+				d.firstErr = messageError(index, offset, err)
 			}
 		})
 	}
@@ -357,8 +357,14 @@ func (d *decoder) drainJSON() {
 
 func (d *decoder) note(err error, off int) {
 	if err != nil && d.firstErr == nil {
-		d.firstErr = fmt.Errorf("message %d at input byte %d: %w", d.n, off, err)
+		d.firstErr = messageError(d.n, off, err)
 	}
+}
+
+// messageError names the message (1-based index, input byte offset) an
+// error is about.
+func messageError(index, offset int, err error) error {
+	return fmt.Errorf("message %d at input byte %d: %w", index, offset, err)
 }
 
 // controlNames are the lone control bytes between serial frames.

@@ -19,26 +19,20 @@ import (
 
 // jsonArray writes the elements of decode --json's array to w.
 type jsonArray struct {
-	w   *bufio.Writer
-	n   int
-	buf []byte // reused for every message
+	w *bufio.Writer
+	n int
 }
 
-// add writes one message. A write error is not returned: w is a
-// bufio.Writer, whose error stays and is returned by close and Flush.
-func (a *jsonArray) add(m *decodedMessage) {
-	a.buf = appendMessageJSON(a.buf[:0], m, 1)
-	a.addEncoded(a.buf)
-}
-
-// addEncoded writes one message that appendMessageJSON made at depth 1.
+// addEncoded writes one message that appendMessageJSON made at depth 1. A
+// write error is not returned: w is a bufio.Writer, whose error stays and
+// is returned by close and Flush.
 func (a *jsonArray) addEncoded(msg []byte) {
 	if a.n == 0 {
-		a.w.WriteString("[\n  ") //nolint:errcheck // see add
+		a.w.WriteString("[\n  ") //nolint:errcheck // see above
 	} else {
-		a.w.WriteString(",\n  ") //nolint:errcheck // see add
+		a.w.WriteString(",\n  ") //nolint:errcheck // see above
 	}
-	a.w.Write(msg) //nolint:errcheck // see add
+	a.w.Write(msg) //nolint:errcheck // see above
 	a.n++
 }
 
@@ -171,33 +165,17 @@ func appendItemJSON(b []byte, it *zvt.Item, d int) []byte {
 	return o.close()
 }
 
-// appendValueJSON appends an Item's value: the strings and integers the
-// codec puts there directly, anything else through encoding/json (indented
-// as a member at depth d).
+// appendValueJSON appends an Item's value: the types the codec puts there
+// (string, int, uint64, bool) directly, anything else through encoding/json
+// (indented as a member at depth d), which writes the same bytes, slower.
 func appendValueJSON(b []byte, v any, d int) []byte {
 	switch x := v.(type) {
 	case string:
 		return appendJSONString(b, x)
 	case int:
 		return strconv.AppendInt(b, int64(x), 10)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case int32:
-		return strconv.AppendInt(b, int64(x), 10)
-	case int16:
-		return strconv.AppendInt(b, int64(x), 10)
-	case int8:
-		return strconv.AppendInt(b, int64(x), 10)
-	case uint:
-		return strconv.AppendUint(b, uint64(x), 10)
 	case uint64:
 		return strconv.AppendUint(b, x, 10)
-	case uint32:
-		return strconv.AppendUint(b, uint64(x), 10)
-	case uint16:
-		return strconv.AppendUint(b, uint64(x), 10)
-	case uint8:
-		return strconv.AppendUint(b, uint64(x), 10)
 	case bool:
 		return strconv.AppendBool(b, x)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"runtime"
 
 	"github.com/posdoctor/posdoctor/terminal"
@@ -164,9 +163,4 @@ func (b *jsonBatch) explain() {
 		b.ends[i] = len(b.out)
 		j.msg.View = zvt.View{} // the bytes are made; let the fields go
 	}
-}
-
-// jsonMessageError is how a message that did not decode is named.
-func jsonMessageError(index, offset int, err error) error {
-	return fmt.Errorf("message %d at input byte %d: %w", index, offset, err)
 }

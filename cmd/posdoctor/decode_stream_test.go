@@ -199,7 +199,7 @@ func TestDecodeJSONWriterEqualsEncoder(t *testing.T) {
 		w := bufio.NewWriter(&got)
 		a := &jsonArray{w: w}
 		for i := range msgs {
-			a.add(&msgs[i])
+			a.addEncoded(appendMessageJSON(nil, &msgs[i], 1))
 		}
 		if err := a.close(); err != nil {
 			t.Fatal(err)

@@ -294,8 +294,10 @@ func TestDecodeMasking(t *testing.T) {
 			t.Errorf("%v: masked PAN missing:\n%s", args[:2], all)
 		}
 	}
-	f, out, _ := testFactory()
-	if code := run(context.Background(), []string{"decode", "--unmask", in}, f); code != exitOK || !strings.Contains(out.String(), pan) {
-		t.Errorf("--unmask does not show the PAN (exit %d):\n%s", code, out)
+	for _, args := range [][]string{{"decode", "--unmask", in}, {"decode", "--json", "--unmask", in}} {
+		f, out, _ := testFactory()
+		if code := run(context.Background(), args, f); code != exitOK || !strings.Contains(out.String(), pan) {
+			t.Errorf("%v does not show the PAN (exit %d):\n%s", args[1:len(args)-1], code, out)
+		}
 	}
 }
