@@ -12,9 +12,6 @@ import (
 
 // Serial transport constants (PA00P016 §2.1, §3; research/zvt.md §2.4).
 const (
-	ack = 0x06
-	nak = 0x15
-
 	serialT1      = 200 * time.Millisecond // max gap between bytes of a frame
 	serialT2      = 5 * time.Second        // wait for ACK/NAK
 	serialRepeats = 2                      // repeats after NAK or T2
@@ -106,13 +103,13 @@ func (c *serialConn) Receive(ctx context.Context) ([]byte, error) {
 			switch {
 			case ev.Kind == link.EventFrame:
 				if !c.f.neverAck {
-					if err := c.write([]byte{ack}); err != nil {
+					if err := c.write([]byte{link.ACK}); err != nil {
 						return nil, err
 					}
 				}
 				return ev.APDU, nil
 			case ev.Kind.NAK():
-				if err := c.write([]byte{nak}); err != nil {
+				if err := c.write([]byte{link.NAK}); err != nil {
 					return nil, err
 				}
 			}
@@ -127,7 +124,7 @@ func (c *serialConn) Receive(ctx context.Context) ([]byte, error) {
 		}
 		if !got && t1 > 0 { // T1: inter-byte timeout, drop the frame
 			c.d.Reset()
-			if err := c.write([]byte{nak}); err != nil {
+			if err := c.write([]byte{link.NAK}); err != nil {
 				return nil, err
 			}
 		}
@@ -152,7 +149,7 @@ func (c *serialConn) Send(ctx context.Context, apdu []byte) error {
 		if err != nil {
 			return err
 		}
-		if res == ack {
+		if res == link.ACK {
 			c.msgs++
 			if c.f.dropAfter > 0 && c.msgs >= c.f.dropAfter {
 				c.Close()
@@ -164,7 +161,7 @@ func (c *serialConn) Send(ctx context.Context, apdu []byte) error {
 	return errNoAck
 }
 
-// waitAck returns ack, nak, or 0 after T2. Bytes skipped before the answer
+// waitAck returns link.ACK, link.NAK, or 0 after T2. Bytes skipped before the answer
 // are dropped; a frame the ECR started meanwhile (a collision) is kept for
 // Receive, and the answer is not looked for past it.
 func (c *serialConn) waitAck(ctx context.Context) (byte, error) {

@@ -495,8 +495,6 @@ func appendItems(b []byte, items []Item, depth int) []byte {
 	return b
 }
 
-func itemValue(it Item) string { return string(appendItemValue(nil, &it)) }
-
 // appendItemValue appends what a line shows of it: the value (a string
 // quoted as %q), else the hex, and the text in brackets.
 func appendItemValue(b []byte, it *Item) []byte {
