@@ -40,7 +40,7 @@ func silenceText(op model.Text, err error) (model.Text, bool) {
 			Zh: fmt.Sprintf("%s：终端在 %s内没有接受命令；没有扣款", op.Zh, secs(wait, " 秒")),
 		}, true
 	case terminal.SilenceNoResult:
-		if droppedAfterAccept(err) {
+		if te != nil && te.Dropped { // the link broke rather than timed out
 			return cat(op, tx(": the terminal accepted the command, then the connection broke before its result came",
 				"：终端接受了命令，但在结果传回之前连接断开了")), true
 		}
@@ -50,13 +50,6 @@ func silenceText(op model.Text, err error) (model.Text, bool) {
 		}, true
 	}
 	return model.Text{}, false
-}
-
-// droppedAfterAccept reports whether the silence after 80 00 was the link
-// breaking rather than a timeout.
-func droppedAfterAccept(err error) bool {
-	var te *terminal.Error
-	return errors.As(err, &te) && te.Dropped
 }
 
 // refusedAllText is the summary of a terminal that refused Registration

@@ -40,7 +40,7 @@ func describeErr(op model.Text, err error, timeout time.Duration) model.Text {
 	var te *terminal.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) && !errors.As(err, &te):
-		return model.Text{En: fmt.Sprintf("%s: no answer within %s", op.En, timeout), Zh: fmt.Sprintf("%s：%s 内没有应答", op.Zh, timeout)}
+		return model.Text{En: fmt.Sprintf("%s: no answer within %s", op.En, secs(timeout, "s")), Zh: fmt.Sprintf("%s：%s内没有应答", op.Zh, secs(timeout, " 秒"))}
 	case errors.Is(err, terminal.ErrNotProtocol):
 		return cat(op, tx(": this is not a ZVT terminal on this port (check the port and the terminal's ECR interface setting)",
 			"：这个端口上不是 ZVT 终端（请检查端口，以及终端的收银机接口设置）"))
@@ -48,7 +48,7 @@ func describeErr(op model.Text, err error, timeout time.Duration) model.Text {
 		t, _ := silenceText(op, err)
 		return t
 	case errors.Is(err, terminal.ErrNoAnswer):
-		return model.Text{En: fmt.Sprintf("%s: the terminal did not answer within %s", op.En, timeout), Zh: fmt.Sprintf("%s：终端在 %s 内没有应答", op.Zh, timeout)}
+		return model.Text{En: fmt.Sprintf("%s: the terminal did not answer within %s", op.En, secs(timeout, "s")), Zh: fmt.Sprintf("%s：终端在 %s内没有应答", op.Zh, secs(timeout, " 秒"))}
 	case errors.Is(err, terminal.ErrRejected) && errors.As(err, &te):
 		return model.Text{En: fmt.Sprintf("%s: the terminal refused the command with code %02X", op.En, te.Code),
 			Zh: fmt.Sprintf("%s：终端拒绝了该命令，代码 %02X", op.Zh, te.Code)}
