@@ -107,11 +107,11 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	lang := i18n.Detect(opts.Lang, getenv)
 	cfg, err := checks.LoadConfig(opts.ConfigPath)
 	if err != nil {
 		return cantRun(err)
 	}
+	lang := consoleLang(opts.Lang, cfg, getenv)
 	sf := ShareFlags{AuthorizedKeys: opts.AuthorizedKeys, HostKey: opts.HostKey}
 	if err := sf.paths(); err != nil {
 		return cantRun(err)

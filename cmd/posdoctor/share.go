@@ -43,14 +43,15 @@ func addShareFlags(fl *pflag.FlagSet, o *ShareFlags) {
 // sharing reports whether a flag asks to share at start.
 func (o *ShareFlags) sharing() bool { return o.Share != "" || o.ShareVia != "" }
 
-// paths fills in the default key and file paths.
+// paths fills in the default key and file paths; the user config dir is
+// needed only for a path not given (the relay key only with --share-via).
 func (o *ShareFlags) paths() error {
 	dir, err := remote.ConfigDir()
-	if err != nil && (o.HostKey == "" || o.AuthorizedKeys == "" || o.RelayKey == "") {
+	if err != nil && (o.HostKey == "" || o.AuthorizedKeys == "" || o.ShareVia != "" && o.RelayKey == "") {
 		return err
 	}
 	def := func(p *string, name string) {
-		if *p == "" {
+		if *p == "" && dir != "" {
 			*p = filepath.Join(dir, name)
 		}
 	}

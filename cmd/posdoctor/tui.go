@@ -105,12 +105,7 @@ func newConsole(opts *TUIOptions) (*consoleSetup, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	lang := i18n.Detect(opts.Lang, getenv)
-	if opts.Lang == "" && cfg.Locale != "" {
-		if l, ok := i18n.Parse(cfg.Locale); ok {
-			lang = l
-		}
-	}
+	lang := consoleLang(opts.Lang, cfg, getenv)
 	mode, _ := theme.ParseMode(opts.Theme)
 	now := opts.Now
 	if now == nil {
@@ -207,4 +202,16 @@ func langOf(l model.Lang) model.Lang {
 		return model.LangZh
 	}
 	return model.LangEn
+}
+
+// consoleLang is a console's language: --lang, else the config's locale,
+// else the environment's (LC_ALL, LC_MESSAGES, LANG). The console and serve
+// --ssh's consoles read it alike.
+func consoleLang(flag string, cfg checks.Config, getenv func(string) string) model.Lang {
+	if flag == "" && cfg.Locale != "" {
+		if l, ok := i18n.Parse(cfg.Locale); ok {
+			return l
+		}
+	}
+	return i18n.Detect(flag, getenv)
 }
