@@ -72,6 +72,10 @@ type Server struct {
 	lns         []net.Listener
 }
 
+// ErrHostKey is NewServer's error when the host key can be neither read
+// nor made.
+var ErrHostKey = errors.New("host key")
+
 // NewServer makes the server (host key generated on first use).
 func NewServer(cfg Config, app App) (*Server, error) {
 	if cfg.MaxSessions <= 0 {
@@ -82,7 +86,7 @@ func NewServer(cfg Config, app App) (*Server, error) {
 	}
 	signer, err := EnsureKey(cfg.HostKey)
 	if err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrHostKey, err)
 	}
 	// wish logs a session's end ("program was killed: context canceled")
 	// to charm's default logger on stderr: the technician's screen. What a

@@ -126,8 +126,11 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		AuthorizedKeys: sf.AuthorizedKeys, MaxSessions: opts.MaxSessions, IdleTimeout: opts.IdleTimeout, Lang: lang,
 		Full: "posdoctor: too many logins at once, try again later / 登录人数已满，请稍后再试"},
 		OnEvent: logLine}, serveConsole(cfg, opts.Target))
+	if errors.Is(err, remote.ErrHostKey) {
+		return cantRun(errors.New(serveText("hostkey", lang, sf.HostKey)))
+	}
 	if err != nil {
-		return cantRun(errors.New(serveText("hostkey", lang, sf.HostKey, err)))
+		return cantRun(err)
 	}
 	defer cs.Close()
 	addr, err := cs.Listen(opts.SSH)
@@ -194,7 +197,7 @@ var serveTexts = map[string]model.Text{
 		Zh: "posdoctor serve：SSH 监听 %s，主机密钥指纹 %s（允许的公钥：%s）"},
 	"nokeys": {En: "no authorized keys file at %[1]s: put the helpdesk's SSH public keys there, one per line (cat id_ed25519.pub >> %[1]s), or pass --authorized-keys FILE",
 		Zh: "找不到授权公钥文件 %[1]s：请把服务台的 SSH 公钥逐行写入该文件（cat id_ed25519.pub >> %[1]s），或用 --authorized-keys FILE 指定"},
-	"readkeys": {En: "cannot read the authorized keys file %s (%v): check its permissions, or pass --authorized-keys FILE",
+	"readkeys": {En: "cannot read the authorized keys file %[1]s: check its permissions, or pass --authorized-keys FILE",
 		Zh: "无法读取授权公钥文件 %[1]s：请检查文件权限，或用 --authorized-keys FILE 指定"},
 	"emptykeys": {En: "the authorized keys file %s has no public key: add the helpdesk's SSH public keys, one per line as in ~/.ssh/authorized_keys",
 		Zh: "授权公钥文件 %s 中没有公钥：请按 ~/.ssh/authorized_keys 的格式逐行加入服务台的 SSH 公钥"},
@@ -202,9 +205,9 @@ var serveTexts = map[string]model.Text{
 		Zh: "SSH 地址 %s 已被其他程序占用：请换一个端口（--ssh :2223），或关闭占用它的程序"},
 	"denied": {En: "not allowed to listen on %s: ports below 1024 need administrator rights, pick a port above 1024 (--ssh :2222)",
 		Zh: "无权监听 %s：1024 以下的端口需要管理员权限，请使用 1024 以上的端口（--ssh :2222）"},
-	"listen": {En: "cannot listen on %s (%v): check the --ssh address (e.g. :2222 or 192.168.1.10:2222)",
+	"listen": {En: "cannot listen on %[1]s: check the --ssh address (e.g. :2222 or 192.168.1.10:2222)",
 		Zh: "无法监听 %[1]s：请检查 --ssh 地址（例如 :2222 或 192.168.1.10:2222）"},
-	"hostkey": {En: "cannot use the SSH host key %s (%v): check the user config dir is writable, or pass --host-key FILE",
+	"hostkey": {En: "cannot use the SSH host key %[1]s: check the user config dir is writable, or pass --host-key FILE",
 		Zh: "无法使用 SSH 主机密钥 %[1]s：请确认用户配置目录可写，或用 --host-key FILE 指定"},
 }
 

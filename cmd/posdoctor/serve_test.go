@@ -370,6 +370,11 @@ func TestServeStartErrors(t *testing.T) {
 		{"port in use, zh", "zh_CN.UTF-8", []string{"serve", "--ssh", busy.Addr().String(), "--authorized-keys", ak, "--host-key", hostKey},
 			"SSH 地址 " + busy.Addr().String() + " 已被其他程序占用"},
 		{"bad target", "en_US.UTF-8", []string{"serve", "--ssh", ":0", "--target", "ftp://x"}, "invalid --target"},
+		// A host key under a plain file can be neither read nor made.
+		{"host key cannot be made", "en_US.UTF-8", []string{"serve", "--ssh", "127.0.0.1:0", "--authorized-keys", ak, "--host-key", filepath.Join(ak, "host")},
+			"cannot use the SSH host key " + filepath.Join(ak, "host") + ": check the user config dir is writable"},
+		{"host key cannot be made, zh", "zh_CN.UTF-8", []string{"serve", "--ssh", "127.0.0.1:0", "--authorized-keys", ak, "--host-key", filepath.Join(ak, "host")},
+			"无法使用 SSH 主机密钥 " + filepath.Join(ak, "host")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
