@@ -86,15 +86,6 @@ type benchShare struct {
 func newBenchShare(b *testing.B, be *simBackend) *benchShare {
 	// The test payment needs a person at the counter: these runs leave it out.
 	b.Helper()
-	dir := b.TempDir()
-	client, err := EnsureKey(filepath.Join(dir, "client"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ak := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(ak, gossh.MarshalAuthorizedKey(client.PublicKey()), 0o600); err != nil {
-		b.Fatal(err)
-	}
 	be.cfg = checks.DefaultConfig()
 	sc, err := sim.Load("healthy")
 	if err != nil {
@@ -110,20 +101,7 @@ func newBenchShare(b *testing.B, be *simBackend) *benchShare {
 	done := make(chan struct{})
 	go func() { _, _ = p.Run(); close(done) }()
 	b.Cleanup(func() { p.Quit(); _ = pw.Close(); <-done; _ = m.Close() })
-	sh, err := NewShare(c, ShareConfig{Config: Config{HostKey: filepath.Join(dir, "host"), AuthorizedKeys: ak,
-		MaxSessions: 64}, NoColor: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = sh.Close() })
-	a, err := sh.Listen("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	hk, err := EnsureKey(filepath.Join(dir, "host"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	ls := listenShare(b, c, 64)
 	deadline := time.Now().Add(20 * time.Second)
 	for c.Target() == "" {
 		if time.Now().After(deadline) {
@@ -131,7 +109,7 @@ func newBenchShare(b *testing.B, be *simBackend) *benchShare {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return &benchShare{c: c, p: p, addr: a.String(), keyPath: filepath.Join(dir, "client"), client: client, host: hk.PublicKey()}
+	return &benchShare{c: c, p: p, addr: ls.addr, keyPath: filepath.Join(ls.dir, "client"), client: ls.client, host: ls.host}
 }
 
 // benchViewer is one SSH viewer over loopback: every byte it receives is

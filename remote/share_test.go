@@ -80,33 +80,51 @@ type shareFixture struct {
 
 func newShareFixture(t *testing.T) *shareFixture {
 	t.Helper()
-	dir := t.TempDir()
+	d := newDesk(t)
+	ls := listenShare(t, d.c, 0)
+	if st, _ := os.Stat(filepath.Join(ls.dir, "host")); st.Mode().Perm() != 0o600 {
+		t.Errorf("host key mode %v, want 0600", st.Mode().Perm())
+	}
+	return &shareFixture{d: d, sh: ls.sh, addr: ls.addr, client: ls.client, host: ls.host}
+}
+
+// listenedShare is a case shared on loopback with a client key it lets in.
+type listenedShare struct {
+	sh     *Share
+	addr   string
+	dir    string // the keys: client (private), authorized_keys, host
+	client gossh.Signer
+	host   gossh.PublicKey
+}
+
+// listenShare shares c on a loopback port, with a fresh client key as the
+// only authorized key and a fresh host key (maxSessions 0: the default).
+func listenShare(tb testing.TB, c *ui.Case, maxSessions int) listenedShare {
+	tb.Helper()
+	dir := tb.TempDir()
 	client, err := EnsureKey(filepath.Join(dir, "client"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	ak := filepath.Join(dir, "authorized_keys")
 	if err := os.WriteFile(ak, gossh.MarshalAuthorizedKey(client.PublicKey()), 0o600); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	d := newDesk(t)
-	sh, err := NewShare(d.c, ShareConfig{Config: Config{HostKey: filepath.Join(dir, "host"), AuthorizedKeys: ak}, NoColor: true})
+	sh, err := NewShare(c, ShareConfig{Config: Config{HostKey: filepath.Join(dir, "host"), AuthorizedKeys: ak,
+		MaxSessions: maxSessions}, NoColor: true})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { _ = sh.Close() })
+	tb.Cleanup(func() { _ = sh.Close() })
 	a, err := sh.Listen("127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	hk, err := EnsureKey(filepath.Join(dir, "host"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if st, _ := os.Stat(filepath.Join(dir, "host")); st.Mode().Perm() != 0o600 {
-		t.Errorf("host key mode %v, want 0600", st.Mode().Perm())
-	}
-	return &shareFixture{d: d, sh: sh, addr: a.String(), client: client, host: hk.PublicKey()}
+	return listenedShare{sh: sh, addr: a.String(), dir: dir, client: client, host: hk.PublicKey()}
 }
 
 // viewer is an SSH client's screen, read through a virtual terminal.

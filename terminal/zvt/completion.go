@@ -101,7 +101,7 @@ func tidText(v []byte) string {
 
 func allBCD(v []byte) bool {
 	for _, c := range v {
-		if c>>4 > 9 || c&15 > 9 {
+		if !isBCDByte(c) {
 			return false
 		}
 	}
