@@ -100,6 +100,7 @@ type decodedMessage struct {
 	CRC    string `json:"crc,omitempty"`    // serial frames: the CRC as received, low byte first
 	Signal string `json:"signal,omitempty"` // "ack" or "nak" for lone control bytes
 	zvt.View
+	hex []byte // --json: the APDU View.Hex would show, written as hex without the string
 }
 
 // readInput reads the hex from stdin. On a terminal it first says that it

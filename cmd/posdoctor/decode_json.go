@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
@@ -120,7 +122,12 @@ func appendMessageJSON(b []byte, m *decodedMessage, d int) []byte {
 	o.str("name", m.Name)
 	o.strOmit("dir", m.Dir)
 	o.int("length", m.Length)
-	o.str("hex", m.Hex)
+	if m.hex != nil {
+		o.key("hex")
+		o.b = append(zvt.AppendHex(append(o.b, '"'), m.hex), '"') // hex digits and spaces: nothing to escape
+	} else {
+		o.str("hex", m.Hex)
+	}
 	o.key("fields")
 	o.b = appendItemsJSON(o.b, m.Fields, d+1, true)
 	o.strOmit("error", m.Error)
@@ -201,15 +208,26 @@ var jsonSafe = func() (t [256]bool) {
 	return t
 }()
 
-// jsonSpecial8 reports whether one of the 8 bytes of s is not jsonSafe:
-// a control byte, '"', '\\' or a byte of a multi-byte rune (eight at a
-// time, for the long hex dumps).
-func jsonSpecial8(s string) bool {
+// jsonSafeRun returns where the run of jsonSafe bytes that starts at s[i]
+// ends, looking at eight bytes at a time (the long hex dumps): a word
+// holds an unsafe byte when one of its bytes is below 0x20, is '"' or
+// '\\', or has the high bit (a byte of a multi-byte rune).
+func jsonSafeRun(s string, i int) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	below := func(x uint64, n uint64) uint64 { return (x - ones*n) &^ x & highs } // a byte < n (n <= 128)
-	return (x&highs | below(x, 0x20) | below(x^(ones*'"'), 1) | below(x^(ones*'\\'), 1)) != 0
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i : i+8])
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		// (y - ones) &^ y has the high bit of each byte of y that is 0
+		// (and of the bytes above one that is; any is enough here).
+		if (x|(x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && jsonSafe[s[i]] {
+		i++
+	}
+	return i
 }
 
 // appendJSONString appends s quoted as encoding/json quotes it without
@@ -220,12 +238,7 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		for i+8 <= len(s) && !jsonSpecial8(s[i:i+8]) {
-			i += 8
-		}
-		for i < len(s) && jsonSafe[s[i]] {
-			i++
-		}
+		i = jsonSafeRun(s, i)
 		if i == len(s) {
 			break
 		}

@@ -65,8 +65,9 @@ func startJSONPipeline(write func([]byte), fail func(index, offset int, err erro
 	}
 	for range workers {
 		go func() {
+			e := &zvt.Explainer{OmitHex: true} // the JSON shows its Masked
 			for b := range p.work {
-				b.explain()
+				b.explain(e)
 			}
 		}()
 	}
@@ -147,20 +148,21 @@ func (p *jsonPipeline) drain() {
 	<-p.written
 }
 
-// explain makes each message's view and JSON.
-func (b *jsonBatch) explain() {
+// explain makes each message's view and JSON in e's memory: each view is
+// written out before the next is made.
+func (b *jsonBatch) explain(e *zvt.Explainer) {
 	defer close(b.done)
 	b.ends = append(b.ends[:0], make([]int, len(b.jobs))...)
 	b.errs = append(b.errs[:0], make([]error, len(b.jobs))...)
 	for i := range b.jobs {
 		j := &b.jobs[i]
 		if j.explain {
-			view, err := zvt.Explain(b.arena[j.from:j.to], j.opts)
+			view, err := e.Explain(b.arena[j.from:j.to], j.opts)
 			view.Dir = string(j.dir)
-			j.msg.View, b.errs[i] = view, err
+			j.msg.View, j.msg.hex, b.errs[i] = view, e.Masked(), err
 		}
 		b.out = appendMessageJSON(b.out, &j.msg, 1)
 		b.ends[i] = len(b.out)
-		j.msg.View = zvt.View{} // the bytes are made; let the fields go
+		j.msg.View, j.msg.hex = zvt.View{}, nil // the bytes are made; let the fields go
 	}
 }

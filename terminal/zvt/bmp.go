@@ -266,7 +266,7 @@ func decodeFields(b []byte, off int) (Fields, error) {
 	rest, err := scanBMPs(b, off, func(tag byte, spec bmpSpec, val, end int) error {
 		fd := Field{BMP: tag, Value: b[val:end:end]}
 		if spec.format == fmtTLV {
-			l, err := decodeTLV(b[val:end], 0)
+			l, err := decodeTLV(b[val:end], 0, nil)
 			if err != nil {
 				return withBase(err, val)
 			}

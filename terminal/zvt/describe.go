@@ -57,14 +57,77 @@ type ViewOptions struct {
 type viewer struct {
 	cs     Charset
 	unmask bool
-	arena  []byte // the message's ASCII texts (text)
+	arena  []byte    // the message's ASCII texts (text)
+	slab   *itemSlab // where item lists are cut from; nil: allocated
+}
+
+// items returns an empty item list with room for n.
+func (v *viewer) items(n int) []Item {
+	if v.slab == nil {
+		return make([]Item, 0, n)
+	}
+	return v.slab.list(n)
+}
+
+// itemSlab is an Explainer's memory for item lists: one buffer, reused
+// from message to message.
+type itemSlab struct{ buf []Item }
+
+func (s *itemSlab) list(n int) []Item {
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]Item, 0, max(2*cap(s.buf), n, 64)) // lists cut before stay where they are
+	}
+	k := len(s.buf)
+	s.buf = s.buf[:k+n]
+	return s.buf[k : k : k+n]
 }
 
 // Explain decodes apdu and returns its view. On a decode error the view
 // still has the command, the (masked) hex and Error, and the error is
 // returned as well.
 func Explain(apdu []byte, opts ViewOptions) (View, error) {
-	v := &viewer{cs: opts.Charset, unmask: opts.Unmask, arena: make([]byte, 0, len(apdu))}
+	var e Explainer
+	return e.explain(apdu, opts, nil)
+}
+
+// An Explainer is Explain for a caller that explains message after
+// message and is done with each view before it asks for the next (decode
+// --json writes each one out): it keeps its memory, the item lists, the
+// texts and the masked copy, from one message to the next, so that a
+// day's trace makes little garbage. A view it returns, and Masked, are
+// valid until its next Explain. The zero value is ready; an Explainer is
+// not safe for concurrent use.
+type Explainer struct {
+	// OmitHex leaves View.Hex empty: the caller shows Masked itself
+	// (zvt.AppendHex), without the string.
+	OmitHex bool
+	slab    itemSlab
+	arena   []byte
+	copy    []byte // the masked copy's memory
+	masked  []byte // the copy, or the APDU itself when unmasked
+}
+
+// Explain is [Explain], in the Explainer's memory.
+func (e *Explainer) Explain(apdu []byte, opts ViewOptions) (View, error) {
+	clear(e.slab.buf) // the last view's items let go of its strings
+	e.slab.buf = e.slab.buf[:0]
+	return e.explain(apdu, opts, &e.slab)
+}
+
+// Masked is the APDU of the last Explain as its view shows it: masked
+// unless ViewOptions.Unmask.
+func (e *Explainer) Masked() []byte { return e.masked }
+
+func (e *Explainer) explain(apdu []byte, opts ViewOptions, slab *itemSlab) (View, error) {
+	if cap(e.arena) < len(apdu) {
+		e.arena = make([]byte, 0, len(apdu))
+	}
+	v := &viewer{cs: opts.Charset, unmask: opts.Unmask, arena: e.arena[:0], slab: slab}
+	defer func() {
+		if slab != nil {
+			e.arena = v.arena // grown, it is kept for the next message
+		}
+	}()
 	var m Message
 	var err error
 	if a, _, rerr := ReadAPDU(apdu); rerr == nil && a.Command() == CmdCompletion && opts.Open == CmdStatusEnquiry {
@@ -75,11 +138,16 @@ func Explain(apdu []byte, opts ViewOptions) (View, error) {
 	} else {
 		m, err = DecodeMessage(apdu, opts.Open)
 	}
-	hex := apdu
-	if !opts.Unmask {
-		hex = maskOpen(apdu, opts.Open, opts.NoVersion)
+	if opts.Unmask {
+		e.masked = apdu
+	} else {
+		e.copy = maskOpen(e.copy, apdu, opts.Open, opts.NoVersion)
+		e.masked = e.copy
 	}
-	view := View{Hex: Hex(hex), Fields: []Item{}}
+	view := View{Fields: []Item{}}
+	if !e.OmitHex {
+		view.Hex = Hex(e.masked)
+	}
 	if a, _, rerr := ReadAPDU(apdu); rerr == nil {
 		view.Command, view.Name, view.Length = a.Command().Hex(), a.Command().Name(), len(a.Data)
 		view.Dir = dirOf(a.Command())
@@ -149,7 +217,7 @@ func marshalMessage(m Message) ([]byte, error) {
 
 func maskMessage(m Message, b []byte) []byte {
 	if c, ok := m.(*Completion); ok {
-		return maskOpen(b, c.Open, c.NoVersion)
+		return maskOpen(nil, b, c.Open, c.NoVersion)
 	}
 	return Mask(b)
 }
@@ -167,7 +235,7 @@ func (v *viewer) byteItem(name string, b byte, text string) Item {
 
 // fields shows a BMP list.
 func (v *viewer) fields(f Fields) []Item {
-	out := make([]Item, 0, len(f.List)+1)
+	out := v.items(len(f.List) + 1)
 	for _, fd := range f.List {
 		out = append(out, v.field(fd))
 	}
@@ -259,7 +327,7 @@ var tlvText = map[Tag]bool{
 }
 
 func (v *viewer) tlv(l TLVList, depth int) []Item {
-	out := make([]Item, 0, len(l))
+	out := v.items(len(l))
 	for _, o := range l {
 		// it is filled in place: a pointer to a local would escape
 		// through tlvViews and cost an allocation per object.

@@ -3,6 +3,7 @@ package zvt
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"unsafe"
 )
 
@@ -56,14 +57,14 @@ func appendHex[T string | []byte](h *HexReader, dst []byte, s T, final bool) ([]
 		}
 	}
 	for ; i < len(s); i++ {
-		c := s[i]
 		if !h.have && !h.comment && i+1 < len(s) {
-			if hi, lo := hexDigits[c], hexDigits[s[i+1]]; hi|lo < 16 { // two digits: a byte
-				dst = append(dst, hi<<4|lo)
-				i++
+			var n int
+			if dst, n = appendPairs(dst, s[i:]); n > 0 { // a run of bytes
+				i += n - 1
 				continue
 			}
 		}
+		c := s[i]
 		if h.comment {
 			for i < len(s) && s[i] != '\n' {
 				i++
@@ -110,6 +111,29 @@ func appendHex[T string | []byte](h *HexReader, dst []byte, s T, final bool) ([]
 	return dst, nil
 }
 
+// appendPairs decodes the run of two-digit bytes, each maybe followed by
+// one space, that s starts with ("06D3FF", "06 D3 FF"), the hot path of a
+// trace: it returns dst with them and how many characters it read. The
+// rest of s is read one character at a time.
+func appendPairs[T string | []byte](dst []byte, s T) ([]byte, int) {
+	dst = slices.Grow(dst, len(s)/2)
+	out := dst[len(dst):cap(dst)]
+	i, n := 0, 0
+	for i+1 < len(s) && n < len(out) {
+		hi, lo := hexDigits[s[i]], hexDigits[s[i+1]]
+		if hi|lo >= 16 {
+			break
+		}
+		out[n] = hi<<4 | lo
+		n++
+		i += 2
+		if i < len(s) && s[i] == ' ' {
+			i++
+		}
+	}
+	return dst[:len(dst)+n], i
+}
+
 // hexDigits is the value of each hex digit; 0xFF for any other byte.
 var hexDigits = func() (t [256]byte) {
 	for i := range t {
@@ -139,12 +163,23 @@ func Hex(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	out := make([]byte, 3*len(b)) // one space too many, cut below
+	out := AppendHex(make([]byte, 0, 3*len(b)), b)
+	return unsafe.String(&out[0], len(out)) // out is never written again
+}
+
+// AppendHex appends Hex(b) to dst.
+func AppendHex(dst, b []byte) []byte {
+	if len(b) == 0 {
+		return dst
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, 3*len(b))[:n+3*len(b)] // one space too many, cut below
+	out := dst[n:]
 	for i, c := range b {
 		binary.LittleEndian.PutUint16(out[3*i:], hexPairs[c])
 		out[3*i+2] = ' '
 	}
-	return unsafe.String(&out[0], len(out)-1) // out is never written again
+	return dst[:len(dst)-1]
 }
 
 // hexPairs holds the two upper-case hex digits of each byte, the first in

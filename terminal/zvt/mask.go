@@ -1,6 +1,10 @@
 package zvt
 
-import "github.com/posdoctor/posdoctor/terminal"
+import (
+	"sync"
+
+	"github.com/posdoctor/posdoctor/terminal"
+)
 
 // Mask returns a copy of apdu with card data masked, for traces and frame
 // events: BMP 22 PAN digits other than the first six and last four become E
@@ -15,11 +19,12 @@ import "github.com/posdoctor/posdoctor/terminal"
 // not be parsed (after an unknown BMP, in an unknown command, in a truncated
 // APDU: a BMP 22 there cannot be found by its tag).
 // The input is never modified.
-func Mask(apdu []byte) []byte { return maskOpen(apdu, 0, false) }
+func Mask(apdu []byte) []byte { return maskOpen(nil, apdu, 0, false) }
 
-// maskOpen masks knowing the open command (for the Completion's form).
-func maskOpen(apdu []byte, open Command, noVersion bool) []byte {
-	out := append([]byte(nil), apdu...)
+// maskOpen masks knowing the open command (for the Completion's form),
+// the copy appended to dst[:0].
+func maskOpen(dst, apdu []byte, open Command, noVersion bool) []byte {
+	out := append(dst[:0], apdu...)
 	a, n, err := ReadAPDU(apdu)
 	if err != nil {
 		// Truncated or oversized: nothing can be told apart.
@@ -130,24 +135,29 @@ func maskValue(tag byte, v []byte) {
 // (maskTLVValue) and BCD runs in the values of tags this package does not
 // know; TLV it cannot parse is masked as raw bytes.
 func maskTLV(v []byte) {
-	l, err := DecodeTLV(v)
+	slab := maskSlabs.Get().(*tlvSlab)
+	defer func() { slab.reset(); maskSlabs.Put(slab) }()
+	l, err := decodeTLV(v, 0, slab)
 	if err != nil {
 		maskLooseBCD(v)
 		return
 	}
-	var walk func(TLVList)
-	walk = func(l TLVList) {
-		for _, o := range l {
-			switch {
-			case o.Children != nil:
-				walk(o.Children)
-			default:
-				maskTLVValue(o.Tag, o.Value) // Value points into v
-			}
+	maskTLVList(l)
+}
+
+// maskTLVList masks the primitive values of l and its children in place.
+func maskTLVList(l TLVList) {
+	for _, o := range l {
+		if o.Children != nil {
+			maskTLVList(o.Children)
+		} else {
+			maskTLVValue(o.Tag, o.Value) // Value points into the masked bytes
 		}
 	}
-	walk(l)
 }
+
+// maskSlabs hold the TLV trees masking reads and drops.
+var maskSlabs = sync.Pool{New: func() any { return new(tlvSlab) }}
 
 // emvSecretTags are EMV data objects that hold track data: 56 track 1,
 // 57 track 2 equivalent, 9F1F and 9F20 discretionary data, 9F6B track 2
