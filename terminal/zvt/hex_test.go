@@ -95,6 +95,9 @@ func TestHexReaderEqualsWholeParse(t *testing.T) {
 		"", "0", "00", "0x", "0x0", "0x06 0x0F", "0X0f,0x00", "0\n6", "0# c\n6", "06 # comment\n0F 00",
 		"06#\n0F", "#only a comment", "0xx", "06 0F 0G", "1 2", "06:0f-00,\r\n", "0 x", "00x06", "0#x\nx6",
 		"10 02 80 00 00 10 03 F5 1F 06 15", "0x0x06",
+		// eight digits at a time, and a bad or spaced character at each place
+		"06D3FF12", "06D3FF1206D3FF12AB", "G6D3FF12", "06D3FFG2", "06D3FF1G", "06D3 FF12", "06D3FF 1206",
+		"06D30x1206", "06D3FF12#c\n0F", "06d3ff12", "06D3FF120",
 	}
 	entries, err := fs.ReadDir(fixtures.FS, "vectors")
 	if err != nil {
@@ -143,7 +146,11 @@ func TestHexIsSpacedUpperCase(t *testing.T) {
 	for i := range all {
 		all[i] = byte(i)
 	}
-	for _, b := range [][]byte{nil, {}, {0}, {0xAB, 0x0F}, all} {
+	runs := [][]byte{nil, {}, {0}, {0xAB, 0x0F}, all}
+	for n := 1; n <= 9; n++ { // four bytes at a time and the rest
+		runs = append(runs, all[:n], all[256-n:])
+	}
+	for _, b := range runs {
 		if got, want := zvt.Hex(b), fmt.Sprintf("% X", b); got != want {
 			t.Errorf("Hex(% X) = %q, want %q", b, got, want)
 		}
