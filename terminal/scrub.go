@@ -18,6 +18,10 @@ package terminal
 func ScrubPAN(b []byte) []byte {
 	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
 	for i := 0; i < len(b); {
+		if i+8 <= len(b) && !hasDigit(load64(b, i)) {
+			i += 8 // no digit in these eight: the padding and words of a receipt
+			continue
+		}
 		if !isDigit(b[i]) || i > 0 && isDigit(b[i-1]) {
 			i++
 			continue
@@ -100,24 +104,55 @@ func maskDigits(b []byte) {
 	}
 }
 
-// ScrubString is ScrubPAN for strings. A string without four digits in a
-// row is returned as it is (ScrubPAN changes only runs of four or 13 to 19
-// digits): most texts, such as "06 0F Completion", are not copied.
+// ScrubString is ScrubPAN for strings. A string ScrubPAN would not look
+// at twice (mayHoldPAN) is returned as it is: most texts, "06 0F
+// Completion", a receipt's dates, times and amounts, are not copied.
 func ScrubString(s string) string {
-	if len(s) < 13 {
+	if len(s) < 13 || !mayHoldPAN(s) {
 		return s
 	}
+	return scrubCopy(s)
+}
+
+// mayHoldPAN reports whether s holds what ScrubPAN may change: a run of 13
+// or more digits, or a run of four followed by a space or dash and a digit
+// (the first group of a grouped number). ScrubPAN changes nothing else.
+func mayHoldPAN(s string) bool {
 	run := 0
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			run = 0
+		if run == 0 && i+8 <= len(s) && !hasDigit(load64(s, i)) {
+			i += 7
 			continue
 		}
-		if run++; run == 4 {
-			return scrubCopy(s)
+		c := s[i]
+		if c-'0' < 10 {
+			run++
+			continue
 		}
+		if run >= 13 || run == 4 && (c == ' ' || c == '-') && i+1 < len(s) && s[i+1]-'0' < 10 {
+			return true
+		}
+		run = 0
 	}
-	return s
+	return run >= 13
+}
+
+// load64 reads the eight bytes of s from i as one little-endian word (the
+// compiler makes it one load).
+func load64[T string | []byte](s T, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// hasDigit reports whether any byte of w is an ASCII digit: XOR with '0'
+// turns exactly the digits into bytes below 10, and the subtraction borrows
+// into a byte's top bit only where one is below 10 (the "has a byte less
+// than n" test of Bit Twiddling Hacks; exact as to whether one is).
+func hasDigit(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	t := w ^ '0'*ones
+	return (t-10*ones)&^t&highs != 0
 }
 
 // scrubCopy is ScrubPAN of a copy of s, and s itself when nothing is
