@@ -331,12 +331,13 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 	for _, o := range l {
 		// it is filled in place: a pointer to a local would escape
 		// through tlvViews and cost an allocation per object.
-		out = append(out, Item{Name: o.Tag.Name(), Tag: o.Tag.String()})
+		sp := tagSpecs[o.Tag]
+		out = append(out, Item{Name: specName(sp, o.Tag), Tag: specString(sp, o.Tag)})
 		it := &out[len(out)-1]
 		switch {
 		case o.Children != nil:
 			it.Items = v.tlv(o.Children, depth+1)
-		case tlvText[o.Tag]:
+		case sp != nil && sp.text:
 			if o.Tag == TagTID {
 				it.Value = tidText(o.Value)
 			} else {
@@ -352,9 +353,9 @@ func (v *viewer) tlv(l TLVList, depth int) []Item {
 		case o.Tag == TagSerialNumber:
 			// binary (Feig) or text, as the status enquiry reads it
 			it.Hex, it.Value = Hex(o.Value), serialText(o.Value, v.cs)
-		case tlvViews[o.Tag] != nil:
-			tlvViews[o.Tag](v, o.Value, it)
-		case tlvNames[o.Tag] == "" || o.Tag == 0x5A || emvSecretTags[o.Tag]:
+		case sp != nil && sp.view != nil:
+			sp.view(v, o.Value, it)
+		case sp == nil || sp.name == "" || o.Tag == 0x5A || sp.secret:
 			it.Hex = v.tlvHex(o.Tag, o.Value) // may be EMV 5A or 57
 		default:
 			it.Hex = Hex(o.Value)

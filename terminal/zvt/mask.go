@@ -169,14 +169,15 @@ var emvSecretTags = map[Tag]bool{0x56: true, 0x57: true, 0x9F1F: true, 0x9F20: t
 // 22, EMV track data completely, and BCD runs in tags this package does not
 // know.
 func maskTLVValue(tag Tag, v []byte) {
+	sp := tagSpecs[tag]
 	switch {
 	case tag == 0x5A:
 		copy(v, maskPANBytes(v))
-	case emvSecretTags[tag] || tag == TagFeigPassword || tag == 0x1F74:
+	case sp != nil && sp.secret || tag == TagFeigPassword || tag == 0x1F74:
 		for i := range v {
 			v[i] = 0xEE
 		}
-	case tlvNames[tag] == "":
+	case sp == nil || sp.name == "":
 		maskLooseBCD(v)
 	}
 }
