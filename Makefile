@@ -48,6 +48,7 @@ bench:
 # (8 MB of hex) as a whole process.
 bench-decode:
 	$(GO) test -run '^$$' -bench 'SystemConfigCapture|PrintTextBlock4K' -benchmem ./terminal/zvt
+	$(GO) test -run '^$$' -bench 'ScrubReceipt' -benchmem ./terminal
 	$(GO) test -run '^$$' -bench 'DecodeProcess' -benchtime 20x ./cmd/posdoctor
 
 # Each fuzz target for FUZZTIME (go test runs one -fuzz target at a time).

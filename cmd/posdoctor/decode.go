@@ -339,7 +339,7 @@ func (d *decoder) message(apdu []byte, off int, linkName, crc string) {
 // jsonPipe is --json's pipeline, started with the first message.
 func (d *decoder) jsonPipe() *jsonPipeline {
 	if d.pipe == nil {
-		d.pipe = startJSONPipeline(d.json.addEncoded, func(index, offset int, err error) {
+		d.pipe = startJSONPipeline(d.json.addElements, func(index, offset int, err error) {
 			if d.firstErr == nil {
 				d.firstErr = messageError(index, offset, err)
 			}

@@ -25,17 +25,27 @@ type jsonArray struct {
 	n int
 }
 
-// addEncoded writes one message that appendMessageJSON made at depth 1. A
-// write error is not returned: w is a bufio.Writer, whose error stays and
-// is returned by close and Flush.
-func (a *jsonArray) addEncoded(msg []byte) {
-	if a.n == 0 {
-		a.w.WriteString("[\n  ") //nolint:errcheck // see above
-	} else {
-		a.w.WriteString(",\n  ") //nolint:errcheck // see above
+// jsonElementSep starts each element that appendMessageJSON makes for
+// addElements: the separator of every element but the first, whose "["
+// addElements puts in its place (the two are as long).
+const jsonElementSep = ",\n  "
+
+// addElements writes n elements, each begun with jsonElementSep. A write
+// error is not returned: w is a bufio.Writer, whose error stays and is
+// returned by close and Flush. A run longer than the buffer's room goes
+// straight to the underlying writer, not copied through the buffer.
+func (a *jsonArray) addElements(out []byte, n int) {
+	if n == 0 {
+		return
 	}
-	a.w.Write(msg) //nolint:errcheck // see above
-	a.n++
+	if a.n == 0 {
+		out[0] = '['
+	}
+	if a.w.Buffered() > 0 && len(out) > a.w.Available() {
+		a.w.Flush() //nolint:errcheck // see above
+	}
+	a.w.Write(out) //nolint:errcheck // see above
+	a.n += n
 }
 
 // close ends the array: "[]" when no message was written.

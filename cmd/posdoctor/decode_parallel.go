@@ -22,6 +22,10 @@ const jsonBatchSize = 16
 // fills it, and growing it by doubling moves every byte several times.
 const jsonBatchOut = 512 << 10
 
+// jsonBatchArena is the room a new batch's APDUs start with: sixteen
+// Print Text-Blocks of 4 KB, the biggest messages a trace carries.
+const jsonBatchArena = jsonBatchSize * 4 << 10
+
 // jsonJob is one message of a batch: where it was, and how to explain it.
 type jsonJob struct {
 	msg     decodedMessage // Index, Offset, Link, CRC; View for a control byte
@@ -33,12 +37,11 @@ type jsonJob struct {
 }
 
 // jsonBatch is a run of messages in input order and, once done is closed,
-// their JSON (out[ends[i-1]:ends[i]]) and decode errors.
+// their JSON (each element begun with jsonElementSep) and decode errors.
 type jsonBatch struct {
 	jobs  []jsonJob
 	arena []byte // the batch's APDUs, copied: the reader reuses its buffer
 	out   []byte
-	ends  []int
 	errs  []error
 	done  chan struct{}
 }
@@ -52,10 +55,10 @@ type jsonPipeline struct {
 	written chan struct{}   // closed when the writer has printed everything
 }
 
-// startJSONPipeline starts the workers and the writer. write prints one
-// message's JSON; fail records a message that did not decode. Both run on
-// the writer's goroutine, in input order.
-func startJSONPipeline(write func([]byte), fail func(index, offset int, err error)) *jsonPipeline {
+// startJSONPipeline starts the workers and the writer. write prints a
+// batch's n messages (jsonArray.addElements); fail records a message that
+// did not decode. Both run on the writer's goroutine, in input order.
+func startJSONPipeline(write func(out []byte, n int), fail func(index, offset int, err error)) *jsonPipeline {
 	workers := runtime.GOMAXPROCS(0)
 	p := &jsonPipeline{
 		work:    make(chan *jsonBatch, 2*workers),
@@ -75,12 +78,10 @@ func startJSONPipeline(write func([]byte), fail func(index, offset int, err erro
 		defer close(p.written)
 		for b := range p.order {
 			<-b.done
-			start := 0
-			for i, end := range b.ends {
-				write(b.out[start:end])
-				start = end
-				if b.errs[i] != nil {
-					fail(b.jobs[i].msg.Index, b.jobs[i].msg.Offset, b.errs[i])
+			write(b.out, len(b.jobs))
+			for i, err := range b.errs {
+				if err != nil {
+					fail(b.jobs[i].msg.Index, b.jobs[i].msg.Offset, err)
 				}
 			}
 			select {
@@ -114,12 +115,12 @@ func (p *jsonPipeline) batch() *jsonBatch {
 	}
 	select {
 	case b := <-p.free: // growing a fresh buffer costs more than explaining
-		b.jobs, b.arena, b.out, b.ends, b.errs = b.jobs[:0], b.arena[:0], b.out[:0], b.ends[:0], b.errs[:0]
+		b.jobs, b.arena, b.out, b.errs = b.jobs[:0], b.arena[:0], b.out[:0], b.errs[:0]
 		b.done = make(chan struct{})
 		p.cur = b
 	default:
-		p.cur = &jsonBatch{jobs: make([]jsonJob, 0, jsonBatchSize), out: make([]byte, 0, jsonBatchOut),
-			done: make(chan struct{})}
+		p.cur = &jsonBatch{jobs: make([]jsonJob, 0, jsonBatchSize), arena: make([]byte, 0, jsonBatchArena),
+			out: make([]byte, 0, jsonBatchOut), done: make(chan struct{})}
 	}
 	return p.cur
 }
@@ -152,7 +153,6 @@ func (p *jsonPipeline) drain() {
 // written out before the next is made.
 func (b *jsonBatch) explain(e *zvt.Explainer) {
 	defer close(b.done)
-	b.ends = append(b.ends[:0], make([]int, len(b.jobs))...)
 	b.errs = append(b.errs[:0], make([]error, len(b.jobs))...)
 	for i := range b.jobs {
 		j := &b.jobs[i]
@@ -161,8 +161,7 @@ func (b *jsonBatch) explain(e *zvt.Explainer) {
 			view.Dir = string(j.dir)
 			j.msg.View, j.msg.hex, b.errs[i] = view, e.Masked(), err
 		}
-		b.out = appendMessageJSON(b.out, &j.msg, 1)
-		b.ends[i] = len(b.out)
+		b.out = appendMessageJSON(append(b.out, jsonElementSep...), &j.msg, 1)
 		j.msg.View, j.msg.hex = zvt.View{}, nil // the bytes are made; let the fields go
 	}
 }

@@ -198,8 +198,14 @@ func TestDecodeJSONWriterEqualsEncoder(t *testing.T) {
 		var got bytes.Buffer
 		w := bufio.NewWriter(&got)
 		a := &jsonArray{w: w}
-		for i := range msgs {
-			a.addEncoded(appendMessageJSON(nil, &msgs[i], 1))
+		for i := 0; i < len(msgs); { // in runs of one to three, as batches come
+			k := min(len(msgs), i+1+rng.IntN(3))
+			var run []byte
+			for j := i; j < k; j++ {
+				run = appendMessageJSON(append(run, jsonElementSep...), &msgs[j], 1)
+			}
+			a.addElements(run, k-i)
+			i = k
 		}
 		if err := a.close(); err != nil {
 			t.Fatal(err)
