@@ -1,6 +1,7 @@
 package zvt_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/posdoctor/posdoctor/terminal/zvt"
@@ -75,5 +76,42 @@ func BenchmarkExplainSystemConfigCapture(b *testing.B) {
 		if _, err := zvt.Explain(apdu, zvt.ViewOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkHexReaderSystemConfig reads the capture's hex as decode reads
+// stdin (zvt.HexReader), without spaces and "06 D3 FF"-spaced; MB/s are
+// of the hex text.
+func BenchmarkHexReaderSystemConfig(b *testing.B) {
+	apdu := vector(b, "cap-feig-system-config.hex")
+	for _, c := range []struct{ name, text string }{
+		{"plain", strings.ReplaceAll(zvt.Hex(apdu), " ", "")},
+		{"spaced", zvt.Hex(apdu)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			in := []byte(c.text)
+			out := make([]byte, 0, len(apdu))
+			b.SetBytes(int64(len(in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var h zvt.HexReader
+				var err error
+				if out, err = h.Append(out[:0], in, true); err != nil || len(out) != len(apdu) {
+					b.Fatalf("read %d bytes, %v", len(out), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAppendHexSystemConfig formats the capture as decode writes it
+// ("06 D3 FF …").
+func BenchmarkAppendHexSystemConfig(b *testing.B) {
+	apdu := vector(b, "cap-feig-system-config.hex")
+	out := make([]byte, 0, 3*len(apdu))
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out = zvt.AppendHex(out[:0], apdu)
 	}
 }

@@ -119,20 +119,40 @@ func appendPairs[T string | []byte](dst []byte, s T) ([]byte, int) {
 	dst = slices.Grow(dst, len(s)/2)
 	out := dst[len(dst):cap(dst)]
 	i, n := 0, 0
+	spaced := false // the last pair was followed by a space: so will this one be
 	for i+1 < len(s) && n < len(out) {
-		if i+8 <= len(s) && n+4 <= len(out) && hexDigits[s[i+2]] < 16 {
-			// Four bytes without spaces ("06D3FF12"), one check for all
-			// eight digits: a pasted capture is mostly such runs.
+		// Four bytes at a time where the run goes on as it began: eight
+		// digits ("06D3FF12") or four spaced pairs ("06 D3 FF 12 "), one
+		// check for all eight digits. A pasted capture is all such runs.
+		for !spaced && i+8 <= len(s) && n+4 <= len(out) {
 			c := s[i : i+8]
 			d0, d1, d2, d3 := hexDigits[c[0]], hexDigits[c[1]], hexDigits[c[2]], hexDigits[c[3]]
 			d4, d5, d6, d7 := hexDigits[c[4]], hexDigits[c[5]], hexDigits[c[6]], hexDigits[c[7]]
-			if d0|d1|d2|d3|d4|d5|d6|d7 < 16 {
-				o := out[n : n+4]
-				o[0], o[1], o[2], o[3] = d0<<4|d1, d2<<4|d3, d4<<4|d5, d6<<4|d7
-				n += 4
-				i += 8
-				continue
+			if d0|d1|d2|d3|d4|d5|d6|d7 >= 16 {
+				break
 			}
+			o := out[n : n+4]
+			o[0], o[1], o[2], o[3] = d0<<4|d1, d2<<4|d3, d4<<4|d5, d6<<4|d7
+			n += 4
+			i += 8
+		}
+		for spaced && i+12 <= len(s) && n+4 <= len(out) {
+			c := s[i : i+12]
+			if c[2] != ' ' || c[5] != ' ' || c[8] != ' ' || c[11] != ' ' {
+				break
+			}
+			d0, d1, d2, d3 := hexDigits[c[0]], hexDigits[c[1]], hexDigits[c[3]], hexDigits[c[4]]
+			d4, d5, d6, d7 := hexDigits[c[6]], hexDigits[c[7]], hexDigits[c[9]], hexDigits[c[10]]
+			if d0|d1|d2|d3|d4|d5|d6|d7 >= 16 {
+				break
+			}
+			o := out[n : n+4]
+			o[0], o[1], o[2], o[3] = d0<<4|d1, d2<<4|d3, d4<<4|d5, d6<<4|d7
+			n += 4
+			i += 12
+		}
+		if i+1 >= len(s) || n >= len(out) {
+			break
 		}
 		hi, lo := hexDigits[s[i]], hexDigits[s[i+1]]
 		if hi|lo >= 16 {
@@ -141,7 +161,8 @@ func appendPairs[T string | []byte](dst []byte, s T) ([]byte, int) {
 		out[n] = hi<<4 | lo
 		n++
 		i += 2
-		if i < len(s) && s[i] == ' ' {
+		spaced = i < len(s) && s[i] == ' '
+		if spaced {
 			i++
 		}
 	}

@@ -98,6 +98,8 @@ func TestHexReaderEqualsWholeParse(t *testing.T) {
 		// eight digits at a time, and a bad or spaced character at each place
 		"06D3FF12", "06D3FF1206D3FF12AB", "G6D3FF12", "06D3FFG2", "06D3FF1G", "06D3 FF12", "06D3FF 1206",
 		"06D30x1206", "06D3FF12#c\n0F", "06d3ff12", "06D3FF120",
+		"06 D3 FF 12 ", "06 D3 FF 12 34 56 78 9A BC", "06 D3 FF 12\n34 56 78 9A ", "06 D3  FF 12 34 ", "06 D3 F 12 34 56 ",
+		"06 D3 FF 1G 34 ", "06 D3 FF 12:34 56 78 9A ", "06 D3FF12 34 56 78 9A ", "06D3 FF 12 34 56 78",
 	}
 	entries, err := fs.ReadDir(fixtures.FS, "vectors")
 	if err != nil {
@@ -125,7 +127,7 @@ func TestHexReaderEqualsWholeParse(t *testing.T) {
 // FuzzHexReader: any text cut at any two points reads as ParseHex reads it
 // whole, bytes and error.
 func FuzzHexReader(f *testing.F) {
-	for _, s := range []string{"0x06 0F", "0# c\n6", "06 0F 0G", "0\n", "0xx"} {
+	for _, s := range []string{"0x06 0F", "0# c\n6", "06 0F 0G", "0\n", "0xx", "06 D3 FF 12 34 56 78 9A BC", "06D3FF1206D3FF12AB"} {
 		f.Add(s, uint16(1), uint16(3))
 	}
 	f.Fuzz(func(t *testing.T, s string, a, b uint16) {
