@@ -17,7 +17,9 @@ func (*AbortPT) Command() Command { return CmdAbortPT }
 func (*AbortPT) typeName() string { return "abort" }
 
 // Decode reads a PT Abort APDU.
-func (m *AbortPT) Decode(apdu []byte) error {
+func (m *AbortPT) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *AbortPT) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = AbortPT{}
 	r, _, err := openAPDU(apdu, CmdAbortPT)
 	if err != nil {
@@ -28,7 +30,7 @@ func (m *AbortPT) Decode(apdu []byte) error {
 		return nil
 	}
 	m.ResultCode = r.u8("result code")
-	m.Fields = r.fields()
+	m.Fields = r.fields(mem)
 	return r.done(CmdAbortPT)
 }
 
@@ -71,10 +73,12 @@ func (*AbortECR) Command() Command { return CmdAbortECR }
 func (*AbortECR) typeName() string { return "abort_ecr" }
 
 // Decode reads an ECR Abort APDU.
-func (m *AbortECR) Decode(apdu []byte) error {
+func (m *AbortECR) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *AbortECR) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = AbortECR{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdAbortECR)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdAbortECR, mem)
 	return err
 }
 

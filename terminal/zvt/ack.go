@@ -18,10 +18,12 @@ func (*Ack) Command() Command { return CmdAck }
 func (*Ack) typeName() string { return "ack" }
 
 // Decode reads an 80 00 APDU.
-func (m *Ack) Decode(apdu []byte) error {
+func (m *Ack) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Ack) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Ack{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdAck)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdAck, mem)
 	return err
 }
 

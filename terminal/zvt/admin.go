@@ -19,10 +19,12 @@ func (*RepeatReceipt) Command() Command { return CmdRepeatReceipt }
 func (*RepeatReceipt) typeName() string { return "repeat_receipt" }
 
 // Decode reads the APDU.
-func (m *RepeatReceipt) Decode(apdu []byte) error {
+func (m *RepeatReceipt) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *RepeatReceipt) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = RepeatReceipt{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdRepeatReceipt, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdRepeatReceipt, true, mem)
 	return err
 }
 
@@ -52,10 +54,12 @@ func (*EndOfDay) Command() Command { return CmdEndOfDay }
 func (*EndOfDay) typeName() string { return "end_of_day" }
 
 // Decode reads the APDU.
-func (m *EndOfDay) Decode(apdu []byte) error {
+func (m *EndOfDay) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *EndOfDay) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = EndOfDay{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdEndOfDay, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdEndOfDay, true, mem)
 	return err
 }
 
@@ -86,10 +90,12 @@ func (*Initialisation) Command() Command { return CmdInitialisation }
 func (*Initialisation) typeName() string { return "initialisation" }
 
 // Decode reads the APDU.
-func (m *Initialisation) Decode(apdu []byte) error {
+func (m *Initialisation) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Initialisation) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Initialisation{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdInitialisation, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdInitialisation, true, mem)
 	return err
 }
 
@@ -120,10 +126,12 @@ func (*SetDateTime) Command() Command { return CmdSetDateTime }
 func (*SetDateTime) typeName() string { return "set_date_time" }
 
 // Decode reads the APDU.
-func (m *SetDateTime) Decode(apdu []byte) error {
+func (m *SetDateTime) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *SetDateTime) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = SetDateTime{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdSetDateTime, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdSetDateTime, true, mem)
 	return err
 }
 
@@ -154,10 +162,12 @@ func (*PrintSystemConfig) Command() Command { return CmdPrintSystemConfig }
 func (*PrintSystemConfig) typeName() string { return "print_system_config" }
 
 // Decode reads the APDU.
-func (m *PrintSystemConfig) Decode(apdu []byte) error {
+func (m *PrintSystemConfig) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *PrintSystemConfig) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = PrintSystemConfig{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdPrintSystemConfig)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdPrintSystemConfig, mem)
 	return err
 }
 
@@ -185,10 +195,12 @@ func (*Selftest) Command() Command { return CmdSelftest }
 func (*Selftest) typeName() string { return "selftest" }
 
 // Decode reads the APDU.
-func (m *Selftest) Decode(apdu []byte) error {
+func (m *Selftest) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Selftest) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Selftest{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdSelftest)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdSelftest, mem)
 	return err
 }
 
@@ -216,10 +228,12 @@ func (*SetTimeECR) Command() Command { return CmdSetTimeECR }
 func (*SetTimeECR) typeName() string { return "set_time" }
 
 // Decode reads the APDU.
-func (m *SetTimeECR) Decode(apdu []byte) error {
+func (m *SetTimeECR) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *SetTimeECR) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = SetTimeECR{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdSetTimeECR)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdSetTimeECR, mem)
 	return err
 }
 

@@ -39,10 +39,12 @@ func (*Authorization) Command() Command { return CmdAuthorization }
 func (*Authorization) typeName() string { return "authorization" }
 
 // Decode reads an Authorization APDU.
-func (m *Authorization) Decode(apdu []byte) error {
+func (m *Authorization) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Authorization) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Authorization{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdAuthorization)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdAuthorization, mem)
 	return err
 }
 

@@ -254,19 +254,19 @@ type Fields struct {
 	err  error
 }
 
-// decodeFields decodes the BMPs in b[off:]. Offsets in errors count from
-// the start of b.
-func decodeFields(b []byte, off int) (Fields, error) {
+// decodeFields decodes the BMPs in b[off:], the lists cut from mem (nil:
+// allocated). Offsets in errors count from the start of b.
+func decodeFields(b []byte, off int, mem *decodeMem) (Fields, error) {
 	var f Fields
 	// A BMP takes at least two bytes; the capacity comes from the bytes
 	// present, never from a length field, and is capped.
 	if n := min((len(b)-off)/2, 16); n > 0 {
-		f.List = make([]Field, 0, n)
+		f.List = mem.fieldList(n)
 	}
 	rest, err := scanBMPs(b, off, func(tag byte, spec bmpSpec, val, end int) error {
 		fd := Field{BMP: tag, Value: b[val:end:end]}
 		if spec.format == fmtTLV {
-			l, err := decodeTLV(b[val:end], 0, nil)
+			l, err := decodeTLV(b[val:end], 0, mem.tlvSlab())
 			if err != nil {
 				return withBase(err, val)
 			}
@@ -290,7 +290,7 @@ func decodeFields(b []byte, off int) (Fields, error) {
 // DecodeBMPs decodes a list of BMPs (the data part of a BMP-carrying
 // message). Values point into b. An unknown BMP ends the list: it and
 // everything after it go to Rest.
-func DecodeBMPs(b []byte) (Fields, error) { return decodeFields(b, 0) }
+func DecodeBMPs(b []byte) (Fields, error) { return decodeFields(b, 0, nil) }
 
 // AppendBMPs appends the wire form of f to dst.
 func AppendBMPs(dst []byte, f Fields) ([]byte, error) { return f.append(dst) }

@@ -120,7 +120,9 @@ func printableASCII(v []byte) bool {
 
 // Decode reads a Completion APDU in the form c.Open selects. Open and
 // NoVersion are kept; everything else is reset.
-func (c *Completion) Decode(apdu []byte) error {
+func (c *Completion) Decode(apdu []byte) error { return c.decodeIn(apdu, nil) }
+
+func (c *Completion) decodeIn(apdu []byte, mem *decodeMem) error {
 	*c = Completion{Open: c.Open, NoVersion: c.NoVersion}
 	r, _, err := openAPDU(apdu, CmdCompletion)
 	if err != nil {
@@ -140,7 +142,7 @@ func (c *Completion) Decode(apdu []byte) error {
 			return r.done(CmdCompletion)
 		}
 	}
-	c.Fields = r.fields()
+	c.Fields = r.fields(mem)
 	return r.done(CmdCompletion)
 }
 

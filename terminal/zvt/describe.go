@@ -101,6 +101,7 @@ type Explainer struct {
 	// OmitHex leaves View.Hex empty: the caller shows Masked itself
 	// (zvt.AppendHex), without the string.
 	OmitHex bool
+	mem     decodeMem // the message decoded, dropped once it is shown
 	slab    itemSlab
 	arena   []byte
 	copy    []byte // the masked copy's memory
@@ -109,6 +110,7 @@ type Explainer struct {
 
 // Explain is [Explain], in the Explainer's memory.
 func (e *Explainer) Explain(apdu []byte, opts ViewOptions) (View, error) {
+	e.mem.reset()
 	clear(e.slab.buf) // the last view's items let go of its strings
 	e.slab.buf = e.slab.buf[:0]
 	return e.explain(apdu, opts, &e.slab)
@@ -123,6 +125,10 @@ func (e *Explainer) explain(apdu []byte, opts ViewOptions, slab *itemSlab) (View
 		e.arena = make([]byte, 0, len(apdu))
 	}
 	v := &viewer{cs: opts.Charset, unmask: opts.Unmask, arena: e.arena[:0], slab: slab}
+	var mem *decodeMem // the message is decoded into the Explainer's memory when it keeps it
+	if slab != nil {
+		mem = &e.mem
+	}
 	defer func() {
 		if slab != nil {
 			e.arena = v.arena // grown, it is kept for the next message
@@ -132,11 +138,11 @@ func (e *Explainer) explain(apdu []byte, opts ViewOptions, slab *itemSlab) (View
 	var err error
 	if a, _, rerr := ReadAPDU(apdu); rerr == nil && a.Command() == CmdCompletion && opts.Open == CmdStatusEnquiry {
 		c := &Completion{Open: CmdStatusEnquiry, NoVersion: opts.NoVersion}
-		if err = c.Decode(apdu); err == nil {
+		if err = c.decodeIn(apdu, mem); err == nil {
 			m = c
 		}
 	} else {
-		m, err = DecodeMessage(apdu, opts.Open)
+		m, err = decodeMessageIn(apdu, opts.Open, mem)
 	}
 	if opts.Unmask {
 		e.masked = apdu

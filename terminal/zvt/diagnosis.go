@@ -42,10 +42,12 @@ func (m *Diagnosis) Type() byte {
 }
 
 // Decode reads a Diagnosis APDU.
-func (m *Diagnosis) Decode(apdu []byte) error {
+func (m *Diagnosis) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Diagnosis) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Diagnosis{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdDiagnosis)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdDiagnosis, mem)
 	return err
 }
 

@@ -102,9 +102,11 @@ func (*RequestForData) Command() Command { return CmdRequestForData }
 func (*RequestForData) typeName() string { return "request_for_data" }
 
 // Decode reads the APDU.
-func (m *RequestForData) Decode(apdu []byte) (err error) {
+func (m *RequestForData) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *RequestForData) decodeIn(apdu []byte, mem *decodeMem) (err error) {
 	*m = RequestForData{}
-	m.Fields, err = decodeFieldsOnly(apdu, CmdRequestForData)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdRequestForData, mem)
 	return err
 }
 
@@ -133,9 +135,11 @@ func (*WriteFile) Command() Command { return CmdWriteFile }
 func (*WriteFile) typeName() string { return "write_file" }
 
 // Decode reads the APDU.
-func (m *WriteFile) Decode(apdu []byte) (err error) {
+func (m *WriteFile) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *WriteFile) decodeIn(apdu []byte, mem *decodeMem) (err error) {
 	*m = WriteFile{}
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdWriteFile, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdWriteFile, true, mem)
 	return err
 }
 
@@ -163,9 +167,11 @@ func (*ChangeConfiguration) Command() Command { return CmdChangeConfiguration }
 func (*ChangeConfiguration) typeName() string { return "change_configuration" }
 
 // Decode reads the APDU.
-func (m *ChangeConfiguration) Decode(apdu []byte) (err error) {
+func (m *ChangeConfiguration) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *ChangeConfiguration) decodeIn(apdu []byte, mem *decodeMem) (err error) {
 	*m = ChangeConfiguration{}
-	m.Fields, err = decodeFieldsOnly(apdu, CmdChangeConfiguration)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdChangeConfiguration, mem)
 	return err
 }
 

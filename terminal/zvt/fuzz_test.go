@@ -188,3 +188,27 @@ func FuzzDecodeCompletion(f *testing.F) {
 		}
 	})
 }
+
+// FuzzExplainerEqualsExplain: an Explainer that has explained one message
+// explains the next as Explain does, view and error, and its Masked is the
+// view's hex: nothing of the first (its items, texts, decoded fields and
+// TLV lists, all kept in the Explainer's memory) shows in the second.
+func FuzzExplainerEqualsExplain(f *testing.F) {
+	seeds := seedAPDUs(f)
+	for i, s := range seeds {
+		f.Add(s, seeds[(i+1)%len(seeds)], byte(i))
+	}
+	f.Fuzz(func(t *testing.T, first, next []byte, open byte) {
+		opts := zvt.ViewOptions{Open: fuzzOpens[int(open)%len(fuzzOpens)], Unmask: open&0x80 != 0}
+		var e zvt.Explainer
+		e.Explain(first, opts) //nolint:errcheck // only its memory matters
+		want, wantErr := zvt.Explain(next, opts)
+		got, gotErr := e.Explain(next, opts)
+		if (gotErr == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("after % X, % X: Explainer gives\n%+v, %v\nExplain gives\n%+v, %v", first, next, got, gotErr, want, wantErr)
+		}
+		if zvt.Hex(e.Masked()) != want.Hex {
+			t.Fatalf("% X: Masked is %s, the view shows %s", next, zvt.Hex(e.Masked()), want.Hex)
+		}
+	})
+}

@@ -47,7 +47,9 @@ func (m *IntermediateStatus) Text(cs Charset) string {
 }
 
 // Decode reads an Intermediate Status APDU.
-func (m *IntermediateStatus) Decode(apdu []byte) error {
+func (m *IntermediateStatus) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *IntermediateStatus) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = IntermediateStatus{}
 	r, _, err := openAPDU(apdu, CmdIntermediate)
 	if err != nil {
@@ -57,7 +59,7 @@ func (m *IntermediateStatus) Decode(apdu []byte) error {
 	if r.more() {
 		m.HasTimeout = true
 		m.Timeout = atoiDigits(r.bcd("timeout", 1))
-		m.Fields = r.fields()
+		m.Fields = r.fields(mem)
 	}
 	return r.done(CmdIntermediate)
 }

@@ -123,11 +123,12 @@ func (r *reader) lllvar(field string) []byte {
 	return r.take(field, n)
 }
 
-func (r *reader) fields() Fields {
+// fields reads the rest as BMPs, their lists cut from mem (nil: allocated).
+func (r *reader) fields(mem *decodeMem) Fields {
 	if r.err != nil {
 		return Fields{}
 	}
-	f, err := decodeFields(r.b, r.off)
+	f, err := decodeFields(r.b, r.off, mem)
 	if err != nil {
 		r.err = err
 	}
@@ -187,7 +188,7 @@ func appendPassword(dst []byte, pwd string) ([]byte, error) {
 
 // decodePwdFields decodes the common shape "[<password 3 BCD>] [BMPs]".
 // With pwdRequired the password must be there.
-func decodePwdFields(apdu []byte, c Command, pwdRequired bool) (string, Fields, error) {
+func decodePwdFields(apdu []byte, c Command, pwdRequired bool, mem *decodeMem) (string, Fields, error) {
 	r, _, err := openAPDU(apdu, c)
 	if err != nil {
 		return "", Fields{}, err
@@ -196,7 +197,7 @@ func decodePwdFields(apdu []byte, c Command, pwdRequired bool) (string, Fields, 
 	if pwdRequired || r.more() {
 		pwd = r.password()
 	}
-	f := r.fields()
+	f := r.fields(mem)
 	return pwd, f, r.done(c)
 }
 
@@ -217,12 +218,12 @@ func encodePwdFields(dst []byte, c Command, pwd string, pwdRequired bool, f Fiel
 }
 
 // decodeFieldsOnly decodes a message whose data is a list of BMPs.
-func decodeFieldsOnly(apdu []byte, c Command) (Fields, error) {
+func decodeFieldsOnly(apdu []byte, c Command, mem *decodeMem) (Fields, error) {
 	r, _, err := openAPDU(apdu, c)
 	if err != nil {
 		return Fields{}, err
 	}
-	f := r.fields()
+	f := r.fields(mem)
 	return f, r.done(c)
 }
 
@@ -298,7 +299,9 @@ func answerOrRaw(a APDU) eitherMessage {
 // DecodeECR decodes a message the ECR sent (the simulator's side). An unknown
 // command comes back as a *RawAPDU; an answer (80 00, 84 xx) as *Ack or
 // *Nack.
-func DecodeECR(apdu []byte) (ECRMessage, error) {
+func DecodeECR(apdu []byte) (ECRMessage, error) { return decodeECRIn(apdu, nil) }
+
+func decodeECRIn(apdu []byte, mem *decodeMem) (ECRMessage, error) {
 	a, _, err := ReadAPDU(apdu)
 	if err != nil {
 		return nil, err
@@ -309,7 +312,7 @@ func DecodeECR(apdu []byte) (ECRMessage, error) {
 	} else {
 		m = answerOrRaw(a)
 	}
-	if err := m.Decode(apdu); err != nil {
+	if err := decodeIn(m, apdu, mem); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -318,7 +321,9 @@ func DecodeECR(apdu []byte) (ECRMessage, error) {
 // DecodePT decodes a message the PT sent (the console's side). open is the
 // command that is running; it selects the form of the Completion (see
 // [DecodeCompletion]). An unknown command comes back as a *RawAPDU.
-func DecodePT(apdu []byte, open Command) (PTMessage, error) {
+func DecodePT(apdu []byte, open Command) (PTMessage, error) { return decodePTIn(apdu, open, nil) }
+
+func decodePTIn(apdu []byte, open Command, mem *decodeMem) (PTMessage, error) {
 	a, _, err := ReadAPDU(apdu)
 	if err != nil {
 		return nil, err
@@ -329,7 +334,7 @@ func DecodePT(apdu []byte, open Command) (PTMessage, error) {
 	} else {
 		m = answerOrRaw(a)
 	}
-	if err := m.Decode(apdu); err != nil {
+	if err := decodeIn(m, apdu, mem); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -339,15 +344,19 @@ func DecodePT(apdu []byte, open Command) (PTMessage, error) {
 // not overlap, so the direction follows from the command. open is as for
 // [DecodePT].
 func DecodeMessage(apdu []byte, open Command) (Message, error) {
+	return decodeMessageIn(apdu, open, nil)
+}
+
+func decodeMessageIn(apdu []byte, open Command, mem *decodeMem) (Message, error) {
 	a, _, err := ReadAPDU(apdu)
 	if err != nil {
 		return nil, err
 	}
 	switch c := a.Command(); {
 	case c == CmdAck || a.Class == 0x84 || isPTCommand(c):
-		return DecodePT(apdu, open)
+		return decodePTIn(apdu, open, mem)
 	default:
-		return DecodeECR(apdu)
+		return decodeECRIn(apdu, mem)
 	}
 }
 

@@ -44,23 +44,29 @@ func (*PartialReversal) typeName() string { return "partial_reversal" }
 func (*PreAuthReversal) typeName() string { return "pre_authorisation_reversal" }
 
 // Decode reads the APDU.
-func (m *PreAuth) Decode(apdu []byte) (err error) {
+func (m *PreAuth) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *PreAuth) decodeIn(apdu []byte, mem *decodeMem) (err error) {
 	*m = PreAuth{}
-	m.Fields, err = decodeFieldsOnly(apdu, CmdPreAuth)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdPreAuth, mem)
 	return err
 }
 
 // Decode reads the APDU.
-func (m *PartialReversal) Decode(apdu []byte) (err error) {
+func (m *PartialReversal) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *PartialReversal) decodeIn(apdu []byte, mem *decodeMem) (err error) {
 	*m = PartialReversal{}
-	m.Fields, err = decodeFieldsOnly(apdu, CmdPartialReversal)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdPartialReversal, mem)
 	return err
 }
 
 // Decode reads the APDU.
-func (m *PreAuthReversal) Decode(apdu []byte) (err error) {
+func (m *PreAuthReversal) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *PreAuthReversal) decodeIn(apdu []byte, mem *decodeMem) (err error) {
 	*m = PreAuthReversal{}
-	m.Fields, err = decodeFieldsOnly(apdu, CmdPreAuthReversal)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdPreAuthReversal, mem)
 	return err
 }
 

@@ -150,10 +150,12 @@ func NewPrintTextBlock(typ byte, lines []string, cs Charset) (*PrintTextBlock, e
 }
 
 // Decode reads a Print Text-Block APDU.
-func (m *PrintTextBlock) Decode(apdu []byte) error {
+func (m *PrintTextBlock) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *PrintTextBlock) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = PrintTextBlock{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdPrintTextBlock)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdPrintTextBlock, mem)
 	return err
 }
 

@@ -19,7 +19,9 @@ func (*ReadCard) Command() Command { return CmdReadCard }
 func (*ReadCard) typeName() string { return "read_card" }
 
 // Decode reads a Read Card APDU.
-func (m *ReadCard) Decode(apdu []byte) error {
+func (m *ReadCard) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *ReadCard) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = ReadCard{}
 	r, _, err := openAPDU(apdu, CmdReadCard)
 	if err != nil {
@@ -28,7 +30,7 @@ func (m *ReadCard) Decode(apdu []byte) error {
 	if r.more() {
 		m.HasTimeout = true
 		m.Timeout = r.u8("timeout")
-		m.Fields = r.fields()
+		m.Fields = r.fields(mem)
 	}
 	return r.done(CmdReadCard)
 }

@@ -32,7 +32,9 @@ func (*Registration) Command() Command { return CmdRegistration }
 func (*Registration) typeName() string { return "registration" }
 
 // Decode reads a Registration APDU.
-func (m *Registration) Decode(apdu []byte) error {
+func (m *Registration) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Registration) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Registration{}
 	r, _, err := openAPDU(apdu, CmdRegistration)
 	if err != nil {
@@ -43,7 +45,7 @@ func (m *Registration) Decode(apdu []byte) error {
 	if r.more() {
 		cc := r.bcd("currency", 2)
 		m.Currency = atoiDigits(cc)
-		m.Fields = r.fields()
+		m.Fields = r.fields(mem)
 	}
 	return r.done(CmdRegistration)
 }

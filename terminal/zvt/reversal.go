@@ -27,10 +27,12 @@ func (*Reversal) Command() Command { return CmdReversal }
 func (*Reversal) typeName() string { return "reversal" }
 
 // Decode reads a Reversal APDU.
-func (m *Reversal) Decode(apdu []byte) error {
+func (m *Reversal) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Reversal) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Reversal{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdReversal, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdReversal, true, mem)
 	return err
 }
 
@@ -63,10 +65,12 @@ func (*Refund) Command() Command { return CmdRefund }
 func (*Refund) typeName() string { return "refund" }
 
 // Decode reads a Refund APDU.
-func (m *Refund) Decode(apdu []byte) error {
+func (m *Refund) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *Refund) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = Refund{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdRefund, true)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdRefund, true, mem)
 	return err
 }
 

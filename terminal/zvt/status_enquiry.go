@@ -28,10 +28,12 @@ func (*StatusEnquiry) typeName() string { return "status_enquiry" }
 func (m *StatusEnquiry) Service() byte { b, _ := m.Fields.ServiceByte(); return b }
 
 // Decode reads a Status Enquiry APDU.
-func (m *StatusEnquiry) Decode(apdu []byte) error {
+func (m *StatusEnquiry) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *StatusEnquiry) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = StatusEnquiry{}
 	var err error
-	m.Password, m.Fields, err = decodePwdFields(apdu, CmdStatusEnquiry, false)
+	m.Password, m.Fields, err = decodePwdFields(apdu, CmdStatusEnquiry, false, mem)
 	return err
 }
 

@@ -17,10 +17,12 @@ func (*StatusInfo) Command() Command { return CmdStatusInfo }
 func (*StatusInfo) typeName() string { return "status_info" }
 
 // Decode reads a Status Information APDU.
-func (m *StatusInfo) Decode(apdu []byte) error {
+func (m *StatusInfo) Decode(apdu []byte) error { return m.decodeIn(apdu, nil) }
+
+func (m *StatusInfo) decodeIn(apdu []byte, mem *decodeMem) error {
 	*m = StatusInfo{}
 	var err error
-	m.Fields, err = decodeFieldsOnly(apdu, CmdStatusInfo)
+	m.Fields, err = decodeFieldsOnly(apdu, CmdStatusInfo, mem)
 	return err
 }
 
