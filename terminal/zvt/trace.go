@@ -39,11 +39,14 @@ type Tracer struct {
 	open    Command
 	service byte
 	last    terminal.Direction
-	buf     []byte // Message's, reused
+	buf     []byte    // Message's, reused
+	ex      Explainer // Message's: each view is written out before the next is made
 }
 
 // Trace returns a Tracer writing to w.
-func Trace(w io.Writer, opts TraceOptions) *Tracer { return &Tracer{w: w, opts: opts} }
+func Trace(w io.Writer, opts TraceOptions) *Tracer {
+	return &Tracer{w: w, opts: opts, ex: Explainer{OmitHex: true}} // Message writes Masked itself
+}
 
 // SetOpen sets the open command (and the Status Enquiry service byte) as if
 // it had been traced.
@@ -55,10 +58,21 @@ func (t *Tracer) Open() Command { return t.open }
 // Explain decodes apdu as the next message of the conversation, the way
 // Message does, without writing anything: the view's Dir is filled in (from
 // dir, the command, or the opposite of the previous message) and the open
-// command follows. posdoctor decode --json uses it.
+// command follows. The view is the caller's to keep.
 func (t *Tracer) Explain(dir terminal.Direction, apdu []byte) (View, error) {
+	return t.explain(dir, apdu, nil)
+}
+
+// explain is Explain, in e's memory when e is not nil.
+func (t *Tracer) explain(dir terminal.Direction, apdu []byte, e *Explainer) (View, error) {
 	opts, d := t.Next(dir, apdu)
-	view, err := Explain(apdu, opts)
+	var view View
+	var err error
+	if e != nil {
+		view, err = e.Explain(apdu, opts)
+	} else {
+		view, err = Explain(apdu, opts)
+	}
 	view.Dir = string(d)
 	return view, err
 }
@@ -93,7 +107,7 @@ func (t *Tracer) Next(dir terminal.Direction, apdu []byte) (ViewOptions, termina
 // at time now. It returns the decode error, after tracing the message as
 // malformed, or the write error.
 func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) error {
-	view, derr := t.Explain(dir, apdu)
+	view, derr := t.explain(dir, apdu, &t.ex)
 	b := t.buf[:0]
 	if !t.opts.SuppressTimestamps && !t.opts.Regress {
 		b = now.AppendFormat(b, "2006-01-02 15:04:05.000000")
@@ -121,7 +135,7 @@ func (t *Tracer) Message(now time.Time, dir terminal.Direction, apdu []byte) err
 	}
 	if !t.opts.Regress || derr != nil {
 		b = append(b, "  hex: "...)
-		b = append(b, view.Hex...)
+		b = AppendHex(b, t.ex.Masked())
 		b = append(b, '\n')
 	}
 	t.buf = b // kept for the next message
