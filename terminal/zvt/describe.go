@@ -110,9 +110,9 @@ type Explainer struct {
 
 // Explain is [Explain], in the Explainer's memory.
 func (e *Explainer) Explain(apdu []byte, opts ViewOptions) (View, error) {
-	e.mem.reset()
 	clear(e.slab.buf) // the last view's items let go of its strings
 	e.slab.buf = e.slab.buf[:0]
+	defer e.mem.reset() // the decoded message is dropped once shown: its fields (card data) are not kept
 	return e.explain(apdu, opts, &e.slab)
 }
 
