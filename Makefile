@@ -44,10 +44,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 20m $(PKGS)
 
 # Just decode's figures (part of make bench): the codec's MB/s on the real
-# 4 KB Print Text-Block, and `posdoctor decode [--json]` of 1,000 of them
+# 4 KB Print Text-Block (decode, explain, hex in and out, the PAN scrubber),
+# and `posdoctor decode [--json]` of 1,000 of them
 # (8 MB of hex) as a whole process.
 bench-decode:
-	$(GO) test -run '^$$' -bench 'SystemConfigCapture|PrintTextBlock4K' -benchmem ./terminal/zvt
+	$(GO) test -run '^$$' -bench 'SystemConfig|PrintTextBlock4K' -benchmem ./terminal/zvt
 	$(GO) test -run '^$$' -bench 'ScrubReceipt' -benchmem ./terminal
 	$(GO) test -run '^$$' -bench 'DecodeProcess' -benchtime 20x ./cmd/posdoctor
 

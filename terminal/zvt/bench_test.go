@@ -79,6 +79,21 @@ func BenchmarkExplainSystemConfigCapture(b *testing.B) {
 	}
 }
 
+// BenchmarkExplainerSystemConfigCapture is the same in one reused
+// Explainer, as each decode --json worker and the tracer of decode's text
+// explain message after message (OmitHex: the hex is written from Masked).
+func BenchmarkExplainerSystemConfigCapture(b *testing.B) {
+	apdu := vector(b, "cap-feig-system-config.hex")
+	e := &zvt.Explainer{OmitHex: true}
+	b.SetBytes(int64(len(apdu)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Explain(apdu, zvt.ViewOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkHexReaderSystemConfig reads the capture's hex as decode reads
 // stdin (zvt.HexReader), without spaces and "06 D3 FF"-spaced; MB/s are
 // of the hex text.
