@@ -151,7 +151,7 @@ func decodeRun(opts *DecodeOptions) (err error) {
 	// decode makes garbage at the codec's speed and keeps little alive (a
 	// few batches of messages): a high GC target lets a day's trace of 8 MB
 	// decode without a collection, whose mark workers would take one of
-	// two cores (a tenth off the time); a 56 MB trace peaks near 40 MB RSS.
+	// two cores (a tenth off the time); a 56 MB trace peaks near 34 MB RSS.
 	defer debug.SetGCPercent(debug.SetGCPercent(decodeGCPercent))
 
 	// One buffered writer for everything printed, flushed once at the end.
@@ -248,8 +248,8 @@ func (d *decoder) run(in *decodeInput) error {
 const (
 	// decodeOutBuffer is the size of decode's output buffer.
 	decodeOutBuffer = 256 << 10
-	// decodeGCPercent is the GC target while decode runs (GOGC=800).
-	decodeGCPercent = 800
+	// decodeGCPercent is the GC target while decode runs (GOGC=400).
+	decodeGCPercent = 400
 )
 
 // decoder walks the input and prints each message.
