@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"sync"
 	"time"
 
 	"github.com/posdoctor/posdoctor/model"
@@ -85,7 +86,7 @@ func writeHTML(b *bytes.Buffer, d ReportData, l model.Lang) error {
 	for _, t := range d.Terminals {
 		p.Terminals = append(p.Terminals, htmlTerminalOf(t, l))
 	}
-	return reportHTML.Execute(b, p)
+	return reportHTML().Execute(b, p)
 }
 
 // htmlTerminalOf puts one terminal's report into words.
@@ -174,7 +175,10 @@ h2,h3{break-after:avoid}
 tr,.answer,li{break-inside:avoid}
 }`
 
-var reportHTML = template.Must(template.New("report").Parse(`<!doctype html>
+// reportHTML is parsed when a report is first written, not when any
+// posdoctor command starts (a third of a millisecond).
+var reportHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!doctype html>
 <html lang="{{if eq .Lang "zh"}}zh-CN{{else}}en{{end}}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.W.title}} {{.SessionID}}</title>
@@ -219,3 +223,4 @@ var reportHTML = template.Must(template.New("report").Parse(`<!doctype html>
 {{end}}
 </body></html>
 `))
+})
