@@ -69,14 +69,11 @@ type jsonObject struct {
 func openObject(b []byte, d int) jsonObject { return jsonObject{b: append(b, '{'), d: d, first: true} }
 
 func (o *jsonObject) key(k string) {
-	if !o.first {
-		o.b = append(o.b, ',')
-	}
+	o.b = appendSep(o.b, !o.first, o.d+1)
 	o.first = false
-	o.b = appendNewline(o.b, o.d+1)
 	o.b = append(o.b, '"')
 	o.b = append(o.b, k...)
-	o.b = append(o.b, `": `...)
+	o.b = append(o.b, '"', ':', ' ')
 }
 
 func (o *jsonObject) str(k, v string) {
@@ -103,15 +100,23 @@ func (o *jsonObject) close() []byte {
 	return append(appendNewline(o.b, o.d), '}')
 }
 
-// newlines is a newline and the indentation of up to 32 levels.
-var newlines = "\n" + strings.Repeat("  ", 32)
+// newlines is a comma, a newline and the indentation of up to 32 levels.
+var newlines = ",\n" + strings.Repeat("  ", 32)
 
 // appendNewline starts a line at depth d.
-func appendNewline(b []byte, d int) []byte {
-	if 1+2*d <= len(newlines) {
-		return append(b, newlines[:1+2*d]...)
+func appendNewline(b []byte, d int) []byte { return appendSep(b, false, d) }
+
+// appendSep starts a line at depth d, after a comma when comma is set: one
+// append of a piece of newlines, the hot path of the JSON writer.
+func appendSep(b []byte, comma bool, d int) []byte {
+	from := 1
+	if comma {
+		from = 0
 	}
-	b = append(b, newlines...)
+	if 2+2*d <= len(newlines) {
+		return append(b, newlines[from:2+2*d]...)
+	}
+	b = append(b, newlines[from:]...)
 	for range d - 32 {
 		b = append(b, ' ', ' ')
 	}
@@ -155,10 +160,7 @@ func appendItemsJSON(b []byte, items []zvt.Item, d int, nilNull bool) []byte {
 	}
 	b = append(b, '[')
 	for i := range items {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendNewline(b, d+1)
+		b = appendSep(b, i > 0, d+1)
 		b = appendItemJSON(b, &items[i], d+1)
 	}
 	return append(appendNewline(b, d), ']')
