@@ -170,8 +170,10 @@ func decodeConfig(name string, b []byte, cfg *Config) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
-		// The walk accepted it, so this is unexpected: still one line.
-		return &ConfigError{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		// The walk accepted it, so this is unexpected: still one line
+		// (yaml lists its unmarshal errors one per line).
+		msg := strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "yaml: ")), " ")
+		return &ConfigError{File: name, Msg: msg}
 	}
 	cfg.merge(file)
 	return nil
@@ -247,7 +249,9 @@ func walkValue(file, key string, v *yaml.Node, ck configKey) error {
 			return wrong()
 		}
 	case kindDuration:
-		if d, err := time.ParseDuration(v.Value); err != nil || d < 0 {
+		// A bare number, even 0 (which ParseDuration takes), is an int to
+		// YAML and does not decode into a duration: it needs its unit.
+		if d, err := time.ParseDuration(v.Value); err != nil || d < 0 || v.Tag != "!!str" {
 			return wrong()
 		}
 	}
