@@ -17,6 +17,10 @@ package terminal
 // is returned.
 func ScrubPAN(b []byte) []byte {
 	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	// The hex word around a long run is measured before any of it is
+	// masked: the stars written into one run of a digest must not cut the
+	// word short for the runs after it (fuzz crasher 26deb54af0ea1232).
+	wordS, wordE := 0, -1
 	for i := 0; i < len(b); {
 		if i+8 <= len(b) && !hasDigit(load64(b, i)) {
 			i += 8 // no digit in these eight: the padding and words of a receipt
@@ -31,8 +35,11 @@ func ScrubPAN(b []byte) []byte {
 			j++
 		}
 		n := j - i
+		if n >= 13 && i >= wordE {
+			wordS, wordE = hexWord(b, i, j)
+		}
 		switch {
-		case n >= 13 && inHexDigest(b, i, j):
+		case n >= 13 && digestRun(wordS, wordE, i, j):
 			maskPANWindows(b[i:j])
 		case IsPANLength(n) && Luhn(b[i:j]):
 			maskDigits(b[i:j])
@@ -178,16 +185,26 @@ const minDigestHex = 32
 // inHexDigest reports whether the digit run b[i:j] is inside a hex word of
 // at least minDigestHex hex digits that holds a letter a–f.
 func inHexDigest(b []byte, i, j int) bool {
+	s, e := hexWord(b, i, j)
+	return digestRun(s, e, i, j)
+}
+
+// hexWord returns the hex word b[s:e] around b[i:j].
+func hexWord(b []byte, i, j int) (s, e int) {
 	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f' }
-	s, e := i, j
+	s, e = i, j
 	for s > 0 && isHex(b[s-1]) {
 		s--
 	}
 	for e < len(b) && isHex(b[e]) {
 		e++
 	}
-	return e-s >= minDigestHex && (s < i || e > j)
+	return s, e
 }
+
+// digestRun reports whether the digit run [i, j) of the hex word [s, e)
+// is inside a digest: the word is long enough and holds more than the run.
+func digestRun(s, e, i, j int) bool { return e-s >= minDigestHex && (s < i || e > j) }
 
 // luhnGrouped is Luhn over the digits of b, skipping separators.
 func luhnGrouped(b []byte) bool {
