@@ -261,12 +261,12 @@ func decodeFields(b []byte, off int, mem *decodeMem) (Fields, error) {
 	// A BMP takes at least two bytes; the capacity comes from the bytes
 	// present, never from a length field, and is capped.
 	if n := min((len(b)-off)/2, 16); n > 0 {
-		f.List = mem.fieldList(n)
+		f.List = mem.fieldLists().list(n)
 	}
 	rest, err := scanBMPs(b, off, func(tag byte, spec bmpSpec, val, end int) error {
 		fd := Field{BMP: tag, Value: b[val:end:end]}
 		if spec.format == fmtTLV {
-			l, err := decodeTLV(b[val:end], 0, mem.tlvSlab())
+			l, err := decodeTLV(b[val:end], 0, mem.tlvLists())
 			if err != nil {
 				return withBase(err, val)
 			}

@@ -6,8 +6,8 @@ package zvt
 // that a day's trace does not touch fresh memory for each message. A nil
 // decodeMem allocates, as Decode does.
 type decodeMem struct {
-	tlv    tlvSlab
-	fields []Field
+	tlvs   slab[TLV]
+	fields slab[Field]
 }
 
 // memDecoder is a message that can decode into a decodeMem: one whose
@@ -24,31 +24,25 @@ func decodeIn(m Message, apdu []byte, mem *decodeMem) error {
 	return m.Decode(apdu)
 }
 
-// fieldList returns an empty field list with room for n.
-func (m *decodeMem) fieldList(n int) []Field {
-	if m == nil {
-		return make([]Field, 0, n)
-	}
-	if cap(m.fields)-len(m.fields) < n {
-		m.fields = make([]Field, 0, max(2*cap(m.fields), n, 64)) // lists cut before stay where they are
-	}
-	k := len(m.fields)
-	m.fields = m.fields[:k+n]
-	return m.fields[k : k : k+n]
-}
-
-// tlvSlab is where TLV lists are cut from; nil for a nil decodeMem.
-func (m *decodeMem) tlvSlab() *tlvSlab {
+// fieldLists and tlvLists are where the lists are cut from; nil for a nil
+// decodeMem, which allocates them.
+func (m *decodeMem) fieldLists() *slab[Field] {
 	if m == nil {
 		return nil
 	}
-	return &m.tlv
+	return &m.fields
+}
+
+func (m *decodeMem) tlvLists() *slab[TLV] {
+	if m == nil {
+		return nil
+	}
+	return &m.tlvs
 }
 
 // reset makes all of mem free again: nothing decoded into it is used
-// after. It is cleared so that it holds no message's bytes.
+// after.
 func (m *decodeMem) reset() {
-	m.tlv.reset()
-	clear(m.fields)
-	m.fields = m.fields[:0]
+	m.tlvs.reset()
+	m.fields.reset()
 }

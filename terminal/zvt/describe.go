@@ -57,37 +57,19 @@ type ViewOptions struct {
 type viewer struct {
 	cs     Charset
 	unmask bool
-	arena  []byte    // the message's ASCII texts (text)
-	slab   *itemSlab // where item lists are cut from; nil: allocated
+	arena  []byte      // the message's ASCII texts (text)
+	lists  *slab[Item] // where item lists are cut from; nil: allocated
 }
 
 // items returns an empty item list with room for n.
-func (v *viewer) items(n int) []Item {
-	if v.slab == nil {
-		return make([]Item, 0, n)
-	}
-	return v.slab.list(n)
-}
-
-// itemSlab is an Explainer's memory for item lists: one buffer, reused
-// from message to message.
-type itemSlab struct{ buf []Item }
-
-func (s *itemSlab) list(n int) []Item {
-	if cap(s.buf)-len(s.buf) < n {
-		s.buf = make([]Item, 0, max(2*cap(s.buf), n, 64)) // lists cut before stay where they are
-	}
-	k := len(s.buf)
-	s.buf = s.buf[:k+n]
-	return s.buf[k : k : k+n]
-}
+func (v *viewer) items(n int) []Item { return v.lists.list(n) }
 
 // Explain decodes apdu and returns its view. On a decode error the view
 // still has the command, the (masked) hex and Error, and the error is
 // returned as well.
 func Explain(apdu []byte, opts ViewOptions) (View, error) {
 	var e Explainer
-	return e.explain(apdu, opts, nil)
+	return e.explain(apdu, opts, false)
 }
 
 // An Explainer is Explain for a caller that explains message after
@@ -101,8 +83,8 @@ type Explainer struct {
 	// OmitHex leaves View.Hex empty: the caller shows Masked itself
 	// (zvt.AppendHex), without the string.
 	OmitHex bool
-	mem     decodeMem // the message decoded, dropped once it is shown
-	slab    itemSlab
+	mem     decodeMem  // the message decoded, dropped once it is shown
+	items   slab[Item] // the view's item lists
 	arena   []byte
 	copy    []byte // the masked copy's memory
 	masked  []byte // the copy, or the APDU itself when unmasked
@@ -110,30 +92,27 @@ type Explainer struct {
 
 // Explain is [Explain], in the Explainer's memory.
 func (e *Explainer) Explain(apdu []byte, opts ViewOptions) (View, error) {
-	clear(e.slab.buf) // the last view's items let go of its strings
-	e.slab.buf = e.slab.buf[:0]
+	e.items.reset()     // the last view's items let go of its strings
 	defer e.mem.reset() // the decoded message is dropped once shown: its fields (card data) are not kept
-	return e.explain(apdu, opts, &e.slab)
+	return e.explain(apdu, opts, true)
 }
 
 // Masked is the APDU of the last Explain as its view shows it: masked
 // unless ViewOptions.Unmask.
 func (e *Explainer) Masked() []byte { return e.masked }
 
-func (e *Explainer) explain(apdu []byte, opts ViewOptions, slab *itemSlab) (View, error) {
+// explain explains apdu, in e's memory when reuse is set (Explainer.Explain)
+// and in memory of its own otherwise (Explain: the view is the caller's).
+func (e *Explainer) explain(apdu []byte, opts ViewOptions, reuse bool) (View, error) {
 	if cap(e.arena) < len(apdu) {
 		e.arena = make([]byte, 0, len(apdu))
 	}
-	v := &viewer{cs: opts.Charset, unmask: opts.Unmask, arena: e.arena[:0], slab: slab}
-	var mem *decodeMem // the message is decoded into the Explainer's memory when it keeps it
-	if slab != nil {
-		mem = &e.mem
+	v := &viewer{cs: opts.Charset, unmask: opts.Unmask, arena: e.arena[:0]}
+	var mem *decodeMem
+	if reuse {
+		v.lists, mem = &e.items, &e.mem
+		defer func() { e.arena = v.arena }() // grown, it is kept for the next message
 	}
-	defer func() {
-		if slab != nil {
-			e.arena = v.arena // grown, it is kept for the next message
-		}
-	}()
 	var m Message
 	var err error
 	if a, _, rerr := ReadAPDU(apdu); rerr == nil && a.Command() == CmdCompletion && opts.Open == CmdStatusEnquiry {

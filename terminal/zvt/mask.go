@@ -135,9 +135,9 @@ func maskValue(tag byte, v []byte) {
 // (maskTLVValue) and BCD runs in the values of tags this package does not
 // know; TLV it cannot parse is masked as raw bytes.
 func maskTLV(v []byte) {
-	slab := maskSlabs.Get().(*tlvSlab)
-	defer func() { slab.reset(); maskSlabs.Put(slab) }()
-	l, err := decodeTLV(v, 0, slab)
+	lists := maskSlabs.Get().(*slab[TLV])
+	defer func() { lists.reset(); maskSlabs.Put(lists) }()
+	l, err := decodeTLV(v, 0, lists)
 	if err != nil {
 		maskLooseBCD(v)
 		return
@@ -157,7 +157,7 @@ func maskTLVList(l TLVList) {
 }
 
 // maskSlabs hold the TLV trees masking reads and drops.
-var maskSlabs = sync.Pool{New: func() any { return new(tlvSlab) }}
+var maskSlabs = sync.Pool{New: func() any { return new(slab[TLV]) }}
 
 // emvSecretTags are EMV data objects that hold track data: 56 track 1,
 // 57 track 2 equivalent, 9F1F and 9F20 discretionary data, 9F6B track 2

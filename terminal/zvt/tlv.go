@@ -167,14 +167,14 @@ func (l TLVList) All(tag Tag) []TLV {
 // from the start of b.
 func DecodeTLV(b []byte) (TLVList, error) { return decodeTLV(b, 0, nil) }
 
-// decodeTLV is DecodeTLV at depth, its lists cut from slab (nil: allocated).
-func decodeTLV(b []byte, depth int, slab *tlvSlab) (TLVList, error) {
+// decodeTLV is DecodeTLV at depth, its lists cut from lists (nil: allocated).
+func decodeTLV(b []byte, depth int, lists *slab[TLV]) (TLVList, error) {
 	if depth >= MaxTLVDepth {
 		return nil, errAt("TLV", 0, ErrDepth, "more than %d levels", MaxTLVDepth)
 	}
 	var l TLVList
 	if n := countTLV(b); n > 0 {
-		l = slab.list(n) // objects actually present, not a length from the wire
+		l = lists.list(n) // objects actually present, not a length from the wire
 	}
 	off := 0
 	for off < len(b) {
@@ -195,7 +195,7 @@ func decodeTLV(b []byte, depth int, slab *tlvSlab) (TLVList, error) {
 		o := TLV{Tag: tag}
 		content := b[val : val+size : val+size]
 		if tag.Constructed() && !primitiveTags[tag] {
-			children, err := decodeTLV(content, depth+1, slab)
+			children, err := decodeTLV(content, depth+1, lists)
 			switch {
 			case err == nil:
 				if children == nil {
@@ -217,32 +217,6 @@ func decodeTLV(b []byte, depth int, slab *tlvSlab) (TLVList, error) {
 		}
 	}
 	return l, nil
-}
-
-// tlvSlab is memory for the lists of TLV trees that are read and
-// dropped (masking reads one per BMP 06): one buffer, reused, instead of
-// a list per constructed object.
-type tlvSlab struct{ buf []TLV }
-
-// list returns an empty list with room for n objects; a nil slab
-// allocates it.
-func (s *tlvSlab) list(n int) TLVList {
-	if s == nil {
-		return make(TLVList, 0, n)
-	}
-	if cap(s.buf)-len(s.buf) < n {
-		s.buf = make([]TLV, 0, max(2*cap(s.buf), n, 64)) // the lists cut before stay where they are
-	}
-	k := len(s.buf)
-	s.buf = s.buf[:k+n]
-	return TLVList(s.buf[k : k : k+n])
-}
-
-// reset makes the slab's room free again; no list cut from it is used
-// after. Its objects are cleared so that it holds no message's bytes.
-func (s *tlvSlab) reset() {
-	clear(s.buf)
-	s.buf = s.buf[:0]
 }
 
 // countTLV counts the data objects at the top level of b, stopping at the
