@@ -124,6 +124,9 @@ func appendPairs[T string | []byte](dst []byte, s T) ([]byte, int) {
 		// Four bytes at a time where the run goes on as it began: eight
 		// digits ("06D3FF12") or four spaced pairs ("06 D3 FF 12 "), one
 		// check for all eight digits. A pasted capture is all such runs.
+		// Two loops, not one with a stride or a helper: with constant
+		// offsets the bounds checks go and the loop stays inline (either
+		// form measured 30-40 % slower in BenchmarkHexReaderSystemConfig).
 		for !spaced && i+8 <= len(s) && n+4 <= len(out) {
 			c := s[i : i+8]
 			d0, d1, d2, d3 := hexDigits[c[0]], hexDigits[c[1]], hexDigits[c[2]], hexDigits[c[3]]
