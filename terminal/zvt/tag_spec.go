@@ -1,12 +1,12 @@
 package zvt
 
-// tagSpec is what the TLV tables say about one tag (tlvNames, tagStrings,
-// tlvText, tlvViews, emvSecretTags), gathered once so that showing and
+// tagSpec is what the TLV tables say about one tag (tlvNames, tlvText,
+// tlvViews, emvSecretTags) and its String, gathered once so that showing and
 // masking a data object costs one map lookup, not one per table: a 4 KB
 // Print Text-Block holds a hundred objects. The tables stay the source.
 type tagSpec struct {
 	name   string // tlvNames; "" when the tag is not named
-	str    string // Tag.String
+	str    string // Tag.String, made once
 	text   bool   // tlvText: the value is text
 	view   func(v *viewer, b []byte, it *Item)
 	secret bool // emvSecretTags: track data
@@ -22,7 +22,7 @@ func init() {
 	spec := func(t Tag) *tagSpec {
 		sp := tagSpecs[t]
 		if sp == nil {
-			sp = &tagSpec{name: tlvNames[t], str: t.String()}
+			sp = &tagSpec{name: tlvNames[t], str: tagString(t)}
 			tagSpecs[t] = sp
 		}
 		return sp

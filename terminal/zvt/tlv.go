@@ -81,23 +81,13 @@ func (t Tag) String() string {
 	if t <= 0xFF {
 		return byteHex[t]
 	}
-	if s, ok := tagStrings[t]; ok {
-		return s
+	if sp := tagSpecs[t]; sp != nil {
+		return sp.str // made once for every tag the tables know
 	}
 	return tagString(t)
 }
 
 func tagString(t Tag) string { return strings.ReplaceAll(Hex(appendTag(nil, t)), " ", "") }
-
-// tagStrings holds String of every named tag, so that showing a message
-// does not format its tags again.
-var tagStrings = func() map[Tag]string {
-	m := make(map[Tag]string, len(tlvNames))
-	for t := range tlvNames {
-		m[t] = tagString(t)
-	}
-	return m
-}()
 
 // Name returns the tag's snake_case name or "tag_XXXX".
 func (t Tag) Name() string {
