@@ -2,12 +2,8 @@ package zvt
 
 import (
 	"fmt"
-	"io/fs"
 	"reflect"
-	"strings"
 	"testing"
-
-	"github.com/posdoctor/posdoctor/fixtures"
 )
 
 // TestDecodeInEqualsDecode: decoding every vector into one decodeMem, reset
@@ -15,23 +11,7 @@ import (
 // big, gives the message Decode gives, for each form of Completion.
 func TestDecodeInEqualsDecode(t *testing.T) {
 	t.Parallel()
-	entries, err := fs.ReadDir(fixtures.FS, "vectors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var apdus [][]byte
-	for _, e := range entries {
-		b, err := fs.ReadFile(fixtures.FS, "vectors/"+e.Name())
-		if err != nil || !strings.HasSuffix(e.Name(), ".hex") {
-			continue
-		}
-		if apdu, err := ParseHex(string(b)); err == nil && len(apdu) >= 3 && apdu[0] != 0x10 {
-			apdus = append(apdus, apdu)
-		}
-	}
-	if len(apdus) < 10 {
-		t.Fatalf("only %d vectors read", len(apdus))
-	}
+	apdus := RawVectorAPDUs(t)
 	var mem decodeMem
 	for round := range 2 {
 		for i := range apdus {

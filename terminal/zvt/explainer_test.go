@@ -1,12 +1,9 @@
 package zvt_test
 
 import (
-	"io/fs"
 	"reflect"
-	"strings"
 	"testing"
 
-	"github.com/posdoctor/posdoctor/fixtures"
 	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
 
@@ -16,28 +13,7 @@ import (
 // Memory kept from one message must never show in the next.
 func TestExplainerEqualsExplain(t *testing.T) {
 	t.Parallel()
-	entries, err := fs.ReadDir(fixtures.FS, "vectors")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var apdus [][]byte
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".hex") {
-			continue
-		}
-		b, err := fs.ReadFile(fixtures.FS, "vectors/"+e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		apdu, err := zvt.ParseHex(string(b))
-		if err != nil || len(apdu) < 3 || apdu[0] == 0x10 { // serial frames are not APDUs
-			continue
-		}
-		apdus = append(apdus, apdu)
-	}
-	if len(apdus) < 10 {
-		t.Fatalf("only %d vectors read", len(apdus))
-	}
+	apdus := zvt.RawVectorAPDUs(t)
 	for _, omit := range []bool{false, true} {
 		e := &zvt.Explainer{OmitHex: omit}
 		for round := range 2 {
