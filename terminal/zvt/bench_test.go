@@ -65,33 +65,24 @@ func BenchmarkDecodeSystemConfigCapture(b *testing.B) {
 	benchDecode(b, apdu, &zvt.PrintTextBlock{})
 }
 
+// explainFunc makes an explain step a benchDecode target.
+type explainFunc func([]byte, zvt.ViewOptions) (zvt.View, error)
+
+func (f explainFunc) Decode(apdu []byte) error { _, err := f(apdu, zvt.ViewOptions{}); return err }
+
 // BenchmarkExplainSystemConfigCapture is what posdoctor decode does per
 // message: decode, name every field, mask card data (the PAN scrubber over
 // every value) and format the hex.
 func BenchmarkExplainSystemConfigCapture(b *testing.B) {
-	apdu := vector(b, "cap-feig-system-config.hex")
-	b.SetBytes(int64(len(apdu)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := zvt.Explain(apdu, zvt.ViewOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, vector(b, "cap-feig-system-config.hex"), explainFunc(zvt.Explain))
 }
 
 // BenchmarkExplainerSystemConfigCapture is the same in one reused
 // Explainer, as each decode --json worker and the tracer of decode's text
 // explain message after message (OmitHex: the hex is written from Masked).
 func BenchmarkExplainerSystemConfigCapture(b *testing.B) {
-	apdu := vector(b, "cap-feig-system-config.hex")
 	e := &zvt.Explainer{OmitHex: true}
-	b.SetBytes(int64(len(apdu)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := e.Explain(apdu, zvt.ViewOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, vector(b, "cap-feig-system-config.hex"), explainFunc(e.Explain))
 }
 
 // BenchmarkHexReaderSystemConfig reads the capture's hex as decode reads
