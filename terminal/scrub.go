@@ -1,5 +1,7 @@
 package terminal
 
+import "github.com/posdoctor/posdoctor/internal/swar"
+
 // ScrubPAN masks anything in b that can be a full card number to its first
 // six and last four digits: a run of 13 to 19 digits that passes the Luhn
 // check, or groups of 3 to 6 digits split by single spaces or dashes that
@@ -22,7 +24,7 @@ func ScrubPAN(b []byte) []byte {
 	// word short for the runs after it (fuzz crasher 26deb54af0ea1232).
 	wordS, wordE := 0, -1
 	for i := 0; i < len(b); {
-		if i+8 <= len(b) && !hasDigit(load64(b, i)) {
+		if i+8 <= len(b) && !swar.AnyDigit(swar.Load64(b, i)) {
 			i += 8 // no digit in these eight: the padding and words of a receipt
 			continue
 		}
@@ -127,7 +129,7 @@ func ScrubString(s string) string {
 func mayHoldPAN(s string) bool {
 	run := 0
 	for i := 0; i < len(s); i++ {
-		if run == 0 && i+8 <= len(s) && !hasDigit(load64(s, i)) {
+		if run == 0 && i+8 <= len(s) && !swar.AnyDigit(swar.Load64(s, i)) {
 			i += 7
 			continue
 		}
@@ -142,24 +144,6 @@ func mayHoldPAN(s string) bool {
 		run = 0
 	}
 	return run >= 13
-}
-
-// load64 reads the eight bytes of s from i as one little-endian word (the
-// compiler makes it one load).
-func load64[T string | []byte](s T, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// hasDigit reports whether any byte of w is an ASCII digit: XOR with '0'
-// turns exactly the digits into bytes below 10, and the subtraction borrows
-// into a byte's top bit only where one is below 10 (the "has a byte less
-// than n" test of Bit Twiddling Hacks; exact as to whether one is).
-func hasDigit(w uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	t := w ^ '0'*ones
-	return (t-10*ones)&^t&highs != 0
 }
 
 // scrubCopy is ScrubPAN of a copy of s, and s itself when nothing is

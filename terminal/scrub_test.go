@@ -84,39 +84,3 @@ func TestScrubPANInsideHexWord(t *testing.T) {
 		}
 	}
 }
-
-// TestHasDigit: the word test agrees with a byte loop, for every byte value
-// at every place among non-digits and digits, and for random words.
-func TestHasDigit(t *testing.T) {
-	t.Parallel()
-	loop := func(w uint64) bool {
-		for k := 0; k < 8; k++ {
-			if c := byte(w >> (8 * k)); c >= '0' && c <= '9' {
-				return true
-			}
-		}
-		return false
-	}
-	var words []uint64
-	for _, fill := range []byte{' ', 'A', 0x00, 0xFF, '/', ':', '9'} {
-		for c := range 256 {
-			for k := range 8 {
-				w := uint64(fill) * 0x0101010101010101
-				w = w&^(0xFF<<(8*k)) | uint64(c)<<(8*k)
-				words = append(words, w)
-			}
-		}
-	}
-	x := uint64(0x9E3779B97F4A7C15)
-	for range 100000 {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-		words = append(words, x)
-	}
-	for _, w := range words {
-		if got, want := hasDigit(w), loop(w); got != want {
-			t.Fatalf("hasDigit(%016x) = %v, want %v", w, got, want)
-		}
-	}
-}

@@ -3,14 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
+	"github.com/posdoctor/posdoctor/internal/swar"
 	"github.com/posdoctor/posdoctor/terminal/zvt"
 )
 
@@ -225,14 +224,9 @@ var jsonSafe = func() (t [256]bool) {
 // holds an unsafe byte when one of its bytes is below 0x20, is '"' or
 // '\\', or has the high bit (a byte of a multi-byte rune).
 func jsonSafeRun(s string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i : i+8])
-		q, bs := x^(ones*'"'), x^(ones*'\\')
-		// (y - ones) &^ y has the high bit of each byte of y that is 0
-		// (and of the bytes above one that is; any is enough here).
-		if (x|(x-ones*0x20)&^x|(q-ones)&^q|(bs-ones)&^bs)&highs != 0 {
+	for ; i+8 <= len(s); i += 8 {
+		x := swar.Load64(s, i)
+		if swar.AnyHigh(x) || swar.AnyBelow(x, 0x20) || swar.AnyEqual(x, '"') || swar.AnyEqual(x, '\\') {
 			break
 		}
 	}
