@@ -74,9 +74,10 @@ func Explain(apdu []byte, opts ViewOptions) (View, error) {
 
 // An Explainer is Explain for a caller that explains message after
 // message and is done with each view before it asks for the next (decode
-// --json writes each one out): it keeps its memory, the item lists, the
-// texts and the masked copy, from one message to the next, so that a
-// day's trace makes little garbage. A view it returns, and Masked, are
+// --json and its tracer write each one out): it keeps its memory, the
+// decoded message's field and TLV lists, the item lists, the texts and the
+// masked copy, from one message to the next, so that a day's trace makes
+// little garbage. A view it returns, and Masked, are
 // valid until its next Explain. The zero value is ready; an Explainer is
 // not safe for concurrent use.
 type Explainer struct {
